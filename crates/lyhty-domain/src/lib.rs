@@ -1,0 +1,33 @@
+//! Shared types of the Lyhty platform.
+//!
+//! Everything the other crates agree on lives here: identifiers ([`OrgId`], [`UserId`], …),
+//! money as integer cents ([`Cents`]), calendar quarters ([`Quarter`]), the party model
+//! ([`Org`], [`OrgCategory`], [`OrgStatus`]), user roles ([`Role`]), the interface languages
+//! ([`Lang`]) and values whose check digits must hold before they enter the system
+//! ([`BusinessId`]; IBANs and creditor references in their own modules).
+//!
+//! The crate does no I/O and knows nothing of HTTP or SQL, so every rule here is tested
+//! with plain unit and property tests.
+#![forbid(unsafe_code)]
+
+pub mod business_id;
+pub mod ids;
+pub mod lang;
+pub mod money;
+pub mod org;
+pub mod quarter;
+pub mod role;
+
+pub use business_id::{BusinessId, BusinessIdError};
+pub use ids::{OrgId, SubmissionId, UserId};
+pub use lang::Lang;
+pub use money::Cents;
+pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};
+pub use quarter::Quarter;
+pub use role::Role;
+
+// Filled by the ingestion work: the licence line and its enumerations.
+pub mod licence;
+// Filled by the invoicing work: IBANs and creditor references with their check digits.
+pub mod iban;
+pub mod reference;

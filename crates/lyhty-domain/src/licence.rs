@@ -1,0 +1,1 @@
+//! A licence line of an inventory and its enumerations (INGEST.md).
