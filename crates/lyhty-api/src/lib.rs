@@ -1,1 +1,160 @@
-//! placeholder
+//! The Lyhty HTTP API and the `lyhty` command.
+//!
+//! A map for newcomers:
+//! - [`settings`]: configuration (defaults → TOML file → `LYHTY_*` environment);
+//! - [`state`]: what handlers share (store, token keys, the bound on blocking work);
+//! - [`auth`]: passwords, tokens and the [`auth::AuthUser`] extractor;
+//! - [`policy`]: every role and organisation rule, in one place;
+//! - [`routes`]: one module per resource of `API.md`;
+//! - [`error`]: the one [`error::ApiError`] and its JSON shape;
+//! - [`openapi`]: the OpenAPI document served at `/api/openapi.json` and `/api/docs`;
+//! - [`demo`]: the demo parties and users of `lyhty serve --demo`.
+//!
+//! [`router`] builds the whole application so tests can drive it with `oneshot`;
+//! [`launch`] serves it until the shutdown future resolves.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod policy;
+pub mod routes;
+pub mod settings;
+pub mod state;
+
+use crate::auth::{TokenKeys, load_or_create_secret};
+use crate::settings::{LogFormat, Settings};
+use crate::state::AppState;
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::{delete, get, post};
+use std::future::Future;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    // Uploads are the largest bodies; leave room for the multipart framing around the file.
+    let body_limit = state.settings.max_upload_bytes + 64 * 1024;
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/api/auth/login", post(routes::auth::login))
+        .route("/api/me", get(routes::auth::me))
+        .route("/api/users", get(routes::users::list).post(routes::users::create))
+        .route("/api/users/{id}", delete(routes::users::delete))
+        .route("/api/orgs", get(routes::orgs::list).post(routes::orgs::create))
+        .route("/api/orgs/{id}", get(routes::orgs::get).patch(routes::orgs::update))
+        .route("/api/orgs/{id}/terminate", post(routes::orgs::terminate))
+        .route("/api/audit-log", get(routes::audit::list))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    // The path only: query strings are not logged.
+                    tracing::info_span!("request", request_id = %id, method = %req.method(),
+                        path = %req.uri().path(), user = tracing::field::Empty)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(120),
+                )),
+        )
+        .with_state(state)
+}
+
+/// Opens the database (applying migrations) and builds the shared state.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let store = lyhty_store::connect(&settings.database_url)
+        .await
+        .with_context(|| format!("opening the database at {}", redact_url(&settings.database_url)))?;
+    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), settings.sqlite_path().as_deref())?;
+    let keys = TokenKeys::from_secret(&secret, chrono::Duration::minutes(settings.token_ttl_minutes));
+    Ok(AppState::new(store, keys, settings))
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = ?state.store.backend(), "Lyhty is listening on http://{addr}");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Sets up logging once: `RUST_LOG` filters (default `info`), pretty or JSON lines.
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+/// A database URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

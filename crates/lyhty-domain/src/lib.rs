@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod business_id;
+pub mod email;
 pub mod ids;
 pub mod lang;
 pub mod money;

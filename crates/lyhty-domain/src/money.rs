@@ -39,15 +39,7 @@ impl Cents {
         let n = i64::from(parts);
         let base = self.0 / n;
         let rem = self.0 % n; // same sign as self.0
-        (0..n)
-            .map(|i| {
-                if i < rem.abs() {
-                    Cents(base + rem.signum())
-                } else {
-                    Cents(base)
-                }
-            })
-            .collect()
+        (0..n).map(|i| if i < rem.abs() { Cents(base + rem.signum()) } else { Cents(base) }).collect()
     }
 
     /// Finnish presentation: `1 234,56 €` with a no-break space as the thousands separator.
@@ -64,7 +56,7 @@ impl Cents {
         let digits = euros.to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2);
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push('\u{a0}');
             }
             grouped.push(ch);

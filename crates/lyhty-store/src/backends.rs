@@ -8,15 +8,11 @@
 //! query under a screen of where-clauses.
 
 use crate::{
-    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, NewOrg, NewUser, OrgPatch, Result, Store,
-    StoreError, User,
+    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, NewOrg, NewUser, OrgPatch, Result, Store, StoreError, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lyhty_domain::{
-    BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus, Role, Termination, TerminationKind,
-    UserId,
-};
+use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus, Role, Termination, TerminationKind, UserId};
 use serde_json::json;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -47,11 +43,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
-        if let Some(dir) = options.get_filename().parent() {
-            if !dir.as_os_str().is_empty() {
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
-        }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         Ok(Self { pool })
     }

@@ -49,10 +49,7 @@ impl Drop for PgTestDb {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.ok()
             })
         })
         .join();
@@ -66,10 +63,7 @@ pub async fn fresh_postgres() -> Option<(Arc<dyn Store>, PgTestDb)> {
     let mut admin = sqlx::PgConnection::connect(&base)
         .await
         .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at LYHTY_TEST_POSTGRES_URL: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
     let url = replace_database(&base, &name);
     let guard = PgTestDb { url: url.clone(), admin_url: base, name };
     let store = connect(&url).await.expect("open PostgreSQL store");

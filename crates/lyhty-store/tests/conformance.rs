@@ -6,8 +6,8 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use lyhty_domain::{BusinessId, Cents, OrgCategory, OrgStatus, Role, Termination, TerminationKind};
-use sqlx::Connection;
 use lyhty_store::{Actor, AuditEvent, AuditQuery, Backend, NewOrg, NewUser, OrgPatch, Store, StoreError};
+use sqlx::Connection;
 use std::sync::Arc;
 
 macro_rules! conformance {
@@ -163,7 +163,8 @@ async fn patch_changes_only_what_it_names(store: Arc<dyn Store>, _url: String) {
 }
 
 async fn termination_is_recorded_once(store: Arc<dyn Store>, _url: String) {
-    let org = store.create_org(&actor(), &new_org("Oulun yliopisto", "0245895-5", OrgCategory::University)).await.unwrap();
+    let org =
+        store.create_org(&actor(), &new_org("Oulun yliopisto", "0245895-5", OrgCategory::University)).await.unwrap();
     let t = Termination { kind: TerminationKind::Notice, effective_on: day(2026, 6, 30) };
     let ended = store.terminate_org(&actor(), org.id, t).await.unwrap();
     assert_eq!(ended.status, OrgStatus::Terminated);
@@ -257,8 +258,12 @@ async fn every_write_is_audited(store: Arc<dyn Store>, _url: String) {
         .await
         .unwrap();
     let by = Actor::user(&coordinator);
-    let org = store.create_org(&by, &new_org("Tampereen yliopisto", "2844561-8", OrgCategory::University)).await.unwrap();
-    store.update_org(&by, org.id, &OrgPatch { name: Some("Tampereen yliopisto Oy".into()), ..Default::default() }).await.unwrap();
+    let org =
+        store.create_org(&by, &new_org("Tampereen yliopisto", "2844561-8", OrgCategory::University)).await.unwrap();
+    store
+        .update_org(&by, org.id, &OrgPatch { name: Some("Tampereen yliopisto Oy".into()), ..Default::default() })
+        .await
+        .unwrap();
     store
         .record_audit(
             &by,
@@ -281,12 +286,11 @@ async fn every_write_is_audited(store: Arc<dyn Store>, _url: String) {
     assert_eq!(all[1].detail["fields"], serde_json::json!(["name"]));
     assert_eq!(all[3].actor_label, "test");
 
-    let for_org = store.list_audit(&AuditQuery { org_id: Some(org.id), limit: 100, ..Default::default() }).await.unwrap();
+    let for_org =
+        store.list_audit(&AuditQuery { org_id: Some(org.id), limit: 100, ..Default::default() }).await.unwrap();
     assert_eq!(for_org.len(), 3);
-    let page = store
-        .list_audit(&AuditQuery { before_seq: Some(all[1].seq), limit: 1, ..Default::default() })
-        .await
-        .unwrap();
+    let page =
+        store.list_audit(&AuditQuery { before_seq: Some(all[1].seq), limit: 1, ..Default::default() }).await.unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].action, "org.create");
     let reads = store
@@ -323,4 +327,3 @@ async fn migrations_are_idempotent(store: Arc<dyn Store>, _url: String) {
     store.migrate().await.unwrap();
     store.ping().await.unwrap();
 }
-

@@ -1,0 +1,52 @@
+# The commands people and CI run. `make run` and `make test` are the two that matter.
+
+CARGO ?= cargo
+# One build folder outside the source tree, kept between runs (CI sets the same).
+export CARGO_TARGET_DIR ?= /var/cache/lyhty/target
+LYHTY := $(CARGO_TARGET_DIR)/debug/lyhty
+
+.PHONY: run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
+
+help:
+	@echo "make run          start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
+	@echo "make test         run every test (PostgreSQL suites need LYHTY_TEST_POSTGRES_URL)"
+	@echo "make lint         rustfmt check and clippy with warnings as errors"
+	@echo "make openapi      regenerate openapi/openapi.json from the code"
+	@echo "make sample-data  regenerate sample-data/ from its generator"
+	@echo "make bench        run the benchmarks and print their figures"
+
+run:
+	$(CARGO) build -p lyhty-api --bin lyhty
+	$(LYHTY) serve --demo
+
+test:
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --no-fail-fast; \
+	fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+openapi:
+	$(CARGO) run -q -p lyhty-api --bin lyhty -- openapi > openapi/openapi.json
+
+sample-data:
+	$(CARGO) run -q -p lyhty-ingest --example sample_data -- sample-data
+
+bench: bench-ingest bench-release
+
+bench-ingest:
+	$(CARGO) bench -p lyhty-ingest --bench ingest
+
+bench-release:
+	$(CARGO) bench -p lyhty-aggregate --bench release
+
+# Forget the local demo database (it is recreated with demo data by `make run`).
+clean-db:
+	rm -f var/lyhty.db var/lyhty.db-shm var/lyhty.db-wal

@@ -1,0 +1,307 @@
+//! Sign-in: password hashes, tokens, and the [`AuthUser`] extractor.
+//!
+//! Passwords are argon2id PHC strings. Tokens are HS256 JWTs with `sub`, `role`, `org`,
+//! `iat`, `exp` and `iss`, checked with an explicit [`Validation`] (algorithm pinned, `exp`
+//! required). A valid token is not enough: every request re-reads the user, so a closed
+//! account, a changed role or a party whose agreement has ended loses access at once, not
+//! when the token expires. What a signed-in user may do is decided in [`crate::policy`].
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use anyhow::Context;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use lyhty_domain::{Org, OrgId, Role, UserId};
+use lyhty_store::User;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+const ISSUER: &str = "lyhty";
+pub const MIN_PASSWORD_CHARS: usize = 12;
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// The claims of a sign-in token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: UserId,
+    pub role: Role,
+    pub org: Option<OrgId>,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+}
+
+/// Signing and verification keys, built once at start-up and kept in the state.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+}
+
+impl TokenKeys {
+    pub fn from_secret(secret: &[u8], ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub", "iss"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 30;
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
+    }
+
+    /// A token for `user`, and when it expires.
+    pub fn issue(&self, user: &User, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), ApiError> {
+        let expires_at = now + self.ttl;
+        let claims = Claims {
+            sub: user.id,
+            role: user.role,
+            org: user.org_id,
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+            iss: ISSUER.into(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .context("signing a token")
+            .map_err(ApiError::Internal)?;
+        Ok((token, expires_at))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
+            let expired = matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature);
+            ApiError::Unauthorized {
+                code: if expired { "token_expired" } else { "invalid_token" },
+                message: if expired {
+                    "your sign-in has expired; sign in again".into()
+                } else {
+                    "the sign-in token is not valid; sign in again".into()
+                },
+            }
+        })
+    }
+}
+
+/// The signing secret: the configured one, or for SQLite a random key kept in `jwt.key`
+/// beside the database file (created on first start, readable by the owner only). With
+/// PostgreSQL a configured secret is required, because every instance must share it.
+pub fn load_or_create_secret(configured: Option<&str>, sqlite_path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = configured {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let Some(db) = sqlite_path else {
+        anyhow::bail!("LYHTY_JWT_SECRET is required when the database is not SQLite");
+    };
+    let path = db.with_file_name("jwt.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim();
+        anyhow::ensure!(key.len() >= 64, "{} is too short; delete it to make a new key", path.display());
+        return Ok(key.as_bytes().to_vec());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let key: String = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 48];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+    Ok(key.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// An argon2id hash of `password` (blocking: tens of milliseconds by design).
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+/// Whether `password` matches the stored hash (blocking). A malformed hash never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// The rules a new password must meet; the message says which one failed.
+pub fn check_new_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::invalid(
+            "weak_password",
+            format!("the password must be at least {MIN_PASSWORD_CHARS} characters long"),
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::invalid("weak_password", "the password is too long"));
+    }
+    Ok(())
+}
+
+/// A signed-in user, re-read from the store on every request, with their organisation.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub user: User,
+    /// The member's own organisation (members only).
+    pub org: Option<Org>,
+}
+
+impl AuthUser {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn actor(&self) -> lyhty_store::Actor {
+        lyhty_store::Actor::user(&self.user)
+    }
+}
+
+/// The day access rules are judged on. Effective dates are calendar days; the platform
+/// judges them by the UTC date (at most three hours off Finnish time, near midnight).
+pub fn today() -> chrono::NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Checks that a user may use the platform today: their organisation's agreement has not
+/// ended. Shared by sign-in and by every authenticated request.
+pub async fn check_access(state: &AppState, user: &User) -> Result<Option<Org>, ApiError> {
+    let Some(org_id) = user.org_id else { return Ok(None) };
+    let org = state.store.get_org(org_id).await?.ok_or_else(|| ApiError::Forbidden {
+        code: "access_ended",
+        message: "your organisation is no longer a party of the network".into(),
+    })?;
+    if !org.has_access_on(today()) {
+        return Err(ApiError::Forbidden {
+            code: "access_ended",
+            message: "your organisation's agreement has ended, and with it access to the platform".into(),
+        });
+    }
+    Ok(Some(org))
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthorized {
+            code: "missing_token",
+            message: "sign in first: this route needs an Authorization: Bearer token".into(),
+        })?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthorized {
+                code: "invalid_token",
+                message: "the Authorization header must be `Bearer <token>`".into(),
+            })?;
+        let claims = state.keys.verify(token)?;
+        let revoked = || ApiError::Unauthorized {
+            code: "token_revoked",
+            message: "this sign-in is no longer valid; sign in again".into(),
+        };
+        let user = state.store.get_user(claims.sub).await?.ok_or_else(revoked)?;
+        if user.role != claims.role || user.org_id != claims.org {
+            return Err(revoked());
+        }
+        let org = check_access(state, &user).await?;
+        tracing::Span::current().record("user", tracing::field::display(user.id));
+        Ok(AuthUser { user, org })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> User {
+        User {
+            id: UserId::new(),
+            email: "a@example.fi".into(),
+            name: "A".into(),
+            role: Role::Steering,
+            org_id: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn tokens_round_trip_and_forgeries_fail() {
+        let keys = TokenKeys::from_secret(b"0123456789abcdef0123456789abcdef", Duration::hours(1));
+        let u = user();
+        let (token, _) = keys.issue(&u, Utc::now()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(claims.sub, u.id);
+        assert_eq!(claims.role, Role::Steering);
+
+        let other = TokenKeys::from_secret(b"another-secret-another-secret-xx", Duration::hours(1));
+        assert!(matches!(other.verify(&token), Err(ApiError::Unauthorized { code: "invalid_token", .. })));
+
+        // Tampered payload: role raised to coordinator, signature left as it was.
+        let parts: Vec<&str> = token.split('.').collect();
+        let forged_claims =
+            format!(r#"{{"sub":"{}","role":"coordinator","org":null,"iat":0,"exp":9999999999,"iss":"lyhty"}}"#, u.id);
+        use base64_engine::encode;
+        let forged = format!("{}.{}.{}", parts[0], encode(forged_claims.as_bytes()), parts[2]);
+        assert!(keys.verify(&forged).is_err());
+
+        // "alg": "none" is refused.
+        let none = format!("{}.{}.", encode(br#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+        assert!(keys.verify(&none).is_err());
+    }
+
+    #[test]
+    fn expired_tokens_say_so() {
+        let keys = TokenKeys::from_secret(b"0123456789abcdef0123456789abcdef", Duration::minutes(1));
+        let (token, _) = keys.issue(&user(), Utc::now() - Duration::hours(2)).unwrap();
+        assert!(matches!(keys.verify(&token), Err(ApiError::Unauthorized { code: "token_expired", .. })));
+    }
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("Correct horse battery", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough password").is_ok());
+    }
+
+    /// URL-safe base64 without padding, as JWTs use; small enough not to need a crate.
+    mod base64_engine {
+        pub fn encode(bytes: &[u8]) -> String {
+            const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let mut out = String::new();
+            for chunk in bytes.chunks(3) {
+                let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for i in 0..=chunk.len() {
+                    out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+                }
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Demo data for `lyhty serve --demo`: the fictional parties of `sample-data/parties.json`
+//! and one user per role, loaded into an empty database only.
+
+use crate::routes::orgs::{CreateOrgRequest, parse_new_org};
+use crate::routes::users::parse_new_user;
+use crate::state::AppState;
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use lyhty_domain::{BusinessId, OrgCategory, OrgId, Role};
+use lyhty_store::Actor;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The password of every demo account. Demo databases only: never use `--demo` with real data.
+pub const DEMO_PASSWORD: &str = "lyhty-demo-2025";
+
+/// One party as `sample-data/parties.json` lists it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoParty {
+    pub name: String,
+    pub business_id: String,
+    pub category: String,
+    pub annual_budget_cents: Option<i64>,
+    pub budget_year: Option<i32>,
+    pub joined_on: NaiveDate,
+    pub accession_number: Option<String>,
+    /// The representing party's business ID.
+    pub represented_by: Option<String>,
+    pub einvoice_address: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub cost_share_cents: Option<i64>,
+    /// An inventory file relative to the sample-data folder.
+    pub inventory: Option<String>,
+}
+
+/// A demo sign-in to print.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: String,
+    pub role: &'static str,
+    pub org: Option<String>,
+}
+
+/// What loading did.
+#[derive(Debug, Default)]
+pub struct DemoReport {
+    pub parties: usize,
+    pub logins: Vec<DemoLogin>,
+    /// False when the database already had data and nothing was loaded.
+    pub loaded: bool,
+}
+
+pub fn read_parties(dir: &Path) -> anyhow::Result<Vec<DemoParty>> {
+    let path = dir.join("parties.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Loads the demo parties and users if the database is empty.
+pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
+    if state.store.count_users().await? > 0 || !state.store.list_orgs().await?.is_empty() {
+        return Ok(DemoReport::default());
+    }
+    let parties = read_parties(&state.settings.sample_data_dir)?;
+    let actor = Actor::system("demo");
+    let mut ids: HashMap<String, OrgId> = HashMap::new();
+    // Representatives first, so `represented_by` can name them.
+    let (direct, represented): (Vec<&DemoParty>, Vec<&DemoParty>) =
+        parties.iter().partition(|p| p.represented_by.is_none());
+    for party in direct.into_iter().chain(represented) {
+        let represented_by = match &party.represented_by {
+            Some(bid) => {
+                let key = BusinessId::parse(bid).map(|b| b.to_string()).unwrap_or_else(|_| bid.clone());
+                Some(*ids.get(&key).with_context(|| format!("{}: representative {bid} not listed", party.name))?)
+            }
+            None => None,
+        };
+        let req = CreateOrgRequest {
+            name: party.name.clone(),
+            business_id: party.business_id.clone(),
+            category: party.category.clone(),
+            annual_budget_cents: party.annual_budget_cents,
+            budget_year: party.budget_year,
+            budget_source: party.budget_year.map(|y| format!("TA {y}")),
+            joined_on: party.joined_on,
+            accession_number: party.accession_number.clone(),
+            represented_by,
+            einvoice_address: party.einvoice_address.clone(),
+            contact_name: party.contact_name.clone(),
+            contact_email: party.contact_email.clone(),
+            contact_phone: None,
+            cost_share_cents: party.cost_share_cents,
+        };
+        let new = parse_new_org(req).map_err(|e| anyhow::anyhow!("{}: {e}", party.name))?;
+        let org = state.store.create_org(&actor, &new).await.with_context(|| party.name.clone())?;
+        ids.insert(org.business_id.to_string(), org.id);
+    }
+    if parties.is_empty() {
+        bail!("sample-data/parties.json lists no parties");
+    }
+
+    let mut logins = Vec::new();
+    for (email, name, role) in [
+        ("koordinaattori@lyhty.example", "Kaisa Koordinaattori", "coordinator"),
+        ("ohjausryhma@lyhty.example", "Olli Ohjausryhmä", "steering"),
+        ("analyytikko@lyhty.example", "Anna Analyytikko", "analyst"),
+    ] {
+        add_user(state, &actor, email, name, role, None).await?;
+        logins.push(DemoLogin { email: email.into(), role: Role::parse(role).map_or("", Role::key), org: None });
+    }
+    // A member user for the first party of a few categories, so each kind can be tried.
+    for category in [OrgCategory::WellbeingCounty, OrgCategory::University, OrgCategory::LargeCity] {
+        let Some(party) = parties.iter().find(|p| p.category == category.key() && p.represented_by.is_none()) else {
+            continue;
+        };
+        let business_id = BusinessId::parse(&party.business_id)?;
+        let org = ids[&business_id.to_string()];
+        let email = format!("jasen.{}@lyhty.example", category.key().replace('_', "-"));
+        add_user(state, &actor, &email, &format!("Jäsen, {}", party.name), "member", Some(org)).await?;
+        logins.push(DemoLogin { email, role: "member", org: Some(party.name.clone()) });
+    }
+    Ok(DemoReport { parties: parties.len(), logins, loaded: true })
+}
+
+async fn add_user(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    role: &str,
+    org: Option<OrgId>,
+) -> anyhow::Result<()> {
+    let new = parse_new_user(state, email.into(), name.into(), role, org, DEMO_PASSWORD.into())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo user {email}: {e}"))?;
+    state.store.create_user(actor, &new).await?;
+    Ok(())
+}
+
+/// The sign-ins to print after loading.
+pub fn print_logins(report: &DemoReport, base_url: &str) {
+    println!();
+    println!("Lyhty demo: {} parties loaded. Sign in at {base_url} with password {DEMO_PASSWORD:?}:", report.parties);
+    for login in &report.logins {
+        match &login.org {
+            Some(org) => println!("  {:<40} {:<12} {org}", login.email, login.role),
+            None => println!("  {:<40} {}", login.email, login.role),
+        }
+    }
+    println!("API documentation: {base_url}/api/docs");
+    println!();
+}

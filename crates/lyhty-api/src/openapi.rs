@@ -1,0 +1,62 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+//!
+//! `openapi/openapi.json` is this document, committed; `make openapi` rewrites it and a
+//! test fails when the two drift apart.
+
+use crate::routes;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lyhty",
+        description = "Data system of Lyhty, the Finnish public sector's software-licence cooperation network. \
+            Errors are `{\"error\": {\"code\", \"message\"}}`; money is integer cents in `*_cents` fields; \
+            dates are ISO `YYYY-MM-DD`.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::auth::login,
+        routes::auth::me,
+        routes::users::list,
+        routes::users::create,
+        routes::users::delete,
+        routes::orgs::list,
+        routes::orgs::get,
+        routes::orgs::create,
+        routes::orgs::update,
+        routes::orgs::terminate,
+        routes::audit::list,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Signing in"),
+        (name = "users", description = "User accounts (coordinator)"),
+        (name = "orgs", description = "Parties of the agreement"),
+        (name = "audit", description = "The append-only audit log (coordinator)"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
+pub fn document_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,172 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `LYHTY_*` environment
+//! variables (environment wins).
+//!
+//! With no configuration at all the platform runs on SQLite at `./var/lyhty.db`, listens on
+//! `127.0.0.1:8080` and keeps a generated signing key beside the database file.
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://…` or `postgres://…` (`LYHTY_DATABASE_URL`).
+    pub database_url: String,
+    /// Address to listen on (`LYHTY_BIND`).
+    pub bind: SocketAddr,
+    /// HS256 signing secret for sign-in tokens (`LYHTY_JWT_SECRET`), at least 32 bytes.
+    /// Required with PostgreSQL, where every API instance must share it.
+    pub jwt_secret: Option<String>,
+    /// How long a sign-in lasts (`LYHTY_TOKEN_TTL_MINUTES`).
+    pub token_ttl_minutes: i64,
+    /// `pretty` for people, `json` for log collectors (`LYHTY_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// Failed sign-ins per e-mail address allowed within `login_window_minutes`.
+    pub login_max_failures: u32,
+    pub login_window_minutes: i64,
+    /// Largest request body, uploads included (`LYHTY_MAX_UPLOAD_BYTES`).
+    pub max_upload_bytes: usize,
+    /// How many CPU-heavy jobs (file parsing, password hashing, PDFs) run at once.
+    pub blocking_workers: usize,
+    /// Where `serve --demo` finds the demo parties and inventories (`LYHTY_SAMPLE_DATA`).
+    pub sample_data_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://./var/lyhty.db".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            jwt_secret: None,
+            token_ttl_minutes: 8 * 60,
+            log_format: LogFormat::Pretty,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            max_upload_bytes: 20 * 1024 * 1024,
+            blocking_workers: 2,
+            sample_data_dir: PathBuf::from("sample-data"),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the TOML file named by `LYHTY_CONFIG` (or `./lyhty.toml` if present),
+    /// then the environment.
+    pub fn load() -> anyhow::Result<Self> {
+        let explicit = std::env::var_os("LYHTY_CONFIG").map(PathBuf::from);
+        let file = explicit.clone().or_else(|| Some(PathBuf::from("lyhty.toml")).filter(|p| p.exists()));
+        let mut settings = match file {
+            Some(path) => Self::from_file(&path)?,
+            None => Self::default(),
+        };
+        settings.apply_env(|k| std::env::var(k).ok())?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+    }
+
+    /// Overrides from `LYHTY_*` variables; `get` is the environment (a closure for tests).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn parse<T: std::str::FromStr>(name: &str, v: String) -> anyhow::Result<T>
+        where
+            T::Err: std::fmt::Display,
+        {
+            v.trim().parse().map_err(|e| anyhow::anyhow!("{name}={v:?}: {e}"))
+        }
+        if let Some(v) = get("LYHTY_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("LYHTY_BIND") {
+            self.bind = parse("LYHTY_BIND", v)?;
+        }
+        if let Some(v) = get("LYHTY_JWT_SECRET") {
+            self.jwt_secret = Some(v);
+        }
+        if let Some(v) = get("LYHTY_TOKEN_TTL_MINUTES") {
+            self.token_ttl_minutes = parse("LYHTY_TOKEN_TTL_MINUTES", v)?;
+        }
+        if let Some(v) = get("LYHTY_LOG_FORMAT") {
+            self.log_format = match v.trim() {
+                "json" => LogFormat::Json,
+                "pretty" => LogFormat::Pretty,
+                other => bail!("LYHTY_LOG_FORMAT={other:?}: use pretty or json"),
+            };
+        }
+        if let Some(v) = get("LYHTY_MAX_UPLOAD_BYTES") {
+            self.max_upload_bytes = parse("LYHTY_MAX_UPLOAD_BYTES", v)?;
+        }
+        if let Some(v) = get("LYHTY_SAMPLE_DATA") {
+            self.sample_data_dir = PathBuf::from(v);
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if let Some(secret) = &self.jwt_secret
+            && secret.len() < 32 {
+                bail!("LYHTY_JWT_SECRET must be at least 32 bytes");
+            }
+        if self.token_ttl_minutes <= 0 {
+            bail!("token_ttl_minutes must be positive");
+        }
+        if self.blocking_workers == 0 {
+            bail!("blocking_workers must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let rest = rest.trim_start_matches("//");
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let mut s: Settings = toml::from_str("bind = \"0.0.0.0:9000\"\ntoken_ttl_minutes = 60\n").unwrap();
+        let env: HashMap<&str, &str> =
+            [("LYHTY_BIND", "127.0.0.1:7000"), ("LYHTY_DATABASE_URL", "postgres://db/lyhty")].into();
+        s.apply_env(|k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:7000");
+        assert_eq!(s.token_ttl_minutes, 60);
+        assert_eq!(s.database_url, "postgres://db/lyhty");
+        assert_eq!(s.sqlite_path(), None);
+    }
+
+    #[test]
+    fn defaults_run_on_embedded_sqlite() {
+        let s = Settings::default();
+        assert_eq!(s.sqlite_path(), Some(PathBuf::from("./var/lyhty.db")));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let mut s = Settings::default();
+        let err = s.apply_env(|k| (k == "LYHTY_BIND").then(|| "not an address".to_string())).unwrap_err();
+        assert!(err.to_string().contains("LYHTY_BIND"));
+        assert!(toml::from_str::<Settings>("no_such_setting = 1").is_err());
+    }
+}
