@@ -86,6 +86,8 @@ async fn main() -> anyhow::Result<()> {
                     );
                 }
             }
+            // Machine-readable too: the end-to-end tests start the binary on port 0 and read this.
+            println!("Lyhty is listening on {base_url}");
             launch(state, listener, shutdown_signal()).await
         }
         Command::Migrate => {
