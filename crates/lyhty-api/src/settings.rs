@@ -117,9 +117,10 @@ impl Settings {
 
     fn check(&self) -> anyhow::Result<()> {
         if let Some(secret) = &self.jwt_secret
-            && secret.len() < 32 {
-                bail!("LYHTY_JWT_SECRET must be at least 32 bytes");
-            }
+            && secret.len() < 32
+        {
+            bail!("LYHTY_JWT_SECRET must be at least 32 bytes");
+        }
         if self.token_ttl_minutes <= 0 {
             bail!("token_ttl_minutes must be positive");
         }

@@ -174,6 +174,25 @@ async fn parties_are_validated_and_unique() {
     assert_eq!(created.body["status"], "active");
     assert_eq!(created.body["contact_email"], "liisa@pirha.fi");
 
+    // Valtori's own business ID passes; the same with a wrong check digit is refused.
+    let valtori = app
+        .post(
+            "/api/orgs",
+            &token,
+            json!({"name": "Valtori", "business_id": "2574261-7", "category": "state", "joined_on": "2025-09-01"}),
+        )
+        .await;
+    assert_eq!(valtori.status, StatusCode::CREATED);
+    let wrong = app
+        .post(
+            "/api/orgs",
+            &token,
+            json!({"name": "V", "business_id": "2574261-8", "category": "state", "joined_on": "2025-09-01"}),
+        )
+        .await;
+    assert_eq!((wrong.status, wrong.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_business_id"));
+    assert!(wrong.body["error"]["message"].as_str().unwrap().contains("check digit"), "{}", wrong.body);
+
     let base = json!({"name": "X", "business_id": "2228357-4", "category": "university", "joined_on": "2025-09-01"});
     let with = |k: &str, v: serde_json::Value| {
         let mut b = base.clone();
@@ -198,7 +217,7 @@ async fn parties_are_validated_and_unique() {
     }
     let duplicate = app.post("/api/orgs", &token, with("business_id", json!("3221308-6"))).await;
     assert_eq!((duplicate.status, duplicate.code()), (StatusCode::CONFLICT, "duplicate_business_id"));
-    assert_eq!(app.get("/api/orgs", &token).await.body.as_array().unwrap().len(), 1, "nothing half-made");
+    assert_eq!(app.get("/api/orgs", &token).await.body.as_array().unwrap().len(), 2, "nothing half-made");
 }
 
 #[tokio::test]
@@ -365,6 +384,9 @@ async fn health_request_ids_and_docs() {
 
     let spec = app.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(spec.status, StatusCode::OK);
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../openapi/openapi.json")).expect("committed document parses");
+    assert_eq!(spec.body, committed, "the served document is the committed one");
     assert!(spec.body["paths"]["/api/orgs/{id}/terminate"]["post"].is_object());
     // Swagger UI is served from vendored files: no internet needed.
     let docs = app.send(Request::get("/api/docs/").body(Body::empty()).unwrap()).await;

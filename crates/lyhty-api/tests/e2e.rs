@@ -22,7 +22,8 @@ fn lyhty(dir: &Path) -> Command {
 
 /// Starts `serve --demo` and returns the child, its base URL and what it printed first.
 fn serve(dir: &Path) -> (Child, String, String) {
-    let mut child = lyhty(dir).args(["serve", "--demo"]).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
+    let mut child =
+        lyhty(dir).args(["serve", "--demo"]).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -35,7 +36,8 @@ fn serve(dir: &Path) -> (Child, String, String) {
             }
         }
     });
-    let (url, printed) = rx.recv_timeout(Duration::from_secs(60)).expect("the server started and said where it listens");
+    let (url, printed) =
+        rx.recv_timeout(Duration::from_secs(60)).expect("the server started and said where it listens");
     (child, url, printed)
 }
 
@@ -72,7 +74,12 @@ fn write_parties(dir: &Path) {
 }
 
 async fn login(client: &reqwest::Client, url: &str, email: &str, password: &str) -> reqwest::Response {
-    client.post(format!("{url}/api/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap()
+    client
+        .post(format!("{url}/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -92,7 +99,8 @@ async fn a_new_user_runs_the_platform() {
     let reply = login(&client, &url, "koordinaattori@lyhty.example", lyhty_api::demo::DEMO_PASSWORD).await;
     assert_eq!(reply.status(), 200);
     let token = reply.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
-    let orgs: Value = client.get(format!("{url}/api/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let orgs: Value =
+        client.get(format!("{url}/api/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let orgs = orgs.as_array().unwrap();
     assert_eq!(orgs.len(), 3);
     let small = orgs.iter().find(|o| o["name"] == "Pikkulan kunta").unwrap();
@@ -125,11 +133,13 @@ async fn a_new_user_runs_the_platform() {
     assert!(lyhty(dir.path()).arg("migrate").status().unwrap().success());
     let (child, url, printed) = serve(dir.path());
     assert!(printed.contains("already has data"), "{printed}");
-    let token = login(&client, &url, "uusi@valtori.fi", "a-new-long-password").await.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let orgs: Value = client.get(format!("{url}/api/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let token =
+        login(&client, &url, "uusi@valtori.fi", "a-new-long-password").await.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let orgs: Value =
+        client.get(format!("{url}/api/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(orgs.as_array().unwrap().len(), 3);
     stop(child);
 }

@@ -190,12 +190,13 @@ fn check_org_fields(f: &OrgFields<'_>) -> Result<(), ApiError> {
         return Err(ApiError::invalid("invalid_cost_share", "the cost share cannot be negative"));
     }
     if let Some(address) = f.einvoice_address
-        && !is_valid_einvoice_address(address) {
-            return Err(ApiError::invalid(
-                "invalid_einvoice_address",
-                "the e-invoice address must be a Peppol identifier such as 0216:003712345678",
-            ));
-        }
+        && !is_valid_einvoice_address(address)
+    {
+        return Err(ApiError::invalid(
+            "invalid_einvoice_address",
+            "the e-invoice address must be a Peppol identifier such as 0216:003712345678",
+        ));
+    }
     if f.contact_email.is_some_and(|e| !is_valid_email(e)) {
         return Err(ApiError::invalid("invalid_email", "the contact e-mail address is not valid"));
     }

@@ -1,0 +1,202 @@
+//! Every route × every role × own/other organisation: who gets in, and who gets 401/403.
+//!
+//! A new route must be added to `routes()`; `every_route_is_in_the_matrix` fails otherwise.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use lyhty_domain::Role;
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    /// A member reading or writing its own organisation.
+    MemberOwn,
+    /// A member aiming at another organisation.
+    MemberOther,
+    Steering,
+    Analyst,
+    Coordinator,
+}
+use Who::*;
+
+const EVERYONE: &[Who] = &[MemberOwn, MemberOther, Steering, Analyst, Coordinator];
+const NETWORK_ROLES_AND_OWN: &[Who] = &[MemberOwn, Steering, Analyst, Coordinator];
+const COORDINATOR: &[Who] = &[Coordinator];
+
+struct Ctx {
+    own: String,
+    other: String,
+    /// A party the coordinator may terminate in the matrix.
+    spare: String,
+    /// A user the coordinator may delete in the matrix.
+    spare_user: String,
+}
+
+struct Case {
+    method: Method,
+    /// Path template as in the router (`{id}` for the target organisation / user).
+    template: &'static str,
+    body: Option<Value>,
+    /// Who may use the route; everyone else is refused.
+    allowed: &'static [Who],
+    /// Which organisation `{id}` is for `MemberOwn`/others: own, other or a spare.
+    target: Target,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    None,
+    /// `{id}` is the member's own organisation for MemberOwn and another for everyone else.
+    Org,
+    SpareOrg,
+    SpareUser,
+}
+
+fn routes() -> Vec<Case> {
+    let new_org =
+        json!({"name": "Uusi", "business_id": "0245437-2", "category": "university", "joined_on": "2025-09-01"});
+    let new_user =
+        json!({"email": "new@example.fi", "name": "N", "role": "steering", "password": "long-enough-password"});
+    vec![
+        Case { method: Method::GET, template: "/api/me", body: None, allowed: EVERYONE, target: Target::None },
+        Case { method: Method::GET, template: "/api/users", body: None, allowed: COORDINATOR, target: Target::None },
+        Case {
+            method: Method::POST,
+            template: "/api/users",
+            body: Some(new_user),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::DELETE,
+            template: "/api/users/{id}",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::SpareUser,
+        },
+        Case { method: Method::GET, template: "/api/orgs", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::POST,
+            template: "/api/orgs",
+            body: Some(new_org),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}",
+            body: None,
+            allowed: NETWORK_ROLES_AND_OWN,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::PATCH,
+            template: "/api/orgs/{id}",
+            body: Some(json!({"accession_number": "1.9"})),
+            allowed: COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/orgs/{id}/terminate",
+            body: Some(json!({"effective_on": "2030-01-01", "kind": "notice"})),
+            allowed: COORDINATOR,
+            target: Target::SpareOrg,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/audit-log",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+    ]
+}
+
+fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
+    let id = match case.target {
+        Target::None => return case.template.to_string(),
+        Target::Org if who == MemberOwn => &ctx.own,
+        Target::Org => &ctx.other,
+        Target::SpareOrg => &ctx.spare,
+        Target::SpareUser => &ctx.spare_user,
+    };
+    case.template.replace("{id}", id)
+}
+
+#[tokio::test]
+async fn authorisation_matrix() {
+    let app = TestApp::sqlite().await;
+    let coordinator = app.coordinator().await;
+    let own = app.org(&coordinator, "Oma", "0245895-5", "university").await["id"].as_str().unwrap().to_string();
+    let other = app.org(&coordinator, "Muu", "2228357-4", "university").await["id"].as_str().unwrap().to_string();
+    let spare = app.org(&coordinator, "Vara", "2844561-8", "uas").await["id"].as_str().unwrap().to_string();
+    let spare_user = app
+        .post(
+            "/api/users",
+            &coordinator,
+            json!({"email": "spare@example.fi", "name": "S", "role": "analyst", "password": "long-enough-password"}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ctx = Ctx { own: own.clone(), other, spare, spare_user };
+    let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
+    let tokens = [
+        (Anonymous, None),
+        (MemberOwn, Some(member.clone())),
+        (MemberOther, Some(member)),
+        (Steering, Some(app.user("steering@example.fi", Role::Steering, None).await)),
+        (Analyst, Some(app.user("analyst@example.fi", Role::Analyst, None).await)),
+        (Coordinator, Some(coordinator)),
+    ];
+
+    let mut failures = Vec::new();
+    for case in routes() {
+        // Refused roles first, so a permitted write (delete, terminate) cannot change what
+        // a later refusal is tested against.
+        let mut order: Vec<&(Who, Option<String>)> = tokens.iter().filter(|(w, _)| !case.allowed.contains(w)).collect();
+        order.extend(tokens.iter().filter(|(w, _)| case.allowed.contains(w)));
+        for (who, token) in order {
+            let p = path(&case, *who, &ctx);
+            let reply = app.call(case.method.clone(), &p, token.as_deref(), case.body.clone()).await;
+            let allowed = case.allowed.contains(who);
+            let ok = match (who, allowed) {
+                (Anonymous, _) => reply.status == StatusCode::UNAUTHORIZED,
+                (_, true) => reply.status.is_success(),
+                (_, false) => reply.status == StatusCode::FORBIDDEN,
+            };
+            if !ok {
+                failures.push(format!("{} {p} as {who:?}: {} {}", case.method, reply.status, reply.body));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix violations:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    // Every path of the OpenAPI document (i.e. every routed handler) except the public
+    // ones must appear in the matrix with each of its methods.
+    let public = ["/healthz", "/readyz", "/api/auth/login"];
+    let doc: Value = serde_json::from_str(&lyhty_api::openapi::document_json()).unwrap();
+    let covered: Vec<(String, String)> =
+        routes().iter().map(|c| (c.method.as_str().to_lowercase(), c.template.to_string())).collect();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if public.contains(&path.as_str()) {
+            continue;
+        }
+        for method in item.as_object().unwrap().keys() {
+            if !covered.contains(&(method.clone(), path.clone())) {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes missing from the authorisation matrix: {missing:?}");
+}
