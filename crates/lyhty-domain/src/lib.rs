@@ -20,7 +20,9 @@ pub mod quarter;
 pub mod role;
 
 pub use business_id::{BusinessId, BusinessIdError};
-pub use ids::{OrgId, SubmissionId, UserId};
+pub use iban::{Iban, IbanError};
+pub use reference::{Reference, ReferenceError, RfReference};
+pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};

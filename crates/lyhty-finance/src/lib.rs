@@ -1,7 +1,46 @@
-//! The network's money: cost shares, instalment invoices, payments and spend reports.
+//! The network's money: cost shares, instalment invoices and payments.
 //!
-//! The budget-tier cost-share model of §9.2 as versioned data, the two-instalment invoicing
-//! of §9.4 with Finnish creditor references, virtual bank barcodes, PDF invoices and Peppol
-//! BIS Billing 3.0 UBL documents, and the spend ledger with its quarterly reports (see
-//! `FINANCE.md` in the spec). No HTTP or SQL: plain types in and out, all money in cents.
+//! Start with [`model`]: the budget-tier cost-share model of §9.2 is versioned data
+//! ([`CostShareModel`]), seeded from the agreement. From it:
+//!
+//! - [`shares`] computes each party's share with a human reason, and the cost-share table
+//!   with coverage against the budget target; [`seats`] groups the parties into
+//!   steering-group seats with vote weights (§8.1) and tallies qualified-majority votes.
+//! - [`invoicing`] plans an instalment invoice run (§9.4): who is billed which instalment,
+//!   with which due date, and what the coordinator books as its own contribution.
+//!   [`numbering`] formats invoice numbers and derives creditor references from them.
+//! - [`document`] turns a planned invoice into an issued [`InvoiceDocument`] (or a credit
+//!   note), which [`pdf`] renders for people (Finnish, Swedish or English, with the
+//!   [`barcode`]) and [`ubl`] as a Peppol BIS Billing 3.0 e-invoice.
+//! - [`payments`] computes an invoice's status from its payments and credit notes, and
+//!   [`camt`] reads bank files of reference payments (ISO 20022 camt.054) to match by
+//!   reference.
+//!
+//! No HTTP or SQL: plain types in and out, all money integer cents ([`Cents`]). Every
+//! error type has a stable `code()` for the API's error body. Check digits (business ID,
+//! IBAN, creditor references) live in `lyhty-domain`.
 #![forbid(unsafe_code)]
+
+pub mod barcode;
+pub mod camt;
+pub mod document;
+pub mod invoicing;
+pub mod model;
+pub mod numbering;
+pub mod payments;
+pub mod pdf;
+pub mod seats;
+pub mod shares;
+pub mod ubl;
+
+pub use document::{
+    CreditedInvoice, DocumentError, DocumentKind, InvoiceDocument, InvoiceLine, InvoiceParty, InvoicingConfig,
+    PeppolId, VatTreatment, credit_note, issue_invoice,
+};
+pub use invoicing::{Billed, PlannedInvoice, RunError, RunPlan, SelfContribution, plan_invoice_run};
+pub use lyhty_domain::Cents;
+pub use model::{CostShareModel, InstalmentWindow, Ratio, Tier, TierSchedule};
+pub use numbering::{format_invoice_number, parse_invoice_number, reference_for};
+pub use payments::{PaymentStatus, PaymentSummary, payment_status};
+pub use seats::{MajorityBase, Seat, TallyResult, TallyRule, Vote, tally};
+pub use shares::{CostShareTable, PartyShare, Share, ShareError, cost_shares, share_for};

@@ -1,0 +1,95 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use lyhty_domain::iban::Iban;
+use lyhty_domain::{BusinessId, Cents, Lang, Org, OrgCategory, OrgId, OrgStatus};
+use lyhty_finance::invoicing::plan_invoice_run;
+use lyhty_finance::{CostShareModel, InvoiceDocument, InvoicingConfig, issue_invoice};
+use std::path::PathBuf;
+use std::process::Command;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A valid business ID derived from `n` (skipping bodies whose remainder is 1).
+pub fn business_id(n: u32) -> BusinessId {
+    let mut body = 3_000_000 + n * 7;
+    loop {
+        let s = format!("{body:07}");
+        if let Some(c) = BusinessId::check_digit(&s) {
+            return BusinessId::parse(&format!("{s}-{c}")).unwrap();
+        }
+        body += 1;
+    }
+}
+
+pub fn org(name: &str, category: OrgCategory, bid: BusinessId, joined_on: NaiveDate) -> Org {
+    Org {
+        id: OrgId::new(),
+        name: name.into(),
+        business_id: bid,
+        category,
+        annual_budget_cents: None,
+        budget_year: Some(2025),
+        budget_source: Some("TA 2025".into()),
+        joined_on,
+        accession_number: None,
+        represented_by: None,
+        einvoice_address: None,
+        contact_name: None,
+        contact_email: None,
+        contact_phone: None,
+        cost_share_cents: None,
+        status: OrgStatus::Active,
+        status_effective_on: None,
+    }
+}
+
+pub fn config() -> InvoicingConfig {
+    InvoicingConfig::valtori(Iban::parse("FI21 1234 5600 0007 85").unwrap(), "NDEAFIHH")
+}
+
+/// Kela's instalment-1 invoice as in the example, in `lang`.
+pub fn kela_invoice(config: &InvoicingConfig, lang: Lang) -> InvoiceDocument {
+    let mut kela = org("Kansaneläkelaitos", OrgCategory::Kela, BusinessId::parse("0246246-0").unwrap(), d(2025, 8, 20));
+    kela.einvoice_address = Some("0216:003702462460".into());
+    let plan = plan_invoice_run(&CostShareModel::seeded(), config, &[kela], &[], 1, d(2025, 9, 5), false).unwrap();
+    let mut doc = issue_invoice(&plan.invoices[0], config, 1, lang).unwrap();
+    assert_eq!(doc.net_total(), Cents::euros(12_500));
+    // Parties carry no postal address in the register; the store may add the city.
+    doc.buyer.city = Some("Helsinki".into());
+    doc
+}
+
+/// Path of an external tool, or `None`. In CI (`CI` set) a missing tool fails the test
+/// loudly instead of skipping it.
+pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if found.is_none() {
+        let msg = format!("{name} is not installed (Debian package {package})");
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("SKIPPED: {msg}");
+    }
+    found
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch directory under the target dir.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lyhty-finance-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
