@@ -8,11 +8,20 @@
 //! query under a screen of where-clauses.
 
 use crate::{
-    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, NewOrg, NewUser, OrgPatch, Result, Store, StoreError, User,
+    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, NewOrg, NewSubmission, NewUser, OrgPatch, Result, Store,
+    StoreError, StoredStatus, SubmissionMeta, User, VendorAlias,
+};
+use crate::{
+    BilledInstalment, DraftInvoice, InvoiceKind, InvoiceRecord, IssueFn, ModelVersion, NewPayment, NewRun,
+    PaymentRecord, PaymentSource, RunRecord, SelfContributionRecord,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus, Role, Termination, TerminationKind, UserId};
+use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::{
+    BusinessId, Cents, InvoiceId, Org, OrgCategory, OrgId, OrgStatus, PaymentId, Role, RunId, SubmissionId,
+    Termination, TerminationKind, UserId,
+};
 use serde_json::json;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -44,9 +53,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
         if let Some(dir) = options.get_filename().parent()
-            && !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
-            }
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         Ok(Self { pool })
     }
@@ -181,6 +191,167 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    id: Uuid,
+    org_id: Uuid,
+    uploaded_by: Option<Uuid>,
+    uploaded_by_label: String,
+    uploaded_at: DateTime<Utc>,
+    file_name: String,
+    sha256: String,
+    size_bytes: i64,
+    status: String,
+    version: Option<i32>,
+    line_count: i32,
+    annual_cost_cents: i64,
+    is_current: bool,
+    report: Json<serde_json::Value>,
+}
+
+/// Submission columns, with whether each is its organisation's current version.
+const SUBMISSION_COLUMNS: &str = "s.id, s.org_id, s.uploaded_by, s.uploaded_by_label, s.uploaded_at, \
+    s.file_name, s.sha256, s.size_bytes, s.status, s.version, s.line_count, s.annual_cost_cents, s.report, \
+    COALESCE(s.id = (SELECT c.submission_id FROM current_inventory_log c WHERE c.org_id = s.org_id \
+    ORDER BY c.seq DESC LIMIT 1), FALSE) AS is_current";
+
+impl TryFrom<SubmissionRow> for SubmissionMeta {
+    type Error = StoreError;
+    fn try_from(r: SubmissionRow) -> Result<Self> {
+        let status = match r.status.as_str() {
+            "accepted" => StoredStatus::Accepted,
+            "rejected" => StoredStatus::Rejected,
+            other => return Err(corrupt("submission status", other)),
+        };
+        Ok(SubmissionMeta {
+            id: SubmissionId(r.id),
+            org_id: OrgId(r.org_id),
+            uploaded_by: r.uploaded_by.map(UserId),
+            uploaded_by_label: r.uploaded_by_label,
+            uploaded_at: r.uploaded_at,
+            file_name: r.file_name,
+            sha256: r.sha256,
+            size_bytes: r.size_bytes,
+            status,
+            version: r.version,
+            line_count: r.line_count,
+            annual_cost_cents: Cents(r.annual_cost_cents),
+            is_current: r.is_current,
+            report: r.report.0,
+        })
+    }
+}
+
+/// Lines are inserted in batches: one round trip per batch, well under both databases'
+/// limits on bound parameters.
+const LINE_BATCH: usize = 500;
+
+#[derive(sqlx::FromRow)]
+struct InvoiceRow {
+    id: Uuid,
+    number: String,
+    org_id: Uuid,
+    run_id: Option<Uuid>,
+    kind: String,
+    credits: Option<Uuid>,
+    instalments: String,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    amount_cents: i64,
+    reference: String,
+    rf_reference: String,
+    barcode: Option<String>,
+    credited: bool,
+    document: Json<serde_json::Value>,
+    created_at: DateTime<Utc>,
+}
+
+const INVOICE_COLUMNS: &str = "id, number, org_id, run_id, kind, credits, instalments, issue_date, due_date, \
+    amount_cents, reference, rf_reference, barcode, credited, document, created_at";
+
+/// Instalments are kept as `1,2` text: a short list both databases store the same way.
+fn instalments_text(instalments: &[u8]) -> String {
+    instalments.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+}
+
+impl TryFrom<InvoiceRow> for InvoiceRecord {
+    type Error = StoreError;
+    fn try_from(r: InvoiceRow) -> Result<Self> {
+        let kind = match r.kind.as_str() {
+            "invoice" => InvoiceKind::Invoice,
+            "credit_note" => InvoiceKind::CreditNote,
+            other => return Err(corrupt("invoice kind", other)),
+        };
+        let instalments = r
+            .instalments
+            .split(',')
+            .map(|p| p.parse::<u8>().map_err(|_| corrupt("instalments", &r.instalments)))
+            .collect::<Result<Vec<u8>>>()?;
+        Ok(InvoiceRecord {
+            id: InvoiceId(r.id),
+            number: r.number,
+            org_id: OrgId(r.org_id),
+            run_id: r.run_id.map(RunId),
+            kind,
+            credits: r.credits.map(InvoiceId),
+            instalments,
+            issue_date: r.issue_date,
+            due_date: r.due_date,
+            amount_cents: Cents(r.amount_cents),
+            reference: r.reference,
+            rf_reference: r.rf_reference,
+            barcode: r.barcode,
+            credited: r.credited,
+            document: r.document.0,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    id: Uuid,
+    invoice_id: Uuid,
+    amount_cents: i64,
+    paid_on: NaiveDate,
+    reference: Option<String>,
+    payer: Option<String>,
+    source: String,
+    bank_entry: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+const PAYMENT_COLUMNS: &str = "id, invoice_id, amount_cents, paid_on, reference, payer, source, bank_entry, created_at";
+
+impl TryFrom<PaymentRow> for PaymentRecord {
+    type Error = StoreError;
+    fn try_from(r: PaymentRow) -> Result<Self> {
+        let source = match r.source.as_str() {
+            "manual" => PaymentSource::Manual,
+            "bank_file" => PaymentSource::BankFile,
+            other => return Err(corrupt("payment source", other)),
+        };
+        Ok(PaymentRecord {
+            id: PaymentId(r.id),
+            invoice_id: InvoiceId(r.invoice_id),
+            amount_cents: Cents(r.amount_cents),
+            paid_on: r.paid_on,
+            reference: r.reference,
+            payer: r.payer,
+            source,
+            bank_entry: r.bank_entry,
+            created_at: r.created_at,
+        })
+    }
+}
+
+fn already_billed(what: &str) -> StoreError {
+    StoreError::Conflict {
+        code: "already_billed",
+        message: format!("{what} has already been billed for this instalment; nothing was stored"),
+    }
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -227,6 +398,92 @@ macro_rules! store_impl {
             /// A representative must exist, must not be the party itself and must not be
             /// represented in turn (representation is one level deep: Valtori, Kuntaliitto).
             /// A party that represents others cannot itself become represented.
+            async fn submission_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: SubmissionId,
+            ) -> Result<Option<SubmissionMeta>> {
+                let row: Option<SubmissionRow> =
+                    sqlx::query_as(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                row.map(SubmissionMeta::try_from).transpose()
+            }
+
+            async fn invoice_in(tx: &mut sqlx::Transaction<'_, $db>, id: InvoiceId) -> Result<Option<InvoiceRecord>> {
+                let row: Option<InvoiceRow> =
+                    sqlx::query_as(&format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                row.map(InvoiceRecord::try_from).transpose()
+            }
+
+            /// The next invoice number of `year`, inside the caller's transaction: the row
+            /// lock (PostgreSQL) or the write lock (SQLite) serialises racing runs, and a
+            /// rollback gives the number back.
+            async fn next_seq(tx: &mut sqlx::Transaction<'_, $db>, year: i32) -> Result<u32> {
+                sqlx::query("INSERT INTO invoice_counters (year, last_seq) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING")
+                    .bind(year)
+                    .execute(&mut **tx)
+                    .await?;
+                let (seq,): (i32,) =
+                    sqlx::query_as("UPDATE invoice_counters SET last_seq = last_seq + 1 WHERE year = $1 RETURNING last_seq")
+                        .bind(year)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                Ok(seq.max(0) as u32)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            async fn insert_invoice(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                actor: &Actor,
+                org_id: OrgId,
+                run_id: Option<RunId>,
+                kind: InvoiceKind,
+                credits: Option<InvoiceId>,
+                instalments: &[u8],
+                issue_date: NaiveDate,
+                issue: &IssueFn,
+            ) -> Result<InvoiceRecord> {
+                let year = chrono::Datelike::year(&issue_date);
+                let seq = Self::next_seq(tx, year).await?;
+                let issued = issue(year, seq).map_err(|message| StoreError::Invalid { code: "invoice_not_issued", message })?;
+                let id = InvoiceId::new();
+                sqlx::query(
+                    "INSERT INTO invoices (id, number, org_id, run_id, kind, credits, instalments, issue_date, due_date, \
+                     amount_cents, reference, rf_reference, barcode, document, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                )
+                .bind(id.0)
+                .bind(&issued.number)
+                .bind(org_id.0)
+                .bind(run_id.map(|r| r.0))
+                .bind(kind.key())
+                .bind(credits.map(|c| c.0))
+                .bind(instalments_text(instalments))
+                .bind(issue_date)
+                .bind(issued.due_date)
+                .bind(issued.amount_cents.get())
+                .bind(&issued.reference)
+                .bind(&issued.rf_reference)
+                .bind(&issued.barcode)
+                .bind(Json(&issued.document))
+                .bind(&actor.label)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await?;
+                let event = AuditEvent {
+                    action: format!("{}.issue", kind.key()),
+                    org_id: Some(org_id),
+                    subject: Some(id.to_string()),
+                    detail: json!({ "number": issued.number, "amount_cents": issued.amount_cents, "instalments": instalments }),
+                };
+                Self::audit_in(tx, actor, &event).await?;
+                Self::invoice_in(tx, id).await?.ok_or(StoreError::NotFound)
+            }
+
             async fn check_representation(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 org: Option<OrgId>,
@@ -576,6 +833,504 @@ macro_rules! store_impl {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            #[instrument(skip_all, fields(org = %submission.org_id, status = submission.status.key()))]
+            async fn save_submission(&self, actor: &Actor, submission: &NewSubmission) -> Result<SubmissionMeta> {
+                let mut tx = self.pool.begin().await?;
+                if Self::org_in(&mut tx, submission.org_id).await?.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let id = SubmissionId::new();
+                let now = Utc::now();
+                let version = match submission.status {
+                    StoredStatus::Accepted => {
+                        let (last,): (i32,) = sqlx::query_as(
+                            "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM submissions WHERE org_id = $1",
+                        )
+                        .bind(submission.org_id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        Some(last + 1)
+                    }
+                    StoredStatus::Rejected => None,
+                };
+                let lines: &[LicenceLine] =
+                    if version.is_some() { &submission.lines } else { &[] };
+                let inserted = sqlx::query(
+                    "INSERT INTO submissions (id, org_id, uploaded_by, uploaded_by_label, uploaded_at, file_name, \
+                     sha256, size_bytes, status, version, line_count, annual_cost_cents, report, file) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                )
+                .bind(id.0)
+                .bind(submission.org_id.0)
+                .bind(actor.user_id.map(|u| u.0))
+                .bind(&actor.label)
+                .bind(now)
+                .bind(&submission.file_name)
+                .bind(&submission.sha256)
+                .bind(submission.file.len() as i64)
+                .bind(submission.status.key())
+                .bind(version)
+                .bind(i32::try_from(lines.len()).unwrap_or(i32::MAX))
+                .bind(submission.annual_cost_cents.get())
+                .bind(Json(&submission.report))
+                .bind(&submission.file)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    // Two uploads for one organisation raced for the same version number.
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict {
+                            code: "concurrent_submission",
+                            message: "another submission for this organisation was stored at the same moment; try again".into(),
+                        });
+                    }
+                    other => other?,
+                };
+                for (batch_no, batch) in lines.chunks(LINE_BATCH).enumerate() {
+                    let mut insert =
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO submission_lines (submission_id, line_no, line) ");
+                    insert.push_values(batch.iter().enumerate(), |mut row, (i, line)| {
+                        let line_no = i32::try_from(batch_no * LINE_BATCH + i).unwrap_or(i32::MAX);
+                        row.push_bind(id.0).push_bind(line_no).push_bind(Json(line));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                if version.is_some() {
+                    sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
+                        .bind(submission.org_id.0)
+                        .bind(id.0)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let event = AuditEvent {
+                    action: format!("submission.{}", submission.status.key()),
+                    org_id: Some(submission.org_id),
+                    subject: Some(id.to_string()),
+                    detail: json!({
+                        "file_name": submission.file_name, "sha256": submission.sha256,
+                        "version": version, "lines": lines.len(),
+                    }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                let stored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn get_submission(&self, id: SubmissionId) -> Result<Option<SubmissionMeta>> {
+                let row: Option<SubmissionRow> =
+                    sqlx::query_as(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(SubmissionMeta::try_from).transpose()
+            }
+
+            async fn list_submissions(&self, org: OrgId) -> Result<Vec<SubmissionMeta>> {
+                let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
+                    "SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.org_id = $1 \
+                     ORDER BY s.uploaded_at DESC, s.id DESC"
+                ))
+                .bind(org.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(SubmissionMeta::try_from).collect()
+            }
+
+            async fn current_submission(&self, org: OrgId) -> Result<Option<SubmissionMeta>> {
+                let row: Option<SubmissionRow> = sqlx::query_as(&format!(
+                    "SELECT {SUBMISSION_COLUMNS} FROM submissions s WHERE s.id = \
+                     (SELECT c.submission_id FROM current_inventory_log c WHERE c.org_id = $1 ORDER BY c.seq DESC LIMIT 1)"
+                ))
+                .bind(org.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(SubmissionMeta::try_from).transpose()
+            }
+
+            async fn submission_lines(&self, id: SubmissionId) -> Result<Vec<LicenceLine>> {
+                let rows: Vec<(Json<LicenceLine>,)> =
+                    sqlx::query_as("SELECT line FROM submission_lines WHERE submission_id = $1 ORDER BY line_no")
+                        .bind(id.0)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(line,)| line.0).collect())
+            }
+
+            async fn submission_file(&self, id: SubmissionId) -> Result<Option<(String, Vec<u8>)>> {
+                Ok(sqlx::query_as("SELECT file_name, file FROM submissions WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            #[instrument(skip_all, fields(submission = %id))]
+            async fn restore_submission(&self, actor: &Actor, id: SubmissionId) -> Result<SubmissionMeta> {
+                let mut tx = self.pool.begin().await?;
+                let submission = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                if submission.status != StoredStatus::Accepted {
+                    return Err(StoreError::Invalid {
+                        code: "not_a_version",
+                        message: "a rejected submission never became a version, so it cannot be restored".into(),
+                    });
+                }
+                if !submission.is_current {
+                    sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
+                        .bind(submission.org_id.0)
+                        .bind(id.0)
+                        .bind(Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    let event = AuditEvent {
+                        action: "submission.restore".into(),
+                        org_id: Some(submission.org_id),
+                        subject: Some(id.to_string()),
+                        detail: json!({ "version": submission.version }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                }
+                let restored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await?;
+                Ok(restored)
+            }
+
+            async fn current_lines_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, LicenceLine)>> {
+                let rows: Vec<(Uuid, Json<LicenceLine>)> = sqlx::query_as(
+                    "SELECT c.org_id, l.line FROM current_inventory_log c \
+                     JOIN submission_lines l ON l.submission_id = c.submission_id \
+                     WHERE c.seq = (SELECT MAX(c2.seq) FROM current_inventory_log c2 \
+                                    WHERE c2.org_id = c.org_id AND c2.since <= $1) \
+                     ORDER BY c.org_id, l.line_no",
+                )
+                .bind(as_of)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(org, line)| (OrgId(org), line.0)).collect())
+            }
+
+            async fn list_vendor_aliases(&self) -> Result<Vec<VendorAlias>> {
+                Ok(sqlx::query_as("SELECT alias, canonical, created_by, created_at FROM vendor_aliases ORDER BY alias")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(|(alias, canonical, created_by, created_at)| VendorAlias { alias, canonical, created_by, created_at })
+                    .collect())
+            }
+
+            async fn put_vendor_alias(&self, actor: &Actor, alias: &str, canonical: &str) -> Result<VendorAlias> {
+                let mut tx = self.pool.begin().await?;
+                let now = Utc::now();
+                sqlx::query(
+                    "INSERT INTO vendor_aliases (alias, canonical, created_by, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical, \
+                     created_by = excluded.created_by, created_at = excluded.created_at",
+                )
+                .bind(alias)
+                .bind(canonical)
+                .bind(&actor.label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let event = AuditEvent {
+                    action: "vendor_alias.put".into(),
+                    org_id: None,
+                    subject: Some(alias.to_string()),
+                    detail: json!({ "canonical": canonical }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(VendorAlias { alias: alias.into(), canonical: canonical.into(), created_by: actor.label.clone(), created_at: now })
+            }
+
+            async fn put_cost_share_model(&self, actor: &Actor, version: &ModelVersion) -> Result<ModelVersion> {
+                let mut tx = self.pool.begin().await?;
+                let now = Utc::now();
+                let inserted = sqlx::query(
+                    "INSERT INTO cost_share_models (version, valid_from, model, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&version.version)
+                .bind(version.valid_from)
+                .bind(Json(&version.model))
+                .bind(&actor.label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict {
+                            code: "duplicate_model_version",
+                            message: format!("model version {:?} exists; versions are never rewritten", version.version),
+                        });
+                    }
+                    other => other?,
+                };
+                let event = AuditEvent {
+                    action: "cost_share_model.add".into(),
+                    org_id: None,
+                    subject: Some(version.version.clone()),
+                    detail: json!({ "valid_from": version.valid_from }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(ModelVersion { created_by: actor.label.clone(), created_at: now, ..version.clone() })
+            }
+
+            async fn list_cost_share_models(&self) -> Result<Vec<ModelVersion>> {
+                let rows: Vec<(String, NaiveDate, Json<serde_json::Value>, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT version, valid_from, model, created_by, created_at FROM cost_share_models ORDER BY valid_from, created_at",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(version, valid_from, model, created_by, created_at)| ModelVersion {
+                        version,
+                        valid_from,
+                        model: model.0,
+                        created_by,
+                        created_at,
+                    })
+                    .collect())
+            }
+
+            #[instrument(skip_all, fields(instalment = run.instalment, drafts = drafts.len()))]
+            async fn record_invoice_run(
+                &self,
+                actor: &Actor,
+                run: &NewRun,
+                drafts: Vec<DraftInvoice>,
+                self_contributions: &[SelfContributionRecord],
+            ) -> Result<RunRecord> {
+                let mut tx = self.pool.begin().await?;
+                let run_id = RunId::new();
+                sqlx::query(
+                    "INSERT INTO invoice_runs (id, instalment, issue_date, model_version, overridden, summary, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(run_id.0)
+                .bind(i32::from(run.instalment))
+                .bind(run.issue_date)
+                .bind(&run.model_version)
+                .bind(run.overridden)
+                .bind(Json(&run.summary))
+                .bind(&actor.label)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+                let mut invoices = Vec::with_capacity(drafts.len());
+                for draft in &drafts {
+                    let invoice = Self::insert_invoice(
+                        &mut tx,
+                        actor,
+                        draft.org_id,
+                        Some(run_id),
+                        InvoiceKind::Invoice,
+                        None,
+                        &draft.instalments,
+                        draft.issue_date,
+                        &draft.issue,
+                    )
+                    .await?;
+                    for instalment in &draft.instalments {
+                        let billed = sqlx::query("INSERT INTO billed_instalments (invoice_id, org_id, instalment) VALUES ($1, $2, $3)")
+                            .bind(invoice.id.0)
+                            .bind(draft.org_id.0)
+                            .bind(i32::from(*instalment))
+                            .execute(&mut *tx)
+                            .await;
+                        match billed {
+                            Err(e) if is_unique_violation(&e) => return Err(already_billed("a party")),
+                            other => other?,
+                        };
+                    }
+                    invoices.push(invoice);
+                }
+                for contribution in self_contributions {
+                    let booked = sqlx::query(
+                        "INSERT INTO self_contributions (org_id, instalment, amount_cents, paid_on, run_id) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(contribution.org_id.0)
+                    .bind(i32::from(contribution.instalment))
+                    .bind(contribution.amount_cents.get())
+                    .bind(contribution.paid_on)
+                    .bind(run_id.0)
+                    .execute(&mut *tx)
+                    .await;
+                    match booked {
+                        Err(e) if is_unique_violation(&e) => return Err(already_billed("the coordinator's own share")),
+                        other => other?,
+                    };
+                }
+                let event = AuditEvent {
+                    action: "invoice_run.record".into(),
+                    org_id: None,
+                    subject: Some(run_id.to_string()),
+                    detail: json!({ "instalment": run.instalment, "issue_date": run.issue_date,
+                                    "invoices": invoices.len(), "overridden": run.overridden }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(RunRecord {
+                    id: run_id,
+                    instalment: run.instalment,
+                    issue_date: run.issue_date,
+                    invoices,
+                    self_contributions: self_contributions.to_vec(),
+                })
+            }
+
+            #[instrument(skip_all, fields(invoice = %invoice))]
+            async fn record_credit_note(
+                &self,
+                actor: &Actor,
+                invoice: InvoiceId,
+                issue_date: NaiveDate,
+                issue: IssueFn,
+            ) -> Result<InvoiceRecord> {
+                let mut tx = self.pool.begin().await?;
+                let original = Self::invoice_in(&mut tx, invoice).await?.ok_or(StoreError::NotFound)?;
+                if original.kind != InvoiceKind::Invoice {
+                    return Err(StoreError::Invalid { code: "not_an_invoice", message: "a credit note cannot be credited".into() });
+                }
+                if original.credited {
+                    return Err(StoreError::Conflict {
+                        code: "already_credited",
+                        message: format!("invoice {} has already been credited", original.number),
+                    });
+                }
+                let note = Self::insert_invoice(
+                    &mut tx,
+                    actor,
+                    original.org_id,
+                    None,
+                    InvoiceKind::CreditNote,
+                    Some(original.id),
+                    &original.instalments,
+                    issue_date,
+                    &issue,
+                )
+                .await?;
+                sqlx::query("UPDATE invoices SET credited = TRUE WHERE id = $1").bind(invoice.0).execute(&mut *tx).await?;
+                sqlx::query("UPDATE billed_instalments SET live = FALSE WHERE invoice_id = $1")
+                    .bind(invoice.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(note)
+            }
+
+            async fn get_invoice(&self, id: InvoiceId) -> Result<Option<InvoiceRecord>> {
+                let row: Option<InvoiceRow> = sqlx::query_as(&format!("SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(InvoiceRecord::try_from).transpose()
+            }
+
+            async fn list_invoices(&self, org: Option<OrgId>) -> Result<Vec<InvoiceRecord>> {
+                let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
+                    "SELECT {INVOICE_COLUMNS} FROM invoices WHERE ($1 IS NULL OR org_id = $1) ORDER BY issue_date, number"
+                ))
+                .bind(org.map(|o| o.0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(InvoiceRecord::try_from).collect()
+            }
+
+            async fn find_invoices_by_reference(&self, reference: &str) -> Result<Vec<InvoiceRecord>> {
+                let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
+                    "SELECT {INVOICE_COLUMNS} FROM invoices WHERE reference = $1 AND kind = 'invoice' ORDER BY number"
+                ))
+                .bind(reference)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(InvoiceRecord::try_from).collect()
+            }
+
+            async fn billed_instalments(&self) -> Result<Vec<BilledInstalment>> {
+                let rows: Vec<(Uuid, i32, Uuid)> =
+                    sqlx::query_as("SELECT org_id, instalment, invoice_id FROM billed_instalments WHERE live ORDER BY org_id, instalment")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(org, instalment, invoice)| BilledInstalment {
+                        org_id: OrgId(org),
+                        instalment: u8::try_from(instalment).unwrap_or(u8::MAX),
+                        invoice_id: InvoiceId(invoice),
+                    })
+                    .collect())
+            }
+
+            async fn list_self_contributions(&self) -> Result<Vec<SelfContributionRecord>> {
+                let rows: Vec<(Uuid, i32, i64, NaiveDate)> =
+                    sqlx::query_as("SELECT org_id, instalment, amount_cents, paid_on FROM self_contributions ORDER BY paid_on, instalment")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(org, instalment, amount, paid_on)| SelfContributionRecord {
+                        org_id: OrgId(org),
+                        instalment: u8::try_from(instalment).unwrap_or(u8::MAX),
+                        amount_cents: Cents(amount),
+                        paid_on,
+                    })
+                    .collect())
+            }
+
+            #[instrument(skip_all, fields(payments = payments.len()))]
+            async fn record_payments(&self, actor: &Actor, payments: &[NewPayment]) -> Result<Vec<PaymentRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let mut stored = Vec::new();
+                for p in payments {
+                    let invoice = Self::invoice_in(&mut tx, p.invoice_id).await?.ok_or_else(|| StoreError::Invalid {
+                        code: "unknown_invoice",
+                        message: "the payment's invoice does not exist".into(),
+                    })?;
+                    let id = PaymentId::new();
+                    let row: Option<PaymentRow> = sqlx::query_as(&format!(
+                        "INSERT INTO payments (id, invoice_id, amount_cents, paid_on, reference, payer, source, bank_entry, \
+                         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (bank_entry) DO NOTHING RETURNING {PAYMENT_COLUMNS}"
+                    ))
+                    .bind(id.0)
+                    .bind(p.invoice_id.0)
+                    .bind(p.amount_cents.get())
+                    .bind(p.paid_on)
+                    .bind(&p.reference)
+                    .bind(&p.payer)
+                    .bind(p.source.key())
+                    .bind(&p.bank_entry)
+                    .bind(&actor.label)
+                    .bind(Utc::now())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(row) = row {
+                        let event = AuditEvent {
+                            action: "payment.record".into(),
+                            org_id: Some(invoice.org_id),
+                            subject: Some(id.to_string()),
+                            detail: json!({ "invoice": invoice.number, "amount_cents": p.amount_cents, "source": p.source }),
+                        };
+                        Self::audit_in(&mut tx, actor, &event).await?;
+                        stored.push(PaymentRecord::try_from(row)?);
+                    }
+                }
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            async fn list_payments(&self, invoice: Option<InvoiceId>) -> Result<Vec<PaymentRecord>> {
+                let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+                    "SELECT {PAYMENT_COLUMNS} FROM payments WHERE ($1 IS NULL OR invoice_id = $1) ORDER BY paid_on, created_at"
+                ))
+                .bind(invoice.map(|i| i.0))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(PaymentRecord::try_from).collect()
             }
 
             async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()> {

@@ -21,8 +21,9 @@ pub use backends::{PgStore, SqliteStore};
 pub use model::*;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use lyhty_domain::{BusinessId, Org, OrgId, Termination, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::{BusinessId, InvoiceId, Org, OrgId, SubmissionId, Termination, UserId};
 use std::sync::Arc;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's
@@ -109,6 +110,74 @@ pub trait Store: Send + Sync + 'static {
     async fn count_login_failures(&self, email: &str, since: DateTime<Utc>) -> Result<u64>;
     /// Forgets failures older than `before` and, after a successful sign-in, the user's own.
     async fn prune_login_failures(&self, before: DateTime<Utc>, email: Option<&str>) -> Result<()>;
+
+    // --- inventory submissions ----------------------------------------------------------
+
+    /// Stores a submission, in one transaction: the file and report, and for an accepted
+    /// one its lines, the next version number, and the organisation's current pointer.
+    async fn save_submission(&self, actor: &Actor, submission: &NewSubmission) -> Result<SubmissionMeta>;
+    async fn get_submission(&self, id: SubmissionId) -> Result<Option<SubmissionMeta>>;
+    /// An organisation's submissions, newest first.
+    async fn list_submissions(&self, org: OrgId) -> Result<Vec<SubmissionMeta>>;
+    /// The organisation's current inventory version.
+    async fn current_submission(&self, org: OrgId) -> Result<Option<SubmissionMeta>>;
+    /// The lines of an accepted submission, in file order.
+    async fn submission_lines(&self, id: SubmissionId) -> Result<Vec<LicenceLine>>;
+    /// The original file: its name and bytes.
+    async fn submission_file(&self, id: SubmissionId) -> Result<Option<(String, Vec<u8>)>>;
+    /// Makes an earlier accepted submission the current version again
+    /// (`Invalid("not_a_version")` for a rejected one).
+    async fn restore_submission(&self, actor: &Actor, id: SubmissionId) -> Result<SubmissionMeta>;
+    /// Every organisation's current lines as they stood at `as_of`, ordered by organisation.
+    async fn current_lines_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, LicenceLine)>>;
+
+    // --- vendor aliases --------------------------------------------------------------------
+
+    async fn list_vendor_aliases(&self) -> Result<Vec<VendorAlias>>;
+    /// Adds or replaces an alias (`alias` already folded by the caller).
+    async fn put_vendor_alias(&self, actor: &Actor, alias: &str, canonical: &str) -> Result<VendorAlias>;
+
+    // --- cost shares and invoicing ---------------------------------------------------------
+
+    /// Adds a version of the cost-share model (`Conflict("duplicate_model_version")` if the
+    /// version name is taken: versions are never rewritten).
+    async fn put_cost_share_model(&self, actor: &Actor, version: &ModelVersion) -> Result<ModelVersion>;
+    /// All versions, oldest first.
+    async fn list_cost_share_models(&self) -> Result<Vec<ModelVersion>>;
+
+    /// Records an invoice run in one transaction: each draft gets the next gapless number
+    /// of its issue year and is issued through its callback; each party–instalment can have
+    /// only one live invoice (`Conflict("already_billed")` rolls the whole run back, numbers
+    /// included); the coordinator's own contributions are booked with it.
+    async fn record_invoice_run(
+        &self,
+        actor: &Actor,
+        run: &NewRun,
+        drafts: Vec<DraftInvoice>,
+        self_contributions: &[SelfContributionRecord],
+    ) -> Result<RunRecord>;
+    /// Issues a credit note for the whole of an invoice (the next gapless number) and marks
+    /// the invoice credited, freeing its instalments to be billed again.
+    async fn record_credit_note(
+        &self,
+        actor: &Actor,
+        invoice: InvoiceId,
+        issue_date: NaiveDate,
+        issue: IssueFn,
+    ) -> Result<InvoiceRecord>;
+    async fn get_invoice(&self, id: InvoiceId) -> Result<Option<InvoiceRecord>>;
+    /// Invoices and credit notes, by number; one party's when `org` is given.
+    async fn list_invoices(&self, org: Option<OrgId>) -> Result<Vec<InvoiceRecord>>;
+    /// Live invoices whose creditor reference is `reference` (bare digits).
+    async fn find_invoices_by_reference(&self, reference: &str) -> Result<Vec<InvoiceRecord>>;
+    async fn billed_instalments(&self) -> Result<Vec<BilledInstalment>>;
+    async fn list_self_contributions(&self) -> Result<Vec<SelfContributionRecord>>;
+
+    /// Records payments; one whose `bank_entry` is already booked is skipped. Returns the
+    /// payments stored (not the skipped ones).
+    async fn record_payments(&self, actor: &Actor, payments: &[NewPayment]) -> Result<Vec<PaymentRecord>>;
+    /// Payments, oldest first; one invoice's when `invoice` is given.
+    async fn list_payments(&self, invoice: Option<InvoiceId>) -> Result<Vec<PaymentRecord>>;
 
     // --- audit log -------------------------------------------------------------------------
 

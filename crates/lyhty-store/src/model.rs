@@ -1,7 +1,10 @@
 //! The values the store takes and returns, beyond the domain's own types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, Role, UserId};
+use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::{
+    BusinessId, Cents, InvoiceId, Org, OrgCategory, OrgId, PaymentId, Role, RunId, SubmissionId, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 /// Who is doing something, as the audit log records it.
@@ -167,4 +170,228 @@ pub struct AuditQuery {
     /// Entries with `seq` below this (paging backwards).
     pub before_seq: Option<i64>,
     pub limit: u32,
+}
+
+/// Whether a stored submission became a version of the inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StoredStatus {
+    Accepted,
+    Rejected,
+}
+
+impl StoredStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+/// An uploaded file to store with its report; `lines` are kept only when it is accepted.
+#[derive(Clone, Debug)]
+pub struct NewSubmission {
+    pub org_id: OrgId,
+    pub file_name: String,
+    /// Lower-case hex SHA-256 of `file`.
+    pub sha256: String,
+    pub file: Vec<u8>,
+    pub status: StoredStatus,
+    /// The validation report as the ingest crate made it (stored as JSON).
+    pub report: serde_json::Value,
+    pub lines: Vec<LicenceLine>,
+    pub annual_cost_cents: Cents,
+}
+
+/// A stored submission without its file and lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubmissionMeta {
+    pub id: SubmissionId,
+    pub org_id: OrgId,
+    pub uploaded_by: Option<UserId>,
+    /// Who uploaded it (an e-mail address, or `demo`).
+    pub uploaded_by_label: String,
+    pub uploaded_at: DateTime<Utc>,
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub status: StoredStatus,
+    /// The inventory version this submission made (accepted ones only).
+    pub version: Option<i32>,
+    pub line_count: i32,
+    pub annual_cost_cents: Cents,
+    /// Whether this is the organisation's current inventory.
+    pub is_current: bool,
+    /// The validation report, as stored.
+    pub report: serde_json::Value,
+}
+
+/// A coordinator-added vendor alias: `alias` is folded the same way vendor names are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VendorAlias {
+    pub alias: String,
+    pub canonical: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A version of the cost-share model (§9.2), stored as the finance crate's JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ModelVersion {
+    pub version: String,
+    pub valid_from: NaiveDate,
+    pub model: serde_json::Value,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Invoice or credit note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    Invoice,
+    CreditNote,
+}
+
+impl InvoiceKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::CreditNote => "credit_note",
+        }
+    }
+}
+
+/// An issued invoice or credit note as stored. `document` is the finance crate's
+/// `InvoiceDocument`, from which the PDF and the UBL are rendered again on request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InvoiceRecord {
+    pub id: InvoiceId,
+    pub number: String,
+    pub org_id: OrgId,
+    pub run_id: Option<RunId>,
+    pub kind: InvoiceKind,
+    /// For a credit note: the invoice it credits.
+    pub credits: Option<InvoiceId>,
+    pub instalments: Vec<u8>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    /// Payable amount; negative for a credit note.
+    pub amount_cents: Cents,
+    pub reference: String,
+    pub rf_reference: String,
+    pub barcode: Option<String>,
+    /// Whether a credit note has cancelled this invoice.
+    pub credited: bool,
+    pub document: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the caller makes of a reserved invoice number: everything that depends on it.
+#[derive(Clone, Debug)]
+pub struct IssuedInvoice {
+    pub number: String,
+    pub reference: String,
+    pub rf_reference: String,
+    pub barcode: Option<String>,
+    pub amount_cents: Cents,
+    pub due_date: NaiveDate,
+    pub document: serde_json::Value,
+}
+
+/// Turns the next number of the year (`seq`, from 1) into an issued document.
+pub type IssueFn = Box<dyn Fn(i32, u32) -> Result<IssuedInvoice, String> + Send + Sync>;
+
+/// An invoice to issue in a run: who, which instalments, and how to make the document.
+pub struct DraftInvoice {
+    pub org_id: OrgId,
+    pub instalments: Vec<u8>,
+    pub issue_date: NaiveDate,
+    pub issue: IssueFn,
+}
+
+impl std::fmt::Debug for DraftInvoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DraftInvoice").field("org_id", &self.org_id).field("instalments", &self.instalments).finish()
+    }
+}
+
+/// An invoice run to record.
+#[derive(Clone, Debug)]
+pub struct NewRun {
+    pub instalment: u8,
+    pub issue_date: NaiveDate,
+    pub model_version: String,
+    pub overridden: bool,
+    /// What the planner decided (skipped parties and why), kept with the run.
+    pub summary: serde_json::Value,
+}
+
+/// The coordinator's own instalment, booked as paid instead of invoiced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SelfContributionRecord {
+    pub org_id: OrgId,
+    pub instalment: u8,
+    pub amount_cents: Cents,
+    pub paid_on: NaiveDate,
+}
+
+/// What a run stored.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RunRecord {
+    pub id: RunId,
+    pub instalment: u8,
+    pub issue_date: NaiveDate,
+    pub invoices: Vec<InvoiceRecord>,
+    pub self_contributions: Vec<SelfContributionRecord>,
+}
+
+/// A live (not credited) billing of a party's instalment, for planning the next run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BilledInstalment {
+    pub org_id: OrgId,
+    pub instalment: u8,
+    pub invoice_id: InvoiceId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentSource {
+    Manual,
+    BankFile,
+}
+
+impl PaymentSource {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::BankFile => "bank_file",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPayment {
+    pub invoice_id: InvoiceId,
+    pub amount_cents: Cents,
+    pub paid_on: NaiveDate,
+    pub reference: Option<String>,
+    pub payer: Option<String>,
+    pub source: PaymentSource,
+    /// The bank's entry id; a payment with an id already booked is skipped.
+    pub bank_entry: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PaymentRecord {
+    pub id: PaymentId,
+    pub invoice_id: InvoiceId,
+    pub amount_cents: Cents,
+    pub paid_on: NaiveDate,
+    pub reference: Option<String>,
+    pub payer: Option<String>,
+    pub source: PaymentSource,
+    pub bank_entry: Option<String>,
+    pub created_at: DateTime<Utc>,
 }

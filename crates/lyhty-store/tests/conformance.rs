@@ -6,7 +6,10 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use lyhty_domain::{BusinessId, Cents, OrgCategory, OrgStatus, Role, Termination, TerminationKind};
-use lyhty_store::{Actor, AuditEvent, AuditQuery, Backend, NewOrg, NewUser, OrgPatch, Store, StoreError};
+use lyhty_store::{
+    Actor, AuditEvent, AuditQuery, Backend, DraftInvoice, InvoiceKind, IssuedInvoice, ModelVersion, NewOrg, NewPayment,
+    NewRun, NewUser, OrgPatch, PaymentSource, SelfContributionRecord, Store, StoreError,
+};
 use sqlx::Connection;
 use std::sync::Arc;
 
@@ -47,6 +50,15 @@ conformance!(
     every_write_is_audited,
     audit_log_is_append_only,
     migrations_are_idempotent,
+    invoice_numbers_are_gapless_and_a_failed_run_gives_them_back,
+    racing_runs_never_share_or_skip_a_number,
+    credit_notes_free_the_instalment,
+    payments_are_booked_once_per_bank_entry,
+    model_versions_are_never_rewritten,
+    submissions_make_versions_and_lines_round_trip,
+    a_rejected_submission_is_no_version,
+    restore_and_as_of_follow_the_current_pointer,
+    vendor_aliases_are_put_and_listed,
 );
 
 fn actor() -> Actor {
@@ -326,4 +338,332 @@ async fn migrations_are_idempotent(store: Arc<dyn Store>, _url: String) {
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     store.ping().await.unwrap();
+}
+
+// --- invoicing --------------------------------------------------------------------------
+
+/// An issue callback that numbers `YYYY-NNNN` and bills `amount`.
+fn draft(org: lyhty_domain::OrgId, instalments: Vec<u8>, amount: i64) -> DraftInvoice {
+    DraftInvoice {
+        org_id: org,
+        instalments,
+        issue_date: day(2025, 9, 5),
+        issue: Box::new(move |year, seq| {
+            let number = format!("{year}-{seq:04}");
+            Ok(IssuedInvoice {
+                reference: format!("{year}{seq:04}"),
+                rf_reference: format!("RF00{year}{seq:04}"),
+                barcode: None,
+                amount_cents: Cents(amount),
+                due_date: day(2025, 9, 26),
+                document: serde_json::json!({ "number": number }),
+                number,
+            })
+        }),
+    }
+}
+
+fn run(instalment: u8) -> NewRun {
+    NewRun {
+        instalment,
+        issue_date: day(2025, 9, 5),
+        model_version: "2025-09".into(),
+        overridden: false,
+        summary: serde_json::json!({}),
+    }
+}
+
+async fn three_orgs(store: &Arc<dyn Store>) -> Vec<lyhty_domain::OrgId> {
+    let mut ids = Vec::new();
+    for (name, bid) in [("A", "2228357-4"), ("B", "0245895-5"), ("C", "2844561-8")] {
+        ids.push(store.create_org(&actor(), &new_org(name, bid, OrgCategory::University)).await.unwrap().id);
+    }
+    ids
+}
+
+async fn invoice_numbers_are_gapless_and_a_failed_run_gives_them_back(store: Arc<dyn Store>, _url: String) {
+    let orgs = three_orgs(&store).await;
+    let drafts = orgs.iter().map(|o| draft(*o, vec![1], 500_000)).collect();
+    let first = store.record_invoice_run(&actor(), &run(1), drafts, &[]).await.unwrap();
+    let numbers: Vec<&str> = first.invoices.iter().map(|i| i.number.as_str()).collect();
+    assert_eq!(numbers, ["2025-0001", "2025-0002", "2025-0003"]);
+    assert_eq!(first.invoices[0].instalments, vec![1]);
+    assert_eq!(first.invoices[0].kind, InvoiceKind::Invoice);
+    assert_eq!(store.billed_instalments().await.unwrap().len(), 3);
+
+    // Billing instalment 1 of A again fails the whole run: B's instalment 2 is not stored
+    // and its number is given back.
+    let clash = vec![draft(orgs[1], vec![2], 500_000), draft(orgs[0], vec![1], 500_000)];
+    let err = store.record_invoice_run(&actor(), &run(2), clash, &[]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { code: "already_billed", .. }), "{err:?}");
+    assert_eq!(store.list_invoices(None).await.unwrap().len(), 3);
+
+    let second =
+        store.record_invoice_run(&actor(), &run(2), vec![draft(orgs[1], vec![2], 500_000)], &[]).await.unwrap();
+    assert_eq!(second.invoices[0].number, "2025-0004", "no gap after the failed run");
+    assert_eq!(store.list_invoices(Some(orgs[1])).await.unwrap().len(), 2);
+    assert_eq!(store.find_invoices_by_reference("20250004").await.unwrap()[0].id, second.invoices[0].id);
+
+    // The coordinator's own instalment is booked once.
+    let own = SelfContributionRecord {
+        org_id: orgs[2],
+        instalment: 2,
+        amount_cents: Cents(20_000_000),
+        paid_on: day(2026, 1, 9),
+    };
+    store.record_invoice_run(&actor(), &run(2), vec![], std::slice::from_ref(&own)).await.unwrap();
+    assert_eq!(store.list_self_contributions().await.unwrap(), vec![own.clone()]);
+    let again = store.record_invoice_run(&actor(), &run(2), vec![], &[own]).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict { code: "already_billed", .. }));
+}
+
+async fn racing_runs_never_share_or_skip_a_number(store: Arc<dyn Store>, _url: String) {
+    let mut orgs = Vec::new();
+    for i in 0..12u32 {
+        let body = format!("{:07}", 1_000_000 + i * 7919);
+        let Some(check) = BusinessId::check_digit(&body) else { continue };
+        let org = new_org(&format!("Org {i}"), &format!("{body}-{check}"), OrgCategory::Uas);
+        orgs.push(store.create_org(&actor(), &org).await.unwrap().id);
+    }
+    let tasks: Vec<_> = orgs
+        .iter()
+        .map(|org| {
+            let (store, org) = (store.clone(), *org);
+            tokio::spawn(async move {
+                store.record_invoice_run(&actor(), &run(1), vec![draft(org, vec![1], 250_000)], &[]).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let mut numbers: Vec<String> = store.list_invoices(None).await.unwrap().into_iter().map(|i| i.number).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=orgs.len()).map(|n| format!("2025-{n:04}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+async fn credit_notes_free_the_instalment(store: Arc<dyn Store>, _url: String) {
+    let orgs = three_orgs(&store).await;
+    let first =
+        store.record_invoice_run(&actor(), &run(1), vec![draft(orgs[0], vec![1, 2], 1_000_000)], &[]).await.unwrap();
+    let invoice = &first.invoices[0];
+    let note_fn = |amount: i64| draft(orgs[0], vec![], amount).issue;
+    let note = store.record_credit_note(&actor(), invoice.id, day(2025, 10, 1), note_fn(-1_000_000)).await.unwrap();
+    assert_eq!(note.kind, InvoiceKind::CreditNote);
+    assert_eq!(note.credits, Some(invoice.id));
+    assert_eq!(note.amount_cents, Cents(-1_000_000));
+    assert_eq!(note.instalments, vec![1, 2]);
+    assert_eq!(note.number, "2025-0002");
+    assert!(store.get_invoice(invoice.id).await.unwrap().unwrap().credited);
+    assert!(store.billed_instalments().await.unwrap().is_empty());
+
+    let twice = store.record_credit_note(&actor(), invoice.id, day(2025, 10, 2), note_fn(-1)).await.unwrap_err();
+    assert!(matches!(twice, StoreError::Conflict { code: "already_credited", .. }), "{twice:?}");
+    let of_note = store.record_credit_note(&actor(), note.id, day(2025, 10, 2), note_fn(-1)).await.unwrap_err();
+    assert!(matches!(of_note, StoreError::Invalid { code: "not_an_invoice", .. }), "{of_note:?}");
+    // Billed again after the credit note.
+    let rebilled =
+        store.record_invoice_run(&actor(), &run(1), vec![draft(orgs[0], vec![1, 2], 1_000_000)], &[]).await.unwrap();
+    assert_eq!(rebilled.invoices[0].number, "2025-0003");
+}
+
+async fn payments_are_booked_once_per_bank_entry(store: Arc<dyn Store>, _url: String) {
+    let orgs = three_orgs(&store).await;
+    let invoice = store
+        .record_invoice_run(&actor(), &run(1), vec![draft(orgs[0], vec![1], 500_000)], &[])
+        .await
+        .unwrap()
+        .invoices[0]
+        .clone();
+    let manual = NewPayment {
+        invoice_id: invoice.id,
+        amount_cents: Cents(200_000),
+        paid_on: day(2025, 9, 20),
+        reference: Some(invoice.reference.clone()),
+        payer: Some("A".into()),
+        source: PaymentSource::Manual,
+        bank_entry: None,
+    };
+    let bank = NewPayment {
+        amount_cents: Cents(300_000),
+        source: PaymentSource::BankFile,
+        bank_entry: Some("E-1".into()),
+        ..manual.clone()
+    };
+    let stored = store.record_payments(&actor(), &[manual.clone(), bank.clone()]).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    let again = store.record_payments(&actor(), &[bank]).await.unwrap();
+    assert!(again.is_empty(), "the same bank entry is not booked twice");
+    let payments = store.list_payments(Some(invoice.id)).await.unwrap();
+    assert_eq!(payments.iter().map(|p| p.amount_cents).sum::<Cents>(), Cents(500_000));
+    let unknown = NewPayment { invoice_id: lyhty_domain::InvoiceId::new(), ..manual };
+    assert!(matches!(
+        store.record_payments(&actor(), &[unknown]).await.unwrap_err(),
+        StoreError::Invalid { code: "unknown_invoice", .. }
+    ));
+    assert_eq!(store.list_payments(None).await.unwrap().len(), 2, "the failed batch stored nothing");
+}
+
+async fn model_versions_are_never_rewritten(store: Arc<dyn Store>, _url: String) {
+    let v = ModelVersion {
+        version: "2025-09".into(),
+        valid_from: day(2025, 9, 1),
+        model: serde_json::json!({"budget_target": 150_000_000}),
+        created_by: String::new(),
+        created_at: Utc::now(),
+    };
+    let stored = store.put_cost_share_model(&actor(), &v).await.unwrap();
+    assert_eq!(stored.created_by, "test");
+    let dup = store.put_cost_share_model(&actor(), &v).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict { code: "duplicate_model_version", .. }));
+    let later = ModelVersion { version: "2026-01".into(), valid_from: day(2026, 1, 1), ..v };
+    store.put_cost_share_model(&actor(), &later).await.unwrap();
+    let versions: Vec<String> = store.list_cost_share_models().await.unwrap().into_iter().map(|m| m.version).collect();
+    assert_eq!(versions, ["2025-09", "2026-01"]);
+}
+
+// --- submissions --------------------------------------------------------------------------
+
+fn line(vendor: &str, product: &str, cost_cents: i64) -> lyhty_domain::licence::LicenceLine {
+    use lyhty_domain::licence::{ContractType, LicenceLine, LicenceType, PricePeriod};
+    LicenceLine {
+        vendor: vendor.into(),
+        vendor_canonical: vendor.into(),
+        vendor_known: true,
+        product: product.into(),
+        sku: None,
+        product_category: None,
+        licence_type: LicenceType::EndUser,
+        metric: None,
+        quantity: 10,
+        quantity_approximate: false,
+        unit_price_cents: Some(Cents(cost_cents / 10)),
+        price_period: PricePeriod::Annual,
+        annual_cost_cents: Cents(cost_cents),
+        annual_cost_derived: true,
+        contract_type: ContractType::EnterpriseAgreement,
+        contract_id: None,
+        contract_start: None,
+        contract_end: Some(day(2026, 12, 31)),
+        review_date: None,
+        notice_months: None,
+        renewal: None,
+        channel: None,
+        reseller: None,
+        contact_name: Some("Liisa".into()),
+        contact_email: None,
+        in_use: None,
+        notes: None,
+        source_row: 2,
+    }
+}
+
+fn submission(
+    org: lyhty_domain::OrgId,
+    name: &str,
+    lines: Vec<lyhty_domain::licence::LicenceLine>,
+) -> lyhty_store::NewSubmission {
+    let cost = lines.iter().map(|l| l.annual_cost_cents).sum();
+    lyhty_store::NewSubmission {
+        org_id: org,
+        file_name: name.into(),
+        sha256: format!("sha-of-{name}"),
+        file: name.as_bytes().to_vec(),
+        status: lyhty_store::StoredStatus::Accepted,
+        report: serde_json::json!({ "status": "accepted", "lines": lines.len() }),
+        lines,
+        annual_cost_cents: cost,
+    }
+}
+
+async fn submissions_make_versions_and_lines_round_trip(store: Arc<dyn Store>, _url: String) {
+    let org = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
+    assert!(store.current_submission(org).await.unwrap().is_none());
+    // More lines than one insert batch, to cross the batching boundary.
+    let many: Vec<_> = (0..1234).map(|i| line("Microsoft", &format!("Product {i}"), 1000 + i)).collect();
+    let first = store.save_submission(&actor(), &submission(org, "v1.xlsx", many.clone())).await.unwrap();
+    assert_eq!((first.version, first.line_count, first.is_current), (Some(1), 1234, true));
+    assert_eq!(store.submission_lines(first.id).await.unwrap(), many, "lines come back whole and in order");
+    let second = store
+        .save_submission(&actor(), &submission(org, "v2.csv", vec![line("Adobe", "Acrobat", 5000)]))
+        .await
+        .unwrap();
+    assert_eq!(second.version, Some(2));
+    assert_eq!(store.current_submission(org).await.unwrap().unwrap().id, second.id);
+    assert!(!store.get_submission(first.id).await.unwrap().unwrap().is_current);
+    let history: Vec<Option<i32>> = store.list_submissions(org).await.unwrap().into_iter().map(|s| s.version).collect();
+    assert_eq!(history, [Some(2), Some(1)]);
+    let (name, bytes) = store.submission_file(first.id).await.unwrap().unwrap();
+    assert_eq!((name.as_str(), bytes.as_slice()), ("v1.xlsx", b"v1.xlsx".as_slice()));
+    assert_eq!(store.get_submission(second.id).await.unwrap().unwrap().report["status"], "accepted");
+}
+
+async fn a_rejected_submission_is_no_version(store: Arc<dyn Store>, _url: String) {
+    let org = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
+    let good =
+        store.save_submission(&actor(), &submission(org, "good.csv", vec![line("SAP", "S/4", 100)])).await.unwrap();
+    let mut bad = submission(org, "bad.csv", vec![line("SAP", "S/4", 100)]);
+    bad.status = lyhty_store::StoredStatus::Rejected;
+    let rejected = store.save_submission(&actor(), &bad).await.unwrap();
+    assert_eq!((rejected.version, rejected.line_count, rejected.is_current), (None, 0, false));
+    assert_eq!(store.current_submission(org).await.unwrap().unwrap().id, good.id);
+    let err = store.restore_submission(&actor(), rejected.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { code: "not_a_version", .. }), "{err:?}");
+    let unknown =
+        store.save_submission(&actor(), &submission(lyhty_domain::OrgId::new(), "x", vec![])).await.unwrap_err();
+    assert!(matches!(unknown, StoreError::NotFound));
+    let log = store.list_audit(&AuditQuery { org_id: Some(org), limit: 10, ..Default::default() }).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["submission.rejected", "submission.accepted", "org.create"]);
+}
+
+async fn restore_and_as_of_follow_the_current_pointer(store: Arc<dyn Store>, _url: String) {
+    let a = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
+    let b = store.create_org(&actor(), &new_org("B", "0245895-5", OrgCategory::Uas)).await.unwrap().id;
+    let v1 = store.save_submission(&actor(), &submission(a, "a1", vec![line("Oracle", "DB", 1)])).await.unwrap();
+    store
+        .save_submission(&actor(), &submission(b, "b1", vec![line("Esri", "ArcGIS", 2), line("Esri", "Pro", 3)]))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let between = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    store
+        .save_submission(&actor(), &submission(a, "a2", vec![line("Oracle", "DB", 10), line("IBM", "Db2", 20)]))
+        .await
+        .unwrap();
+
+    let now: Vec<(lyhty_domain::OrgId, String)> =
+        store.current_lines_as_of(Utc::now()).await.unwrap().into_iter().map(|(o, l)| (o, l.product)).collect();
+    assert_eq!(now.iter().filter(|(o, _)| *o == a).count(), 2);
+    assert_eq!(now.iter().filter(|(o, _)| *o == b).count(), 2);
+    let then = store.current_lines_as_of(between).await.unwrap();
+    let a_then: Vec<&str> = then.iter().filter(|(o, _)| *o == a).map(|(_, l)| l.product.as_str()).collect();
+    assert_eq!(a_then, ["DB"], "as of `between`, A's first version was current");
+    assert!(store.current_lines_as_of(Utc::now() - Duration::days(1)).await.unwrap().is_empty());
+
+    let restored = store.restore_submission(&actor(), v1.id).await.unwrap();
+    assert!(restored.is_current);
+    let after: Vec<i64> = store
+        .current_lines_as_of(Utc::now())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(o, _)| *o == a)
+        .map(|(_, l)| l.annual_cost_cents.get())
+        .collect();
+    assert_eq!(after, [1]);
+}
+
+async fn vendor_aliases_are_put_and_listed(store: Arc<dyn Store>, _url: String) {
+    store.put_vendor_alias(&actor(), "msft finland", "Microsoft").await.unwrap();
+    store.put_vendor_alias(&actor(), "tietoevry", "Tietoevry").await.unwrap();
+    store.put_vendor_alias(&actor(), "msft finland", "Microsoft Corporation").await.unwrap();
+    let aliases: Vec<(String, String)> =
+        store.list_vendor_aliases().await.unwrap().into_iter().map(|a| (a.alias, a.canonical)).collect();
+    assert_eq!(
+        aliases,
+        [("msft finland".to_string(), "Microsoft Corporation".to_string()), ("tietoevry".into(), "Tietoevry".into())]
+    );
 }
