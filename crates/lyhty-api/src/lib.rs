@@ -60,6 +60,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orgs/{id}", get(routes::orgs::get).patch(routes::orgs::update))
         .route("/api/orgs/{id}/terminate", post(routes::orgs::terminate))
         .route("/api/audit-log", get(routes::audit::list))
+        .route("/api/cost-shares", get(routes::finance::get_cost_shares))
+        .route("/api/invoice-runs", post(routes::finance::create_run))
+        .route("/api/invoices", get(routes::finance::list))
+        .route("/api/invoices/{id}", get(routes::finance::get))
+        .route("/api/invoices/{id}/pdf", get(routes::finance::pdf))
+        .route("/api/invoices/{id}/ubl", get(routes::finance::ubl))
+        .route("/api/invoices/{id}/payments", post(routes::finance::add_payment))
+        .route("/api/invoices/{id}/credit-notes", post(routes::finance::credit))
+        .route("/api/payments/import", post(routes::finance::import_payments))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -97,7 +106,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .with_context(|| format!("opening the database at {}", redact_url(&settings.database_url)))?;
     let secret = load_or_create_secret(settings.jwt_secret.as_deref(), settings.sqlite_path().as_deref())?;
     let keys = TokenKeys::from_secret(&secret, chrono::Duration::minutes(settings.token_ttl_minutes));
-    Ok(AppState::new(store, keys, settings))
+    let iban = lyhty_domain::iban::Iban::parse(&settings.invoicing_iban)
+        .map_err(|e| anyhow::anyhow!("LYHTY_INVOICING_IBAN {:?}: {e}", settings.invoicing_iban))?;
+    let invoicing = lyhty_finance::InvoicingConfig::valtori(iban, &settings.invoicing_bic);
+    invoicing.validate().map_err(|e| anyhow::anyhow!("invoicing configuration: {e}"))?;
+    Ok(AppState::new(store, keys, settings, invoicing))
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then finishes the

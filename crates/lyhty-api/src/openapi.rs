@@ -30,6 +30,15 @@ use utoipa::{Modify, OpenApi};
         routes::orgs::update,
         routes::orgs::terminate,
         routes::audit::list,
+        routes::finance::get_cost_shares,
+        routes::finance::create_run,
+        routes::finance::list,
+        routes::finance::get,
+        routes::finance::pdf,
+        routes::finance::ubl,
+        routes::finance::add_payment,
+        routes::finance::credit,
+        routes::finance::import_payments,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -37,6 +46,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "User accounts (coordinator)"),
         (name = "orgs", description = "Parties of the agreement"),
         (name = "audit", description = "The append-only audit log (coordinator)"),
+        (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -32,6 +32,11 @@ pub struct Settings {
     pub blocking_workers: usize,
     /// Where `serve --demo` finds the demo parties and inventories (`LYHTY_SAMPLE_DATA`).
     pub sample_data_dir: PathBuf,
+    /// The coordinator's account that invoices are paid to (`LYHTY_INVOICING_IBAN`); the
+    /// default is a test IBAN for demos.
+    pub invoicing_iban: String,
+    /// Its bank's BIC (`LYHTY_INVOICING_BIC`).
+    pub invoicing_bic: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -55,6 +60,8 @@ impl Default for Settings {
             max_upload_bytes: 20 * 1024 * 1024,
             blocking_workers: 2,
             sample_data_dir: PathBuf::from("sample-data"),
+            invoicing_iban: "FI2112345600000785".into(),
+            invoicing_bic: "NDEAFIHH".into(),
         }
     }
 }
@@ -108,6 +115,12 @@ impl Settings {
         }
         if let Some(v) = get("LYHTY_MAX_UPLOAD_BYTES") {
             self.max_upload_bytes = parse("LYHTY_MAX_UPLOAD_BYTES", v)?;
+        }
+        if let Some(v) = get("LYHTY_INVOICING_IBAN") {
+            self.invoicing_iban = v;
+        }
+        if let Some(v) = get("LYHTY_INVOICING_BIC") {
+            self.invoicing_bic = v;
         }
         if let Some(v) = get("LYHTY_SAMPLE_DATA") {
             self.sample_data_dir = PathBuf::from(v);

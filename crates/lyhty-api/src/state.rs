@@ -13,15 +13,22 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub keys: Arc<TokenKeys>,
     pub settings: Arc<Settings>,
+    /// The seller's details on every invoice, checked once at start-up.
+    pub invoicing: Arc<lyhty_finance::InvoicingConfig>,
     /// At most `settings.blocking_workers` blocking jobs at once, so one big upload or a
     /// burst of sign-ins never starves the runtime or the machine.
     blocking: Arc<Semaphore>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, keys: TokenKeys, settings: Settings) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        keys: TokenKeys,
+        settings: Settings,
+        invoicing: lyhty_finance::InvoicingConfig,
+    ) -> Self {
         let blocking = Arc::new(Semaphore::new(settings.blocking_workers));
-        Self { store, keys: Arc::new(keys), settings: Arc::new(settings), blocking }
+        Self { store, keys: Arc::new(keys), settings: Arc::new(settings), invoicing: Arc::new(invoicing), blocking }
     }
 
     /// Runs CPU-heavy or blocking work (file parsing, password hashing, PDF rendering) on

@@ -25,6 +25,8 @@ use Who::*;
 const EVERYONE: &[Who] = &[MemberOwn, MemberOther, Steering, Analyst, Coordinator];
 const NETWORK_ROLES_AND_OWN: &[Who] = &[MemberOwn, Steering, Analyst, Coordinator];
 const COORDINATOR: &[Who] = &[Coordinator];
+const MEMBERS_AND_COORDINATOR: &[Who] = &[MemberOwn, MemberOther, Coordinator];
+const OWN_AND_COORDINATOR: &[Who] = &[MemberOwn, Coordinator];
 
 struct Ctx {
     own: String,
@@ -33,6 +35,10 @@ struct Ctx {
     spare: String,
     /// A user the coordinator may delete in the matrix.
     spare_user: String,
+    /// Instalment-1 invoices of the own, the other and the spare party.
+    own_invoice: String,
+    other_invoice: String,
+    spare_invoice: String,
 }
 
 struct Case {
@@ -53,6 +59,9 @@ enum Target {
     Org,
     SpareOrg,
     SpareUser,
+    /// `{id}` is an invoice of the member's own party for MemberOwn, of another otherwise.
+    Invoice,
+    SpareInvoice,
 }
 
 fn routes() -> Vec<Case> {
@@ -113,6 +122,70 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::None,
         },
+        Case {
+            method: Method::GET,
+            template: "/api/cost-shares",
+            body: None,
+            allowed: &[MemberOwn, MemberOther, Steering, Coordinator],
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/invoice-runs",
+            body: Some(json!({"instalment": 1, "issue_date": "2025-09-05"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/invoices",
+            body: None,
+            allowed: MEMBERS_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/invoices/{id}",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Invoice,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/invoices/{id}/pdf",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Invoice,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/invoices/{id}/ubl",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Invoice,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/invoices/{id}/payments",
+            body: Some(json!({"amount_cents": 100, "paid_on": "2025-09-20"})),
+            allowed: COORDINATOR,
+            target: Target::Invoice,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/invoices/{id}/credit-notes",
+            body: Some(json!({"issue_date": "2025-10-01"})),
+            allowed: COORDINATOR,
+            target: Target::SpareInvoice,
+        },
+        // Sent without a file: the permitted caller gets 400 missing/malformed upload.
+        Case {
+            method: Method::POST,
+            template: "/api/payments/import",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
     ]
 }
 
@@ -123,6 +196,9 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Org => &ctx.other,
         Target::SpareOrg => &ctx.spare,
         Target::SpareUser => &ctx.spare_user,
+        Target::Invoice if who == MemberOwn => &ctx.own_invoice,
+        Target::Invoice => &ctx.other_invoice,
+        Target::SpareInvoice => &ctx.spare_invoice,
     };
     case.template.replace("{id}", id)
 }
@@ -145,7 +221,15 @@ async fn authorisation_matrix() {
         .as_str()
         .unwrap()
         .to_string();
-    let ctx = Ctx { own: own.clone(), other, spare, spare_user };
+    let run = app.post("/api/invoice-runs", &coordinator, json!({"instalment": 1, "issue_date": "2025-09-05"})).await;
+    let invoice_of = |org: &str| {
+        run.body["created"].as_array().unwrap().iter().find(|i| i["org_id"] == org).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
+    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [
         (Anonymous, None),
@@ -168,6 +252,10 @@ async fn authorisation_matrix() {
             let allowed = case.allowed.contains(who);
             let ok = match (who, allowed) {
                 (Anonymous, _) => reply.status == StatusCode::UNAUTHORIZED,
+                // Let in, and the route then judged the (here absent) upload on its merits.
+                (_, true) if case.body.is_none() && case.method == Method::POST => {
+                    reply.status == StatusCode::BAD_REQUEST
+                }
                 (_, true) => reply.status.is_success(),
                 (_, false) => reply.status == StatusCode::FORBIDDEN,
             };
