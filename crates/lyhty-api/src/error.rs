@@ -27,7 +27,8 @@ pub enum ApiError {
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("{message}")]
-    PayloadTooLarge { message: String },
+    /// 413: the body, or what a file unpacks to, is over a limit.
+    PayloadTooLarge { code: &'static str, message: String },
     #[error("{message}")]
     UnsupportedMediaType { code: &'static str, message: String },
     /// 422: well-formed but invalid.
@@ -92,9 +93,9 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::UnsupportedMediaType { code, .. }
+            | Self::PayloadTooLarge { code, .. }
             | Self::Invalid { code, .. } => code,
             Self::NotFound { .. } => "not_found",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal_error",

@@ -40,7 +40,7 @@ fn json_rejection(r: JsonRejection) -> ApiError {
             message: "send the body as JSON with Content-Type: application/json".into(),
         },
         r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::PayloadTooLarge { message: "the request body is too large".into() }
+            ApiError::PayloadTooLarge { code: "payload_too_large", message: "the request body is too large".into() }
         }
         r => ApiError::BadRequest { code: "malformed_json", message: r.body_text() },
     }

@@ -4,7 +4,8 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use common::TestApp;
 use lyhty_domain::Role;
 use serde_json::{Value, json};
@@ -27,6 +28,8 @@ const NETWORK_ROLES_AND_OWN: &[Who] = &[MemberOwn, Steering, Analyst, Coordinato
 const COORDINATOR: &[Who] = &[Coordinator];
 const MEMBERS_AND_COORDINATOR: &[Who] = &[MemberOwn, MemberOther, Coordinator];
 const OWN_AND_COORDINATOR: &[Who] = &[MemberOwn, Coordinator];
+/// Organisation-level licence data: the member's own, and the audited network roles.
+const LICENCE_DATA: &[Who] = &[MemberOwn, Analyst, Coordinator];
 
 struct Ctx {
     own: String,
@@ -39,6 +42,9 @@ struct Ctx {
     own_invoice: String,
     other_invoice: String,
     spare_invoice: String,
+    /// The accepted first submission of the own and the other party.
+    own_submission: String,
+    other_submission: String,
 }
 
 struct Case {
@@ -62,6 +68,10 @@ enum Target {
     /// `{id}` is an invoice of the member's own party for MemberOwn, of another otherwise.
     Invoice,
     SpareInvoice,
+    /// `{id}` is a submission of the member's own party for MemberOwn, of another otherwise.
+    Submission,
+    /// `{id}` the organisation and `{sid}` its submission, as for `Org`.
+    OrgSubmission,
 }
 
 fn routes() -> Vec<Case> {
@@ -186,6 +196,78 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::None,
         },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/submissions",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Org,
+        },
+        // Sent without a file, as above.
+        Case {
+            method: Method::POST,
+            template: "/api/orgs/{id}/submissions",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/orgs/{id}/submissions/{sid}/restore",
+            body: Some(json!({})),
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::OrgSubmission,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/inventory",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/submissions/{id}",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Submission,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/submissions/{id}/file",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Submission,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/submissions/{id}/diff",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Submission,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/template.xlsx",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/template.csv",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case { method: Method::GET, template: "/api/vendors", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::POST,
+            template: "/api/vendors/aliases",
+            body: Some(json!({"alias": "MSFT Ireland Operations Ltd", "canonical": "Microsoft"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
     ]
 }
 
@@ -199,8 +281,34 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Invoice if who == MemberOwn => &ctx.own_invoice,
         Target::Invoice => &ctx.other_invoice,
         Target::SpareInvoice => &ctx.spare_invoice,
+        Target::Submission if who == MemberOwn => &ctx.own_submission,
+        Target::Submission => &ctx.other_submission,
+        Target::OrgSubmission if who == MemberOwn => {
+            return case.template.replace("{id}", &ctx.own).replace("{sid}", &ctx.own_submission);
+        }
+        Target::OrgSubmission => {
+            return case.template.replace("{id}", &ctx.other).replace("{sid}", &ctx.other_submission);
+        }
     };
     case.template.replace("{id}", id)
+}
+
+/// Uploads a small valid inventory for `org` and returns the accepted submission's id.
+async fn submit(app: &TestApp, token: &str, org: &str) -> String {
+    let csv = "Toimittaja;Tuote;Lisenssityyppi;Määrä;Yksikköhinta;Sopimustyyppi;Sopimus päättyy\n\
+               Microsoft;Microsoft 365 E3;loppukäyttäjä;100;32,50;EA;31.12.2026\n";
+    let boundary = "matrix-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lisenssit.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let req = Request::post(format!("/api/orgs/{org}/submissions"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let reply = app.send(req).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.body["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -229,7 +337,19 @@ async fn authorisation_matrix() {
             .to_string()
     };
     let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
-    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice };
+    let own_submission = submit(&app, &coordinator, &own).await;
+    let other_submission = submit(&app, &coordinator, &other).await;
+    let ctx = Ctx {
+        own: own.clone(),
+        other,
+        spare,
+        spare_user,
+        own_invoice,
+        other_invoice,
+        spare_invoice,
+        own_submission,
+        other_submission,
+    };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [
         (Anonymous, None),

@@ -21,12 +21,12 @@ pub mod role;
 
 pub use business_id::{BusinessId, BusinessIdError};
 pub use iban::{Iban, IbanError};
-pub use reference::{Reference, ReferenceError, RfReference};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};
 pub use quarter::Quarter;
+pub use reference::{Reference, ReferenceError, RfReference};
 pub use role::Role;
 
 // Filled by the ingestion work: the licence line and its enumerations.
