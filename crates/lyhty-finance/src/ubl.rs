@@ -2,8 +2,9 @@
 //!
 //! Finnish public bodies receive invoices through Peppol, so each instalment invoice is
 //! also written in the form their systems read. The layout follows the example in
-//! `shared/examples/`, which passes the UBL 2.1 schema, the EN 16931 rules and the Peppol
-//! BIS rules; the element order matters because the schema fixes it.
+//! `tests/examples/` (a copy of the project's `shared/examples/`), which passes the UBL 2.1
+//! schema, the EN 16931 rules and the Peppol BIS rules; the element order matters because
+//! the schema fixes it.
 //!
 //! Amounts come from [`InvoiceDocument`]'s integer cents, so the EN 16931 arithmetic holds
 //! by construction: the lines add up to `LineExtensionAmount` (BR-CO-10), there are no

@@ -1,7 +1,7 @@
 //! The Peppol BIS Billing 3.0 documents: EN 16931 arithmetic, the Peppol rules we can check
 //! without the official Schematron, the same structure as the validated examples in
-//! `shared/examples/`, and the UBL 2.1 schema (with xmllint and the official XSDs; see
-//! `scripts/fetch-ubl-xsd.sh`).
+//! `tests/examples/` (a copy of the project's `shared/examples/`), and the UBL 2.1 schema
+//! (with xmllint and the official XSDs; see `scripts/fetch-ubl-xsd.sh`).
 
 mod common;
 
@@ -192,7 +192,9 @@ fn element_paths(xml: &str) -> Vec<String> {
 }
 
 fn example(name: &str) -> String {
-    let path = manifest_dir().join("../../../shared/examples").join(name);
+    // A copy of the project's validated examples (`tests/examples/` (a copy of the project's `shared/examples/`)), kept in the
+    // repository so the test runs in any clone.
+    let path = manifest_dir().join("tests/examples").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
