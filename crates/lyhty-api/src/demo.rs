@@ -2,11 +2,12 @@
 //! and one user per role, loaded into an empty database only.
 
 use crate::routes::orgs::{CreateOrgRequest, parse_new_org};
+use crate::routes::submissions::process_upload;
 use crate::routes::users::parse_new_user;
 use crate::state::AppState;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use lyhty_domain::{BusinessId, OrgCategory, OrgId, Role};
+use lyhty_domain::{BusinessId, Lang, OrgCategory, OrgId, Role};
 use lyhty_store::Actor;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub struct DemoLogin {
 #[derive(Debug, Default)]
 pub struct DemoReport {
     pub parties: usize,
+    /// Inventories submitted (each accepted as the party's first version).
+    pub inventories: usize,
     pub logins: Vec<DemoLogin>,
     /// False when the database already had data and nothing was loaded.
     pub loaded: bool,
@@ -67,6 +70,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     let parties = read_parties(&state.settings.sample_data_dir)?;
     let actor = Actor::system("demo");
     let mut ids: HashMap<String, OrgId> = HashMap::new();
+    let mut orgs = Vec::new();
     // Representatives first, so `represented_by` can name them.
     let (direct, represented): (Vec<&DemoParty>, Vec<&DemoParty>) =
         parties.iter().partition(|p| p.represented_by.is_none());
@@ -97,6 +101,22 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         let new = parse_new_org(req).map_err(|e| anyhow::anyhow!("{}: {e}", party.name))?;
         let org = state.store.create_org(&actor, &new).await.with_context(|| party.name.clone())?;
         ids.insert(org.business_id.to_string(), org.id);
+        orgs.push((org, party.inventory.clone()));
+    }
+    // The inventories go through the same path as an upload, so the demo shows real reports.
+    let mut inventories = 0;
+    for (org, inventory) in &orgs {
+        let Some(file) = inventory else { continue };
+        let path = state.settings.sample_data_dir.join(file);
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.clone());
+        let (status, report) = process_upload(state, &actor, org, name, bytes, Lang::Fi, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if !status.is_success() {
+            bail!("{} was rejected: {} errors", path.display(), report.report.errors.len());
+        }
+        inventories += 1;
     }
     if parties.is_empty() {
         bail!("sample-data/parties.json lists no parties");
@@ -122,7 +142,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         add_user(state, &actor, &email, &format!("Jäsen, {}", party.name), "member", Some(org)).await?;
         logins.push(DemoLogin { email, role: "member", org: Some(party.name.clone()) });
     }
-    Ok(DemoReport { parties: parties.len(), logins, loaded: true })
+    Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
 }
 
 async fn add_user(
@@ -143,7 +163,10 @@ async fn add_user(
 /// The sign-ins to print after loading.
 pub fn print_logins(report: &DemoReport, base_url: &str) {
     println!();
-    println!("Lyhty demo: {} parties loaded. Sign in at {base_url} with password {DEMO_PASSWORD:?}:", report.parties);
+    println!(
+        "Lyhty demo: {} parties and {} inventories loaded. Sign in at {base_url} with password {DEMO_PASSWORD:?}:",
+        report.parties, report.inventories
+    );
     for login in &report.logins {
         match &login.org {
             Some(org) => println!("  {:<40} {:<12} {org}", login.email, login.role),

@@ -34,6 +34,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Validate an inventory file offline and print the same report as the API.
+    Check {
+        file: std::path::PathBuf,
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Language of the messages: fi, sv or en.
+        #[arg(long, default_value = "fi")]
+        lang: String,
+    },
     /// Print the OpenAPI document (what `make openapi` writes to openapi/openapi.json).
     Openapi,
 }
@@ -62,9 +72,13 @@ enum UserCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Command::Openapi = cli.command {
-        print!("{}", lyhty_api::openapi::document_json());
-        return Ok(());
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", lyhty_api::openapi::document_json());
+            return Ok(());
+        }
+        Command::Check { file, json, lang } => return check(&file, json, &lang),
+        _ => {}
     }
     let settings = Settings::load()?;
     init_tracing(settings.log_format);
@@ -112,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
             println!("created {} ({}) {}", user.email, user.role.key(), user.id);
             Ok(())
         }
-        Command::Openapi => unreachable!("handled before settings are read"),
+        Command::Openapi | Command::Check { .. } => unreachable!("handled before settings are read"),
     }
 }
 
@@ -128,5 +142,42 @@ async fn resolve_org(state: &lyhty_api::state::AppState, s: &str) -> anyhow::Res
     match state.store.find_org_by_business_id(&business_id).await? {
         Some(org) => Ok(org.id),
         None => bail!("no organisation with business ID {business_id}"),
+    }
+}
+
+/// `lyhty check`: exit 0 when the file would be accepted, 1 when it has errors, 2 when it
+/// cannot be read at all. Offline: the seeded vendor catalogue, no database.
+fn check(file: &std::path::Path, json: bool, lang: &str) -> anyhow::Result<()> {
+    let lang = lyhty_domain::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang must be fi, sv or en"))?;
+    let limits = lyhty_ingest::Limits::default();
+    let size = std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?.len();
+    if size > limits.max_bytes {
+        eprintln!("{}: the file is {size} bytes; the limit is {} bytes", file.display(), limits.max_bytes);
+        std::process::exit(2);
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let catalogue = lyhty_ingest::VendorCatalogue::seeded();
+    match lyhty_ingest::read_submission(&bytes, &name, &limits, &catalogue, lang) {
+        Ok(parsed) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&parsed.report)?);
+            } else {
+                print!("{}", parsed.report.to_text(lang));
+            }
+            if !parsed.report.errors.is_empty() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if json {
+                let body = serde_json::json!({ "error": { "code": e.code(), "message": e.message(lang) } });
+                println!("{}", serde_json::to_string_pretty(&body)?);
+            } else {
+                eprintln!("{}: {}", file.display(), e.message(lang));
+            }
+            std::process::exit(2);
+        }
     }
 }
