@@ -89,6 +89,8 @@ export interface Column<T> {
   /** What the column sorts by; a column without it cannot be sorted. */
   sort?: (row: T) => string | number | null | undefined;
   numeric?: boolean;
+  /** Keep on one line (invoice numbers, dates). */
+  nowrap?: boolean;
 }
 
 /**
@@ -163,7 +165,7 @@ export function DataTable<T>({
           {sorted.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c) => (
-                <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                <td key={c.key} className={c.numeric ? 'num' : c.nowrap ? 'nowrap' : undefined}>
                   {c.render(row)}
                 </td>
               ))}

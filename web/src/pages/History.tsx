@@ -48,7 +48,7 @@ export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; show
 
   const columns: Column<SubmissionMeta>[] = [
     { key: 'version', label: t('history.version'), render: (s) => s.version ?? '–', sort: (s) => s.version ?? 0, numeric: true },
-    { key: 'at', label: t('history.uploadedAt'), render: (s) => formatDateTime(s.uploaded_at), sort: (s) => s.uploaded_at },
+    { key: 'at', label: t('history.uploadedAt'), render: (s) => formatDateTime(s.uploaded_at), sort: (s) => s.uploaded_at, nowrap: true },
     { key: 'by', label: t('history.by'), render: (s) => s.uploaded_by_label },
     { key: 'file', label: t('history.file'), render: (s) => <span className="cell-value">{s.file_name}</span> },
     {

@@ -86,7 +86,7 @@ export function InvoiceRunsPage() {
               rows={result.created}
               rowKey={(i) => i.id}
               columns={[
-                { key: 'number', label: t('invoices.number'), render: (i) => i.number, sort: (i) => i.number },
+                { key: 'number', label: t('invoices.number'), render: (i) => i.number, sort: (i) => i.number, nowrap: true },
                 { key: 'party', label: t('invoices.party'), render: (i) => names.get(i.org_id) ?? '–', sort: (i) => names.get(i.org_id) ?? '' },
                 { key: 'due', label: t('invoices.dueDate'), render: (i) => formatDate(i.due_date) },
                 { key: 'amount', label: t('invoices.amount'), render: (i) => formatCents(i.amount_cents), sort: (i) => i.amount_cents, numeric: true },

@@ -30,7 +30,7 @@ export function InvoicesPage() {
   const pdf = (i: InvoiceView) => download(`/api/invoices/${i.id}/pdf?lang=${lang}`, `lasku-${i.number}.pdf`).catch(setActionError);
 
   const columns: Column<InvoiceView>[] = [
-    { key: 'number', label: t('invoices.number'), render: (i) => i.number, sort: (i) => i.number },
+    { key: 'number', label: t('invoices.number'), render: (i) => i.number, sort: (i) => i.number, nowrap: true },
     ...(coordinator
       ? [{ key: 'party', label: t('invoices.party'), render: (i: InvoiceView) => names.get(i.org_id) ?? '–', sort: (i: InvoiceView) => names.get(i.org_id) ?? '' }]
       : []),
@@ -40,8 +40,8 @@ export function InvoicesPage() {
       render: (i) => (i.kind === 'credit_note' ? t('invoices.kindCredit') : t('invoices.kindInvoice')),
     },
     { key: 'instalments', label: t('invoices.instalments'), render: (i) => i.instalments.join(', ') },
-    { key: 'issue', label: t('invoices.issueDate'), render: (i) => formatDate(i.issue_date), sort: (i) => i.issue_date },
-    { key: 'due', label: t('invoices.dueDate'), render: (i) => formatDate(i.due_date), sort: (i) => i.due_date },
+    { key: 'issue', label: t('invoices.issueDate'), render: (i) => formatDate(i.issue_date), sort: (i) => i.issue_date, nowrap: true },
+    { key: 'due', label: t('invoices.dueDate'), render: (i) => formatDate(i.due_date), sort: (i) => i.due_date, nowrap: true },
     { key: 'amount', label: t('invoices.amount'), render: (i) => formatCents(i.amount_cents), sort: (i) => i.amount_cents, numeric: true },
     { key: 'outstanding', label: t('invoices.outstanding'), render: (i) => formatCents(i.outstanding_cents), sort: (i) => i.outstanding_cents, numeric: true },
     { key: 'status', label: t('common.status'), render: (i) => <StatusTag status={i.status} label={label(t, 'status', i.status)} />, sort: (i) => i.status },
