@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,19 @@ async function checkPage(page, label) {
   return results.passes.length;
 }
 
+/** A camt.054 notification of one reference payment, as a Finnish bank sends it. */
+function camt054(reference, euros) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2025-09-26T21:05:13+03:00</CreDtTm></GrpHdr>
+<Ntfctn><Id>N1</Id><CreDtTm>2025-09-26T21:05:13+03:00</CreDtTm><Acct><Id><IBAN>FI2112345600000785</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">${euros}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2025-09-25</Dt></BookgDt>
+<AcctSvcrRef>E1</AcctSvcrRef><NtryDtls><TxDtls><Refs><AcctSvcrRef>E1</AcctSvcrRef></Refs>
+<AmtDtls><TxAmt><Amt Ccy="EUR">${euros}</Amt></TxAmt></AmtDtls><RltdPties><Dbtr><Nm>HARJULAHDEN KAUPUNKI</Nm></Dbtr></RltdPties>
+<RmtInf><Strd><CdtrRefInf><Ref>${reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+}
+
 async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   for (const width of [1280, 390]) {
@@ -280,7 +293,7 @@ describe('browser', { skip }, () => {
     await page.context().close();
   });
 
-  test('the coordinator runs instalment 1 and sees the invoices', { timeout: 180_000 }, async () => {
+  test('the coordinator runs instalment 1, records payments (by hand and from camt.054) and ends a party', { timeout: 180_000 }, async () => {
     const page = await newPage();
     await signIn(page, COORDINATOR);
     await settle(page);
@@ -312,6 +325,44 @@ describe('browser', { skip }, () => {
     await page.getByRole('button', { name: 'Kirjaa maksu' }).click();
     await page.getByText(/Maksu kirjattiin laskulle/).waitFor();
     await screenshot(page, 'coordinator-invoices');
+
+    // A camt.054 bank file pays the second invoice by its reference; a second import books nothing.
+    const login = await (
+      await fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: COORDINATOR, password: PASSWORD }),
+      })
+    ).json();
+    const all = await (await fetch(`${baseUrl}/api/invoices`, { headers: { Authorization: `Bearer ${login.token}` } })).json();
+    const target = all.find((i) => i.number.endsWith('0002'));
+    const euros = (target.amount_cents / 100).toFixed(2);
+    const camtPath = join(workDir, 'camt054.xml');
+    writeFileSync(camtPath, camt054(target.reference, euros));
+    await page.getByRole('link', { name: 'Maksut' }).click();
+    await page.locator('#bank-file').setInputFiles(camtPath);
+    await page.getByRole('button', { name: 'Tuo maksut' }).click();
+    const matched = page.getByRole('table', { name: 'Kohdistetut maksut' });
+    await matched.waitFor();
+    assert.match(await matched.innerText(), new RegExp(target.number));
+    await screenshot(page, 'coordinator-payments-imported');
+    await page.getByRole('button', { name: 'Tuo maksut' }).click();
+    await page.getByText('Aiemmin tuotuja maksuja: 1.').waitFor();
+
+    // A new party, then the end of its agreement.
+    await page.getByRole('link', { name: 'Osapuolet' }).click();
+    await page.getByRole('button', { name: 'Uusi osapuoli' }).click();
+    await page.getByLabel('Nimi').fill('Testilän ammattikorkeakoulu');
+    await page.getByLabel('Y-tunnus').fill('1234567-1');
+    await page.getByLabel('Luokka').selectOption('uas');
+    await page.getByLabel('Liittynyt').fill('1.10.2025');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Muokkaa osapuolta: Testilän ammattikorkeakoulu' }).waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByLabel('Päättymispäivä').fill('31.12.2026');
+    await page.getByRole('button', { name: 'Päätä sopimus' }).click();
+    await page.getByText('Sopimuksen päättyminen kirjattiin.').waitFor();
+    await page.getByText('Päättynyt 31.12.2026').waitFor();
 
     // The release dashboard is a placeholder until releases exist.
     await page.getByRole('link', { name: 'Tilannekuva' }).click();
