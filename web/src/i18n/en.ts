@@ -213,6 +213,7 @@ export const en: Dictionary = {
   'payments.intro': 'Import the bank\'s reference payment file (camt.054). Payments are matched to invoices by reference number; importing the same file again books nothing twice.',
   'payments.file': 'Bank file (camt.054 XML)',
   'payments.import': 'Import payments',
+  'payments.result': 'Result of the import',
   'payments.matched': 'Matched payments',
   'payments.unmatched': 'Unmatched payments – record these by hand on the invoice',
   'payments.already': 'Payments imported earlier: {count}.',

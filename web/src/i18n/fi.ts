@@ -213,6 +213,7 @@ export const fi = {
   'payments.intro': 'Tuo pankin viiteaineisto (camt.054). Maksut kohdistetaan laskuihin viitenumeron perusteella; saman tiedoston voi tuoda uudelleen ilman kaksoiskirjauksia.',
   'payments.file': 'Pankkitiedosto (camt.054 XML)',
   'payments.import': 'Tuo maksut',
+  'payments.result': 'Tuonnin tulos',
   'payments.matched': 'Kohdistetut maksut',
   'payments.unmatched': 'Kohdistamattomat maksut – kirjaa nämä käsin laskun kautta',
   'payments.already': 'Aiemmin tuotuja maksuja: {count}.',

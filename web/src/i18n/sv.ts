@@ -213,6 +213,7 @@ export const sv: Dictionary = {
   'payments.intro': 'Importera bankens referensmaterial (camt.054). Betalningarna kopplas till fakturor med referensnumret; samma fil kan importeras igen utan dubbelbokningar.',
   'payments.file': 'Bankfil (camt.054 XML)',
   'payments.import': 'Importera betalningar',
+  'payments.result': 'Importresultat',
   'payments.matched': 'Kopplade betalningar',
   'payments.unmatched': 'Okopplade betalningar – bokför dessa för hand via fakturan',
   'payments.already': 'Tidigare importerade betalningar: {count}.',

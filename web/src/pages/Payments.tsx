@@ -38,9 +38,9 @@ export function PaymentsPage() {
   };
   const columns = [
     { key: 'entry', label: t('payments.entry'), render: (p: Imported) => p.entry_reference },
-    { key: 'date', label: t('payments.bookingDate'), render: (p: Imported) => formatDate(p.booking_date) },
+    { key: 'date', label: t('payments.bookingDate'), render: (p: Imported) => formatDate(p.booking_date), nowrap: true },
     { key: 'reference', label: t('invoices.reference'), render: (p: Imported) => p.reference ?? '–' },
-    { key: 'invoice', label: t('payments.invoice'), render: (p: Imported) => p.invoice_number ?? '–' },
+    { key: 'invoice', label: t('payments.invoice'), render: (p: Imported) => p.invoice_number ?? '–', nowrap: true },
     { key: 'amount', label: t('invoices.amount'), render: (p: Imported) => formatCents(p.amount_cents), numeric: true },
   ];
   const skippedCount = Array.isArray(report?.skipped) ? (report!.skipped as unknown[]).length : 0;
@@ -74,7 +74,7 @@ export function PaymentsPage() {
       {report && (
         <section className="section" aria-labelledby="import-result">
           <Heading variant="h2" id="import-result" forwardedRef={resultRef} tabIndex={-1}>
-            {t('payments.matched')}
+            {t('payments.result')}
           </Heading>
           <DataTable caption={t('payments.matched')} columns={columns} rows={report.matched} rowKey={(p) => p.entry_reference} />
           <SuccessNotice>
