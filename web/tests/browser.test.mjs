@@ -1,0 +1,434 @@
+// Browser tests: the real `lyhty serve --demo` binary on a free port with a fresh SQLite
+// database, driven through Debian's Chromium with playwright-core (which never downloads a
+// browser of its own). One journey per role, axe (WCAG 2.1 A/AA) on every page in every
+// language, screenshots of each main page at 1280 and 390 px in test-results/screenshots.
+//
+// Without Chromium or the binary the tests are skipped loudly; with LYHTY_REQUIRE_E2E=1
+// (CI) that is a failure.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, '..');
+const repo = resolve(webDir, '..');
+const CHROMIUM = process.env.LYHTY_CHROMIUM ?? '/usr/bin/chromium';
+const BIN = process.env.LYHTY_BIN ?? join(process.env.CARGO_TARGET_DIR ?? '/var/cache/lyhty/target', 'debug', 'lyhty');
+const DIST = join(webDir, 'dist');
+const SHOTS = join(webDir, 'test-results', 'screenshots');
+const PASSWORD = 'lyhty-demo-2025';
+const MEMBER = 'jasen.wellbeing-county@lyhty.example';
+const COORDINATOR = 'koordinaattori@lyhty.example';
+const STEERING = 'ohjausryhma@lyhty.example';
+const ANALYST = 'analyytikko@lyhty.example';
+const LANGS = ['fi', 'sv', 'en'];
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The pages each role's menu offers. */
+const PAGES = {
+  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares'],
+  steering: ['/dashboard', '/cost-shares', '/reports'],
+  analyst: ['/dashboard', '/parties'],
+  coordinator: [
+    '/parties',
+    '/parties/new',
+    '/users',
+    '/vendors',
+    '/invoice-runs',
+    '/invoices',
+    '/payments',
+    '/cost-shares',
+    '/dashboard',
+    '/reports',
+  ],
+};
+const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
+
+const missing = [
+  !existsSync(CHROMIUM) && `Chromium (${CHROMIUM}; apt-get install chromium)`,
+  !existsSync(BIN) && `the lyhty binary (${BIN}; cargo build -p lyhty-api --bin lyhty)`,
+  !existsSync(join(DIST, 'index.html')) && `the built UI (${DIST}; make web)`,
+].filter(Boolean);
+const required = process.env.LYHTY_REQUIRE_E2E === '1';
+if (missing.length && !required) {
+  const line = '!'.repeat(78);
+  console.error(`\n${line}\n!! BROWSER TESTS SKIPPED: missing ${missing.join(', ')}.\n!! Set LYHTY_REQUIRE_E2E=1 to make this a failure.\n${line}\n`);
+}
+const skip = missing.length > 0 && !required;
+
+let server;
+let baseUrl;
+let browser;
+let workDir;
+
+async function startServer() {
+  workDir = mkdtempSync(join(tmpdir(), 'lyhty-browser-'));
+  const env = { ...process.env };
+  for (const k of ['LYHTY_DATABASE_URL', 'LYHTY_JWT_SECRET', 'LYHTY_CONFIG']) delete env[k];
+  Object.assign(env, {
+    LYHTY_BIND: '127.0.0.1:0',
+    LYHTY_SAMPLE_DATA: join(repo, 'sample-data'),
+    LYHTY_WEB_DIR: DIST,
+    RUST_LOG: 'warn',
+  });
+  server = spawn(BIN, ['serve', '--demo'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  baseUrl = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error('lyhty did not start within 180 s')), 180_000);
+    let printed = '';
+    server.stdout.on('data', (chunk) => {
+      printed += chunk.toString();
+      const m = /Lyhty is listening on (\S+)/.exec(printed);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`lyhty exited with ${code} before listening:\n${printed}`)));
+  });
+}
+
+async function newPage(width = 1280, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => console.error('page error:', e));
+  return page;
+}
+
+/** Presses Tab (or Shift+Tab) until `target` has the focus: keyboard only. */
+async function tabTo(page, target, { back = false, max = 60 } = {}) {
+  const handle = await target.elementHandle({ timeout: 15_000 });
+  for (let i = 0; i < max; i++) {
+    if (await handle.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`could not reach ${target} with the keyboard`);
+}
+
+async function signIn(page, email) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/Sähköpostiosoite|E-postadress|E-mail address/).fill(email);
+  await page.getByLabel(/^(Salasana|Lösenord|Password)/).fill(PASSWORD);
+  await page.getByRole('button', { name: /^(Kirjaudu|Logga in|Sign in)$/ }).click();
+  await page.locator('nav.main-nav').waitFor();
+}
+
+async function setLang(page, lang) {
+  const label = { fi: 'Suomeksi', sv: 'På svenska', en: 'In English' }[lang];
+  await page.getByRole('button', { name: label }).click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+/** Waits until the page has its title and nothing is loading. */
+async function settle(page) {
+  await page.locator('h1').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('[class*="loadingSpinner"], [class*="loading-spinner"]'));
+}
+
+const KEY_PATTERN =
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role)\.[a-zA-Z_]+\b/;
+
+async function checkPage(page, label) {
+  const text = await page.locator('body').innerText();
+  const key = KEY_PATTERN.exec(text);
+  assert.equal(key, null, `${label}: untranslated key ${key?.[0]}`);
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`,
+  );
+  assert.deepEqual(summary, [], `${label}: axe found WCAG violations`);
+  return results.passes.length;
+}
+
+/** A camt.054 notification of one reference payment, as a Finnish bank sends it. */
+function camt054(reference, euros) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2025-09-26T21:05:13+03:00</CreDtTm></GrpHdr>
+<Ntfctn><Id>N1</Id><CreDtTm>2025-09-26T21:05:13+03:00</CreDtTm><Acct><Id><IBAN>FI2112345600000785</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">${euros}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2025-09-25</Dt></BookgDt>
+<AcctSvcrRef>E1</AcctSvcrRef><NtryDtls><TxDtls><Refs><AcctSvcrRef>E1</AcctSvcrRef></Refs>
+<AmtDtls><TxAmt><Amt Ccy="EUR">${euros}</Amt></TxAmt></AmtDtls><RltdPties><Dbtr><Nm>HARJULAHDEN KAUPUNKI</Nm></Dbtr></RltdPties>
+<RmtInf><Strd><CdtrRefInf><Ref>${reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+}
+
+async function screenshot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(100);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name} at ${width} px overflows sideways by ${overflow} px`);
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+describe('browser', { skip }, () => {
+  before(async () => {
+    if (missing.length) throw new Error(`LYHTY_REQUIRE_E2E=1 but missing ${missing.join(', ')}`);
+    await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // No network beyond localhost here: background fetches and updates stay off.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('the server serves the UI for app paths and JSON 404s under /api', async () => {
+    const page = await fetch(`${baseUrl}/parties/some-id`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="root">/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const api = await fetch(`${baseUrl}/api/no-such-route`);
+    assert.equal(api.status, 404);
+    assert.equal((await api.json()).error.code, 'not_found');
+  });
+
+  test('a member fixes a rejected inventory with the keyboard alone', { timeout: 180_000 }, async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/`);
+    // Sign in: Tab to the fields, type, Enter.
+    await tabTo(page, page.getByLabel('Sähköpostiosoite'));
+    await page.keyboard.type(MEMBER);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Lähetä lisenssi-inventaario' }).waitFor();
+
+    const fileInput = page.locator('#inventory-file');
+    const check = page.getByRole('button', { name: 'Tarkista tiedosto' });
+    async function chooseWithKeyboard(path, back) {
+      await tabTo(page, fileInput, { back });
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+      await chooser.setFiles(path);
+    }
+
+    // The bad file: a dry run lists each error with row, column, value and message.
+    await chooseWithKeyboard(join(repo, 'sample-data', 'bad', 'several-errors.csv'));
+    await tabTo(page, check);
+    await page.keyboard.press('Enter');
+    const errors = page.getByRole('table', { name: 'Virheet' });
+    await errors.waitFor();
+    await page.getByText(/Tiedostossa on 4 virhettä/).waitFor();
+    const rows = errors.locator('tbody tr');
+    assert.equal(await rows.count(), 4);
+    const first = await rows.first().locator('td').allInnerTexts();
+    assert.equal(first[0], '2');
+    assert.equal(first[1], 'Määrä');
+    assert.equal(first[2], 'abc');
+    assert.ok(first[3].length > 10, 'a message in Finnish');
+    assert.equal(await page.getByRole('button', { name: 'Hyväksy ja tallenna' }).count(), 0, 'nothing to accept');
+    await checkPage(page, 'member upload errors');
+    await screenshot(page, 'member-upload-errors');
+
+    // The fixed file: checked clean, then accepted as version 2.
+    await chooseWithKeyboard(join(here, 'fixtures', 'several-errors-fixed.csv'), true);
+    await tabTo(page, check);
+    await page.keyboard.press('Enter');
+    await page.getByText('Tiedostossa ei ole virheitä.', { exact: false }).waitFor();
+    const summary = await page.locator('dl.summary').innerText();
+    assert.match(summary, /3/);
+    assert.match(summary, /\d[\d\u00a0 ]*,\d\d\u00a0€/, 'money in Finnish format');
+    const accept = page.getByRole('button', { name: 'Hyväksy ja tallenna' });
+    await tabTo(page, accept);
+    await page.keyboard.press('Enter');
+    await page.getByText('Inventaario tallennettiin versiona 2.').waitFor();
+    await tabTo(page, page.getByRole('link', { name: 'Näytä inventaario' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Nykyinen inventaario' }).waitFor();
+    const lines = page.getByRole('table', { name: 'Lisenssirivit' }).locator('tbody tr');
+    await lines.first().waitFor();
+    assert.equal(await lines.count(), 3);
+
+    // Filter and sort the inventory.
+    await page.getByLabel('Suodata').fill('visio');
+    assert.equal(await lines.count(), 1);
+    await page.getByLabel('Suodata').fill('');
+    await page.getByRole('button', { name: 'Määrä' }).click();
+    assert.deepEqual(
+      (await lines.locator('td:nth-child(4)').allInnerTexts()).map((s) => s.trim()),
+      ['25', '40', '120'],
+    );
+    await screenshot(page, 'member-inventory');
+
+    // History: version 2 compared with version 1, then version 1 restored.
+    await page.getByRole('link', { name: 'Versiohistoria' }).click();
+    await page.getByRole('button', { name: /Muutokset: Versio 2/ }).click();
+    await page.getByRole('heading', { name: 'Muutokset versiossa 2' }).waitFor();
+    await screenshot(page, 'member-history');
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: /Palauta: Versio 1/ }).click();
+    await page.getByText('Versio 1 on nyt nykyinen inventaario.').waitFor();
+
+    await page.getByRole('link', { name: 'Lähetä inventaario' }).click();
+    await settle(page);
+    await screenshot(page, 'member-upload');
+    await page.context().close();
+  });
+
+  test('the coordinator runs instalment 1, records payments (by hand and from camt.054) and ends a party', { timeout: 180_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await settle(page);
+    await screenshot(page, 'coordinator-parties');
+    await page.getByRole('link', { name: 'Laskutusajot' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Laskutusajot' }).waitFor();
+    // Today is outside instalment 1's window: the refusal says what to do.
+    await page.getByRole('button', { name: 'Käynnistä laskutusajo' }).click();
+    await page.getByText(/aikaikkunan ulkopuolelle/).first().waitFor();
+    await page.getByLabel('Laskun päiväys').fill('5.9.2025');
+    await page.getByRole('button', { name: 'Käynnistä laskutusajo' }).click();
+    const heading = page.getByRole('heading', { level: 2, name: /Laskutusajo loi \d+ laskua, eräpäivä 26\.9\.2025/ });
+    await heading.waitFor();
+    const created = Number(/loi (\d+)/.exec(await heading.innerText())[1]);
+    assert.ok(created > 10, `instalment 1 billed the parties (${created})`);
+    await checkPage(page, 'coordinator invoice run');
+    await screenshot(page, 'coordinator-invoice-run');
+    // Idempotent: a second run creates nothing.
+    await page.getByRole('button', { name: 'Käynnistä laskutusajo' }).click();
+    await page.getByRole('heading', { level: 2, name: /Kaikki erän laskut on jo luotu/ }).waitFor();
+
+    await page.getByRole('link', { name: 'Laskut', exact: true }).click();
+    const invoices = page.getByRole('table', { name: 'Laskut ja hyvityslaskut' }).locator('tbody tr');
+    await invoices.first().waitFor();
+    assert.equal(await invoices.count(), created);
+    assert.match(await invoices.first().innerText(), /\d\.\d{1,2}\.2025/);
+    // A payment recorded by hand.
+    await page.getByRole('button', { name: /^Käsittele: / }).first().click();
+    await page.getByRole('button', { name: 'Kirjaa maksu' }).click();
+    await page.getByText(/Maksu kirjattiin laskulle/).waitFor();
+    await screenshot(page, 'coordinator-invoices');
+
+    // A camt.054 bank file pays the second invoice by its reference; a second import books nothing.
+    const login = await (
+      await fetch(`${baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: COORDINATOR, password: PASSWORD }),
+      })
+    ).json();
+    const all = await (await fetch(`${baseUrl}/api/invoices`, { headers: { Authorization: `Bearer ${login.token}` } })).json();
+    const target = all.find((i) => i.number.endsWith('0002'));
+    const euros = (target.amount_cents / 100).toFixed(2);
+    const camtPath = join(workDir, 'camt054.xml');
+    writeFileSync(camtPath, camt054(target.reference, euros));
+    await page.getByRole('link', { name: 'Maksut' }).click();
+    await page.locator('#bank-file').setInputFiles(camtPath);
+    await page.getByRole('button', { name: 'Tuo maksut' }).click();
+    const matched = page.getByRole('table', { name: 'Kohdistetut maksut' });
+    await matched.waitFor();
+    assert.match(await matched.innerText(), new RegExp(target.number));
+    await screenshot(page, 'coordinator-payments-imported');
+    await page.getByRole('button', { name: 'Tuo maksut' }).click();
+    await page.getByText('Aiemmin tuotuja maksuja: 1.').waitFor();
+
+    // A new party, then the end of its agreement.
+    await page.getByRole('link', { name: 'Osapuolet' }).click();
+    await page.getByRole('button', { name: 'Uusi osapuoli' }).click();
+    await page.getByLabel('Nimi').fill('Testilän ammattikorkeakoulu');
+    await page.getByLabel('Y-tunnus').fill('1234567-1');
+    await page.getByLabel('Luokka').selectOption('uas');
+    await page.getByLabel('Liittynyt').fill('1.10.2025');
+    await page.getByRole('button', { name: 'Tallenna' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Muokkaa osapuolta: Testilän ammattikorkeakoulu' }).waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByLabel('Päättymispäivä').fill('31.12.2026');
+    await page.getByRole('button', { name: 'Päätä sopimus' }).click();
+    await page.getByText('Sopimuksen päättyminen kirjattiin.').waitFor();
+    await page.getByText('Päättynyt 31.12.2026').waitFor();
+
+    // The release dashboard is a placeholder until releases exist.
+    await page.getByRole('link', { name: 'Tilannekuva' }).click();
+    await page.getByText('Tilannekuvaa ei ole vielä julkaistu.').waitFor();
+    await page.context().close();
+  });
+
+  test('a steering-group member opens the cost shares', { timeout: 120_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, STEERING);
+    await page.getByText('Tilannekuvaa ei ole vielä julkaistu.').waitFor();
+    await screenshot(page, 'steering-dashboard');
+    await page.getByRole('link', { name: 'Kustannusosuudet' }).click();
+    const table = page.getByRole('table', { name: 'Osapuolten osuudet' });
+    await table.waitFor();
+    assert.ok((await table.locator('tbody tr').count()) > 10);
+    const summary = await page.locator('dl.summary').innerText();
+    assert.match(summary, /Kattavuus\s+\d+(,\d+)?\s%/);
+    assert.match(summary, /\d\u00a0\d{3}\u00a0\d{3},\d\d\u00a0€/, 'a million euros as 1 234 567,89 €');
+    await page.getByRole('table', { name: 'Ohjausryhmän paikat ja äänipainot' }).waitFor();
+    await screenshot(page, 'steering-cost-shares');
+    await page.getByRole('link', { name: 'Raportit' }).click();
+    await page.getByText('Neljännesvuosiraportteja ei ole vielä saatavilla.').waitFor();
+    await page.context().close();
+  });
+
+  test('a wrong password is explained in the chosen language', { timeout: 60_000 }, async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/login`);
+    await setLang(page, 'sv');
+    await page.getByLabel('E-postadress').fill('nobody@lyhty.example');
+    await page.getByLabel('Lösenord').fill('wrong-password-1');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByText('E-postadressen eller lösenordet är fel.', { exact: false }).waitFor();
+    await screenshot(page, 'login');
+    await page.context().close();
+  });
+
+  test('every page passes axe (WCAG 2.1 A and AA) in Finnish, Swedish and English', { timeout: 900_000 }, async () => {
+    let scanned = 0;
+    const page = await newPage();
+    for (const lang of LANGS) {
+      await page.goto(`${baseUrl}/login`);
+      await setLang(page, lang);
+      await settle(page);
+      await checkPage(page, `login (${lang})`);
+      scanned++;
+    }
+    await page.context().close();
+    for (const [role, paths] of Object.entries(PAGES)) {
+      const p = await newPage();
+      await signIn(p, LOGINS[role]);
+      for (const lang of LANGS) {
+        await setLang(p, lang);
+        for (const path of paths) {
+          await p.goto(`${baseUrl}${path}`);
+          await settle(p);
+          await checkPage(p, `${role} ${path} (${lang})`);
+          scanned++;
+          if (lang === 'fi' && !['/upload', '/inventory', '/history', '/invoices', '/invoice-runs'].includes(path)) {
+            await screenshot(p, `${role}${path.replaceAll('/', '-')}`);
+          }
+        }
+      }
+      await p.context().close();
+    }
+    console.log(`axe: ${scanned} page scans, 0 violations`);
+  });
+});
