@@ -23,6 +23,8 @@ pub use business_id::{BusinessId, BusinessIdError};
 pub use iban::{Iban, IbanError};
 pub use reference::{Reference, ReferenceError, RfReference};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
+// The spend ledger's entries.
+pub use ids::ExpenseId;
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};
