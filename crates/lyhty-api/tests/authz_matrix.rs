@@ -27,6 +27,7 @@ const NETWORK_ROLES_AND_OWN: &[Who] = &[MemberOwn, Steering, Analyst, Coordinato
 const COORDINATOR: &[Who] = &[Coordinator];
 const MEMBERS_AND_COORDINATOR: &[Who] = &[MemberOwn, MemberOther, Coordinator];
 const OWN_AND_COORDINATOR: &[Who] = &[MemberOwn, Coordinator];
+const STEERING_AND_COORDINATOR: &[Who] = &[Steering, Coordinator];
 
 struct Ctx {
     own: String,
@@ -39,6 +40,8 @@ struct Ctx {
     own_invoice: String,
     other_invoice: String,
     spare_invoice: String,
+    /// A ledger entry the coordinator may reverse in the matrix.
+    expense: String,
 }
 
 struct Case {
@@ -62,6 +65,9 @@ enum Target {
     /// `{id}` is an invoice of the member's own party for MemberOwn, of another otherwise.
     Invoice,
     SpareInvoice,
+    Expense,
+    /// `{year}` and `{quarter}` of a report: 2026 and 1.
+    Report,
 }
 
 fn routes() -> Vec<Case> {
@@ -186,6 +192,77 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::None,
         },
+        Case {
+            method: Method::GET,
+            template: "/api/expenses",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/expenses",
+            body: Some(json!({"date": "2026-01-15", "category": "legal", "amount_cents": 100, "description": "x"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/expenses/{id}/reverse",
+            body: Some(json!({"date": "2026-02-01"})),
+            allowed: COORDINATOR,
+            target: Target::Expense,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/budget-plan",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::PUT,
+            template: "/api/budget-plan",
+            body: Some(json!({"approved_on": "2025-09-15",
+                "lines": [{"year": 2026, "quarter": 1, "category": "legal", "amount_cents": 500_000}]})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/hourly-rates",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/hourly-rates",
+            body: Some(json!({"valid_from": "2026-01-01", "rate_cents": 9_500})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/quarterly/{year}/{quarter}",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::Report,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/annual/{year}",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::Report,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/dissolution-preview",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
     ]
 }
 
@@ -199,6 +276,8 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Invoice if who == MemberOwn => &ctx.own_invoice,
         Target::Invoice => &ctx.other_invoice,
         Target::SpareInvoice => &ctx.spare_invoice,
+        Target::Expense => &ctx.expense,
+        Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
     };
     case.template.replace("{id}", id)
 }
@@ -229,7 +308,18 @@ async fn authorisation_matrix() {
             .to_string()
     };
     let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
-    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice };
+    let expense = app
+        .post(
+            "/api/expenses",
+            &coordinator,
+            json!({"date": "2026-01-10", "category": "office", "amount_cents": 5_000, "description": "Tila"}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice, expense };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [
         (Anonymous, None),
