@@ -72,6 +72,8 @@ pub fn quarterly_xlsx(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Yhteenveto")?;
+        // One page wide when printed, as the steering group's meeting papers are.
+        ws.set_landscape().set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 34)?;
         for col in 1..=6 {
             ws.set_column_width(col, 16)?;
@@ -177,6 +179,7 @@ pub fn annual_xlsx(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Hankelaskelma")?;
+        ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 34)?;
         for col in 1..=3 {
             ws.set_column_width(col, 16)?;
