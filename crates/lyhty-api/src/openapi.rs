@@ -50,6 +50,16 @@ use utoipa::{Modify, OpenApi};
         routes::finance::add_payment,
         routes::finance::credit,
         routes::finance::import_payments,
+        routes::spend::list_expenses,
+        routes::spend::create_expense,
+        routes::spend::reverse_expense,
+        routes::spend::get_plan,
+        routes::spend::put_plan,
+        routes::spend::list_rates,
+        routes::spend::add_rate,
+        routes::spend::quarterly,
+        routes::spend::annual,
+        routes::spend::dissolution,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -60,6 +70,7 @@ use utoipa::{Modify, OpenApi};
         (name = "submissions", description = "Licence inventory uploads, reports, versions and templates"),
         (name = "vendors", description = "The vendor catalogue and its aliases"),
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
+        (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

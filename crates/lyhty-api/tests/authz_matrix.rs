@@ -30,6 +30,7 @@ const MEMBERS_AND_COORDINATOR: &[Who] = &[MemberOwn, MemberOther, Coordinator];
 const OWN_AND_COORDINATOR: &[Who] = &[MemberOwn, Coordinator];
 /// Organisation-level licence data: the member's own, and the audited network roles.
 const LICENCE_DATA: &[Who] = &[MemberOwn, Analyst, Coordinator];
+const STEERING_AND_COORDINATOR: &[Who] = &[Steering, Coordinator];
 
 struct Ctx {
     own: String,
@@ -45,6 +46,8 @@ struct Ctx {
     /// The accepted first submission of the own and the other party.
     own_submission: String,
     other_submission: String,
+    /// A ledger entry the coordinator may reverse in the matrix.
+    expense: String,
 }
 
 struct Case {
@@ -72,6 +75,9 @@ enum Target {
     Submission,
     /// `{id}` the organisation and `{sid}` its submission, as for `Org`.
     OrgSubmission,
+    Expense,
+    /// `{year}` and `{quarter}` of a report: 2026 and 1.
+    Report,
 }
 
 fn routes() -> Vec<Case> {
@@ -268,6 +274,77 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::None,
         },
+        Case {
+            method: Method::GET,
+            template: "/api/expenses",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/expenses",
+            body: Some(json!({"date": "2026-01-15", "category": "legal", "amount_cents": 100, "description": "x"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/expenses/{id}/reverse",
+            body: Some(json!({"date": "2026-02-01"})),
+            allowed: COORDINATOR,
+            target: Target::Expense,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/budget-plan",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::PUT,
+            template: "/api/budget-plan",
+            body: Some(json!({"approved_on": "2025-09-15",
+                "lines": [{"year": 2026, "quarter": 1, "category": "legal", "amount_cents": 500_000}]})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/hourly-rates",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/hourly-rates",
+            body: Some(json!({"valid_from": "2026-01-01", "rate_cents": 9_500})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/quarterly/{year}/{quarter}",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::Report,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/annual/{year}",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::Report,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/reports/dissolution-preview",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
     ]
 }
 
@@ -289,6 +366,8 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::OrgSubmission => {
             return case.template.replace("{id}", &ctx.other).replace("{sid}", &ctx.other_submission);
         }
+        Target::Expense => &ctx.expense,
+        Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
     };
     case.template.replace("{id}", id)
 }
@@ -339,6 +418,17 @@ async fn authorisation_matrix() {
     let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
     let own_submission = submit(&app, &coordinator, &own).await;
     let other_submission = submit(&app, &coordinator, &other).await;
+    let expense = app
+        .post(
+            "/api/expenses",
+            &coordinator,
+            json!({"date": "2026-01-10", "category": "office", "amount_cents": 5_000, "description": "Tila"}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ctx = Ctx {
         own: own.clone(),
         other,
@@ -349,6 +439,7 @@ async fn authorisation_matrix() {
         spare_invoice,
         own_submission,
         other_submission,
+        expense,
     };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [

@@ -72,3 +72,7 @@ id_type!(
     /// A payment recorded against an invoice.
     PaymentId
 );
+id_type!(
+    /// An entry of the expenditure ledger (an expense or the reversal of one).
+    ExpenseId
+);

@@ -22,6 +22,8 @@ pub mod role;
 pub use business_id::{BusinessId, BusinessIdError};
 pub use iban::{Iban, IbanError};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
+// The spend ledger's entries.
+pub use ids::ExpenseId;
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};

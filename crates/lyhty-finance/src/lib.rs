@@ -16,6 +16,15 @@
 //!   [`camt`] reads bank files of reference payments (ISO 20022 camt.054) to match by
 //!   reference.
 //!
+//! The spend side (§9, §9.1, §9.3, §13): [`plan`] holds the versioned budget plan per
+//! cost category per quarter and the steering group's hourly rate with its history;
+//! [`ledger`] books expenses (personnel as hours × rate, paid to the participant's home
+//! organisation) and corrects them only with reversing entries; [`spend_report`] computes
+//! the quarterly report (plan vs actual, income, funds, burn rate, runway and the term
+//! extension) and the annual project statement, which [`report_xlsx`] writes as a workbook
+//! with native charts and [`report_pdf`] as a PDF with drawn charts; [`dissolution`]
+//! applies the §9 refund rule (20 percentage points, largest-remainder rounding).
+//!
 //! No HTTP or SQL: plain types in and out, all money integer cents ([`Cents`]). Every
 //! error type has a stable `code()` for the API's error body. Check digits (business ID,
 //! IBAN, creditor references) live in `lyhty-domain`.
@@ -23,24 +32,36 @@
 
 pub mod barcode;
 pub mod camt;
+pub mod dissolution;
 pub mod document;
 pub mod invoicing;
+pub mod ledger;
 pub mod model;
 pub mod numbering;
 pub mod payments;
 pub mod pdf;
+pub mod plan;
+pub mod report_pdf;
+pub mod report_xlsx;
 pub mod seats;
 pub mod shares;
+pub mod spend_report;
 pub mod ubl;
 
+pub use dissolution::{DissolutionPreview, PaidIn, Refund, dissolution_preview};
 pub use document::{
     CreditedInvoice, DocumentError, DocumentKind, InvoiceDocument, InvoiceLine, InvoiceParty, InvoicingConfig,
     PeppolId, VatTreatment, credit_note, issue_invoice,
 };
 pub use invoicing::{Billed, PlannedInvoice, RunError, RunPlan, SelfContribution, plan_invoice_run};
+pub use ledger::{Expense, ExpenseRequest, Hours, LedgerError, prepare_expense, reversal_of};
 pub use lyhty_domain::Cents;
 pub use model::{CostShareModel, InstalmentWindow, Ratio, Tier, TierSchedule};
 pub use numbering::{format_invoice_number, parse_invoice_number, reference_for};
 pub use payments::{PaymentStatus, PaymentSummary, payment_status};
+pub use plan::{BudgetPlan, ExpenseCategory, HourlyRate, PlanLine, rate_on};
 pub use seats::{MajorityBase, Seat, TallyResult, TallyRule, Vote, tally};
 pub use shares::{CostShareTable, PartyShare, Share, ShareError, cost_shares, share_for};
+pub use spend_report::{
+    AnnualStatement, IncomeInvoice, IncomePayment, QuarterlyReport, ReportInput, annual_statement, quarterly_report,
+};

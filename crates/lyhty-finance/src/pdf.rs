@@ -24,8 +24,8 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use lyhty_domain::{Cents, Lang};
 
-static REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {

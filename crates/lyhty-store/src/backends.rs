@@ -15,6 +15,7 @@ use crate::{
     BilledInstalment, DraftInvoice, InvoiceKind, InvoiceRecord, IssueFn, ModelVersion, NewPayment, NewRun,
     PaymentRecord, PaymentSource, RunRecord, SelfContributionRecord,
 };
+use crate::{ExpenseRecord, PlanVersion, RateRecord};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
@@ -350,6 +351,50 @@ fn already_billed(what: &str) -> StoreError {
         code: "already_billed",
         message: format!("{what} has already been billed for this instalment; nothing was stored"),
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct ExpenseRow {
+    id: Uuid,
+    date: NaiveDate,
+    category: String,
+    amount_cents: i64,
+    description: String,
+    payee_org_id: Option<Uuid>,
+    payee: Option<String>,
+    hours_hundredths: Option<i64>,
+    rate_cents: Option<i64>,
+    document_ref: Option<String>,
+    reverses: Option<Uuid>,
+    created_by: String,
+    created_at: DateTime<Utc>,
+}
+
+const EXPENSE_COLUMNS: &str = "id, date, category, amount_cents, description, payee_org_id, payee, \
+    hours_hundredths, rate_cents, document_ref, reverses, created_by, created_at";
+
+impl From<ExpenseRow> for ExpenseRecord {
+    fn from(r: ExpenseRow) -> Self {
+        ExpenseRecord {
+            id: lyhty_domain::ExpenseId(r.id),
+            date: r.date,
+            category: r.category,
+            amount_cents: Cents(r.amount_cents),
+            description: r.description,
+            payee_org_id: r.payee_org_id.map(OrgId),
+            payee: r.payee,
+            hours_hundredths: r.hours_hundredths,
+            rate_cents: r.rate_cents.map(Cents),
+            document_ref: r.document_ref,
+            reverses: r.reverses.map(lyhty_domain::ExpenseId),
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -1331,6 +1376,202 @@ macro_rules! store_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter().map(PaymentRecord::try_from).collect()
+            }
+
+            #[instrument(skip_all, fields(expense = %expense.id))]
+            async fn record_expense(&self, actor: &Actor, expense: &ExpenseRecord) -> Result<ExpenseRecord> {
+                let mut tx = self.pool.begin().await?;
+                let now = Utc::now();
+                let row: std::result::Result<ExpenseRow, sqlx::Error> = sqlx::query_as(&format!(
+                    "INSERT INTO expenses (id, date, category, amount_cents, description, payee_org_id, payee, \
+                     hours_hundredths, rate_cents, document_ref, reverses, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {EXPENSE_COLUMNS}"
+                ))
+                .bind(expense.id.0)
+                .bind(expense.date)
+                .bind(&expense.category)
+                .bind(expense.amount_cents.get())
+                .bind(&expense.description)
+                .bind(expense.payee_org_id.map(|o| o.0))
+                .bind(&expense.payee)
+                .bind(expense.hours_hundredths)
+                .bind(expense.rate_cents.map(Cents::get))
+                .bind(&expense.document_ref)
+                .bind(expense.reverses.map(|r| r.0))
+                .bind(&actor.label)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await;
+                let row = match row {
+                    Err(e) if is_unique_violation(&e) && expense.reverses.is_some() => {
+                        return Err(StoreError::Conflict {
+                            code: "already_reversed",
+                            message: "this entry has already been reversed".into(),
+                        });
+                    }
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict { code: "duplicate_expense", message: "this entry is already booked".into() });
+                    }
+                    Err(e) if is_foreign_key_violation(&e) => {
+                        return Err(StoreError::Invalid {
+                            code: "unknown_reference",
+                            message: "the payee or the reversed entry does not exist".into(),
+                        });
+                    }
+                    other => other?,
+                };
+                let event = AuditEvent {
+                    action: if expense.reverses.is_some() { "expense.reverse".into() } else { "expense.record".into() },
+                    org_id: expense.payee_org_id,
+                    subject: Some(expense.id.to_string()),
+                    detail: json!({ "date": expense.date, "category": expense.category,
+                                    "amount_cents": expense.amount_cents, "reverses": expense.reverses }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(ExpenseRecord::from(row))
+            }
+
+            async fn get_expense(&self, id: lyhty_domain::ExpenseId) -> Result<Option<ExpenseRecord>> {
+                let row: Option<ExpenseRow> = sqlx::query_as(&format!("SELECT {EXPENSE_COLUMNS} FROM expenses WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(ExpenseRecord::from))
+            }
+
+            async fn list_expenses(&self) -> Result<Vec<ExpenseRecord>> {
+                // Ids are UUIDv7: within a day they sort in booking order.
+                let rows: Vec<ExpenseRow> =
+                    sqlx::query_as(&format!("SELECT {EXPENSE_COLUMNS} FROM expenses ORDER BY date, created_at, id"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(ExpenseRecord::from).collect())
+            }
+
+            async fn add_hourly_rate(&self, actor: &Actor, rate: &RateRecord) -> Result<RateRecord> {
+                let mut tx = self.pool.begin().await?;
+                let now = Utc::now();
+                let inserted = sqlx::query(
+                    "INSERT INTO hourly_rates (valid_from, rate_cents, decision, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(rate.valid_from)
+                .bind(rate.rate_cents.get())
+                .bind(&rate.decision)
+                .bind(&actor.label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict {
+                            code: "duplicate_rate_date",
+                            message: format!("a rate from {} is already decided; rates are never rewritten", rate.valid_from),
+                        });
+                    }
+                    other => other?,
+                };
+                let event = AuditEvent {
+                    action: "hourly_rate.add".into(),
+                    org_id: None,
+                    subject: Some(rate.valid_from.to_string()),
+                    detail: json!({ "rate_cents": rate.rate_cents, "decision": rate.decision }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(RateRecord { created_by: actor.label.clone(), created_at: now, ..rate.clone() })
+            }
+
+            async fn list_hourly_rates(&self) -> Result<Vec<RateRecord>> {
+                let rows: Vec<(NaiveDate, i64, Option<String>, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT valid_from, rate_cents, decision, created_by, created_at FROM hourly_rates ORDER BY valid_from",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(valid_from, rate, decision, created_by, created_at)| RateRecord {
+                        valid_from,
+                        rate_cents: Cents(rate),
+                        decision,
+                        created_by,
+                        created_at,
+                    })
+                    .collect())
+            }
+
+            #[instrument(skip_all)]
+            async fn add_budget_plan(
+                &self,
+                actor: &Actor,
+                approved_on: NaiveDate,
+                note: Option<&str>,
+                lines: &serde_json::Value,
+            ) -> Result<PlanVersion> {
+                let mut tx = self.pool.begin().await?;
+                let now = Utc::now();
+                // The next number inside the transaction; two racing writers collide on the
+                // primary key and the second is told to try again rather than overwrite.
+                let (last,): (Option<i32>,) =
+                    sqlx::query_as("SELECT MAX(version) FROM budget_plans").fetch_one(&mut *tx).await?;
+                let version = last.unwrap_or(0) + 1;
+                let inserted = sqlx::query(
+                    "INSERT INTO budget_plans (version, approved_on, note, lines, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(version)
+                .bind(approved_on)
+                .bind(note)
+                .bind(Json(lines))
+                .bind(&actor.label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict {
+                            code: "concurrent_plan_version",
+                            message: "another plan version was saved at the same time; reload and try again".into(),
+                        });
+                    }
+                    other => other?,
+                };
+                let event = AuditEvent {
+                    action: "budget_plan.add".into(),
+                    org_id: None,
+                    subject: Some(version.to_string()),
+                    detail: json!({ "approved_on": approved_on, "note": note }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(PlanVersion {
+                    version,
+                    approved_on,
+                    note: note.map(str::to_string),
+                    lines: lines.clone(),
+                    created_by: actor.label.clone(),
+                    created_at: now,
+                })
+            }
+
+            async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>> {
+                let rows: Vec<(i32, NaiveDate, Option<String>, Json<serde_json::Value>, String, DateTime<Utc>)> =
+                    sqlx::query_as(
+                        "SELECT version, approved_on, note, lines, created_by, created_at FROM budget_plans ORDER BY version",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(version, approved_on, note, lines, created_by, created_at)| PlanVersion {
+                        version,
+                        approved_on,
+                        note,
+                        lines: lines.0,
+                        created_by,
+                        created_at,
+                    })
+                    .collect())
             }
 
             async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()> {

@@ -179,6 +179,31 @@ pub trait Store: Send + Sync + 'static {
     /// Payments, oldest first; one invoice's when `invoice` is given.
     async fn list_payments(&self, invoice: Option<InvoiceId>) -> Result<Vec<PaymentRecord>>;
 
+    // --- the spend ledger ------------------------------------------------------------------
+
+    /// Appends a ledger entry (`created_by`/`created_at` are the store's). An entry whose
+    /// `reverses` entry is already reversed is `Conflict("already_reversed")`; an unknown
+    /// payee or reversed entry is `Invalid("unknown_reference")`. Nothing can change or
+    /// remove an entry afterwards: the tables refuse UPDATE and DELETE.
+    async fn record_expense(&self, actor: &Actor, expense: &ExpenseRecord) -> Result<ExpenseRecord>;
+    async fn get_expense(&self, id: lyhty_domain::ExpenseId) -> Result<Option<ExpenseRecord>>;
+    /// The whole ledger, by date and then booking order.
+    async fn list_expenses(&self) -> Result<Vec<ExpenseRecord>>;
+    /// Adds a rate from a day on (`Conflict("duplicate_rate_date")` if that day has one).
+    async fn add_hourly_rate(&self, actor: &Actor, rate: &RateRecord) -> Result<RateRecord>;
+    /// The rate history, oldest first.
+    async fn list_hourly_rates(&self) -> Result<Vec<RateRecord>>;
+    /// Adds the next budget plan version (numbered by the store, 1, 2, …).
+    async fn add_budget_plan(
+        &self,
+        actor: &Actor,
+        approved_on: NaiveDate,
+        note: Option<&str>,
+        lines: &serde_json::Value,
+    ) -> Result<PlanVersion>;
+    /// Every version, oldest first; the last is the plan in force.
+    async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>>;
+
     // --- audit log -------------------------------------------------------------------------
 
     /// Appends an entry outside any write, e.g. an analyst reading an organisation's lines.

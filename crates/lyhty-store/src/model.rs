@@ -395,3 +395,52 @@ pub struct PaymentRecord {
     pub bank_entry: Option<String>,
     pub created_at: DateTime<Utc>,
 }
+
+// --- the spend ledger ---------------------------------------------------------------------
+// The finance crate owns the rules (hours × rate, reversals, the reports); the store keeps
+// the entries as plain rows and never changes one. Categories travel as the API's keys,
+// which the migration's CHECK constraint limits to the nine of API.md.
+
+/// A ledger entry as stored (an expense, or with `reverses` the reversal of one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpenseRecord {
+    pub id: lyhty_domain::ExpenseId,
+    pub date: NaiveDate,
+    /// `personnel`, `purchased_services`, … (API.md).
+    pub category: String,
+    /// Negative for a reversing entry.
+    pub amount_cents: Cents,
+    pub description: String,
+    pub payee_org_id: Option<OrgId>,
+    pub payee: Option<String>,
+    /// Personnel: hours in hundredths (7.25 h is 725).
+    pub hours_hundredths: Option<i64>,
+    pub rate_cents: Option<Cents>,
+    pub document_ref: Option<String>,
+    pub reverses: Option<lyhty_domain::ExpenseId>,
+    /// Who booked it (filled by the store).
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The steering group's hourly rate from a day on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateRecord {
+    pub valid_from: NaiveDate,
+    pub rate_cents: Cents,
+    pub decision: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A budget plan version; `lines` is the finance crate's list of plan lines as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanVersion {
+    /// 1, 2, … given by the store.
+    pub version: i32,
+    pub approved_on: NaiveDate,
+    pub note: Option<String>,
+    pub lines: serde_json::Value,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}

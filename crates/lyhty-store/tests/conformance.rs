@@ -10,6 +10,7 @@ use lyhty_store::{
     Actor, AuditEvent, AuditQuery, Backend, DraftInvoice, InvoiceKind, IssuedInvoice, ModelVersion, NewOrg, NewPayment,
     NewRun, NewUser, OrgPatch, PaymentSource, SelfContributionRecord, Store, StoreError,
 };
+use lyhty_store::{ExpenseRecord, RateRecord};
 use sqlx::Connection;
 use std::sync::Arc;
 
@@ -59,6 +60,8 @@ conformance!(
     a_rejected_submission_is_no_version,
     restore_and_as_of_follow_the_current_pointer,
     vendor_aliases_are_put_and_listed,
+    ledger_entries_are_append_only_and_reversed_once,
+    hourly_rates_and_plan_versions_are_never_rewritten,
 );
 
 fn actor() -> Actor {
@@ -666,4 +669,132 @@ async fn vendor_aliases_are_put_and_listed(store: Arc<dyn Store>, _url: String) 
         aliases,
         [("msft finland".to_string(), "Microsoft Corporation".to_string()), ("tietoevry".into(), "Tietoevry".into())]
     );
+}
+
+// --- the spend ledger --------------------------------------------------------------------
+
+fn expense(date: NaiveDate, category: &str, cents: i64) -> ExpenseRecord {
+    ExpenseRecord {
+        id: lyhty_domain::ExpenseId::new(),
+        date,
+        category: category.into(),
+        amount_cents: Cents(cents),
+        description: "Kulu".into(),
+        payee_org_id: None,
+        payee: Some("Toimittaja Oy".into()),
+        hours_hundredths: None,
+        rate_cents: None,
+        document_ref: Some("T-1".into()),
+        reverses: None,
+        created_by: String::new(),
+        created_at: Utc::now(),
+    }
+}
+
+/// Runs `sql` on a second connection that goes around the trait; true if refused.
+async fn refused(backend: Backend, url: &str, sql: &str) -> bool {
+    match backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.is_err()
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.is_err()
+        }
+    }
+}
+
+async fn ledger_entries_are_append_only_and_reversed_once(store: Arc<dyn Store>, url: String) {
+    let kela = store.create_org(&actor(), &new_org("Kela", "0246246-0", OrgCategory::Kela)).await.unwrap();
+    let mut personnel = expense(day(2026, 2, 10), "personnel", 1_140_000);
+    personnel.payee_org_id = Some(kela.id);
+    personnel.payee = None;
+    personnel.hours_hundredths = Some(12_000);
+    personnel.rate_cents = Some(Cents(9_500));
+    let booked = store.record_expense(&actor(), &personnel).await.unwrap();
+    assert_eq!(
+        (booked.hours_hundredths, booked.rate_cents, booked.payee_org_id),
+        (Some(12_000), Some(Cents(9_500)), Some(kela.id))
+    );
+    assert_eq!(booked.created_by, "test");
+    let legal = store.record_expense(&actor(), &expense(day(2026, 1, 15), "legal", 248_000)).await.unwrap();
+    assert_eq!(store.get_expense(legal.id).await.unwrap().unwrap().amount_cents, Cents(248_000));
+
+    // A correction is a new entry naming the old one; a second reversal is refused.
+    let mut reversal = expense(day(2026, 2, 1), "legal", -248_000);
+    reversal.reverses = Some(legal.id);
+    store.record_expense(&actor(), &reversal).await.unwrap();
+    let mut again = expense(day(2026, 2, 2), "legal", -248_000);
+    again.reverses = Some(legal.id);
+    match store.record_expense(&actor(), &again).await {
+        Err(StoreError::Conflict { code, .. }) => assert_eq!(code, "already_reversed"),
+        other => panic!("expected already_reversed, got {other:?}"),
+    }
+    let mut ghost = expense(day(2026, 2, 2), "other", 100);
+    ghost.payee_org_id = Some(lyhty_domain::OrgId::new());
+    match store.record_expense(&actor(), &ghost).await {
+        Err(StoreError::Invalid { code, .. }) => assert_eq!(code, "unknown_reference"),
+        other => panic!("expected unknown_reference, got {other:?}"),
+    }
+    // A personnel entry without hours is refused by the database itself.
+    let mut no_hours = expense(day(2026, 2, 2), "personnel", 100);
+    no_hours.payee_org_id = Some(kela.id);
+    assert!(store.record_expense(&actor(), &no_hours).await.is_err());
+
+    let ledger = store.list_expenses().await.unwrap();
+    let dates: Vec<(NaiveDate, i64)> = ledger.iter().map(|e| (e.date, e.amount_cents.get())).collect();
+    assert_eq!(dates, [(day(2026, 1, 15), 248_000), (day(2026, 2, 1), -248_000), (day(2026, 2, 10), 1_140_000)]);
+    assert_eq!(ledger[1].reverses, Some(legal.id));
+
+    // Row triggers fire only on rows, so each table is tried with rows in it.
+    for sql in ["UPDATE expenses SET amount_cents = 1", "DELETE FROM expenses"] {
+        assert!(refused(store.backend(), &url, sql).await, "the database accepted {sql:?}");
+    }
+    store.add_hourly_rate(&actor(), &rate(day(2025, 9, 1), 9_000)).await.unwrap();
+    store.add_budget_plan(&actor(), day(2025, 9, 15), None, &serde_json::json!([])).await.unwrap();
+    for sql in [
+        "UPDATE hourly_rates SET rate_cents = 1",
+        "DELETE FROM hourly_rates",
+        "UPDATE budget_plans SET note = 'x'",
+        "DELETE FROM budget_plans",
+    ] {
+        assert!(refused(store.backend(), &url, sql).await, "the database accepted {sql:?}");
+    }
+    assert_eq!(store.list_expenses().await.unwrap().len(), 3);
+    let log = store.list_audit(&AuditQuery { limit: 50, ..Default::default() }).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "expense.reverse" && e.subject == Some(ledger[1].id.to_string())));
+    assert_eq!(log.iter().filter(|e| e.action == "expense.record").count(), 2);
+}
+
+fn rate(valid_from: NaiveDate, cents: i64) -> RateRecord {
+    RateRecord {
+        valid_from,
+        rate_cents: Cents(cents),
+        decision: Some("OR 1/2025".into()),
+        created_by: String::new(),
+        created_at: Utc::now(),
+    }
+}
+
+async fn hourly_rates_and_plan_versions_are_never_rewritten(store: Arc<dyn Store>, _url: String) {
+    store.add_hourly_rate(&actor(), &rate(day(2026, 1, 1), 9_500)).await.unwrap();
+    store.add_hourly_rate(&actor(), &rate(day(2025, 9, 1), 9_000)).await.unwrap();
+    match store.add_hourly_rate(&actor(), &rate(day(2026, 1, 1), 9_900)).await {
+        Err(StoreError::Conflict { code, .. }) => assert_eq!(code, "duplicate_rate_date"),
+        other => panic!("expected duplicate_rate_date, got {other:?}"),
+    }
+    let rates: Vec<(NaiveDate, i64)> =
+        store.list_hourly_rates().await.unwrap().iter().map(|r| (r.valid_from, r.rate_cents.get())).collect();
+    assert_eq!(rates, [(day(2025, 9, 1), 9_000), (day(2026, 1, 1), 9_500)]);
+
+    assert!(store.list_budget_plans().await.unwrap().is_empty());
+    let lines = serde_json::json!([{"year": 2025, "quarter": 4, "category": "personnel", "amount_cents": 100}]);
+    let v1 = store.add_budget_plan(&actor(), day(2025, 9, 15), Some("OR 2/2025"), &lines).await.unwrap();
+    let v2 = store.add_budget_plan(&actor(), day(2026, 3, 1), None, &serde_json::json!([])).await.unwrap();
+    assert_eq!((v1.version, v2.version), (1, 2));
+    let plans = store.list_budget_plans().await.unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!((plans[0].note.as_deref(), &plans[0].lines), (Some("OR 2/2025"), &lines));
+    assert_eq!(plans[1].approved_on, day(2026, 3, 1));
 }
