@@ -50,6 +50,12 @@ use utoipa::{Modify, OpenApi};
         routes::finance::add_payment,
         routes::finance::credit,
         routes::finance::import_payments,
+        routes::releases::create,
+        routes::releases::list,
+        routes::releases::get,
+        routes::releases::export_xlsx,
+        routes::releases::audit,
+        routes::releases::benchmark,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -60,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         (name = "submissions", description = "Licence inventory uploads, reports, versions and templates"),
         (name = "vendors", description = "The vendor catalogue and its aliases"),
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
+        (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

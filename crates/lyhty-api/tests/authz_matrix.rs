@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;
+use common::releases::{business_id, inventory, publish_directly, submit};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 
@@ -39,6 +40,8 @@ struct Ctx {
     own_invoice: String,
     other_invoice: String,
     spare_invoice: String,
+    /// A published release.
+    release: String,
 }
 
 struct Case {
@@ -62,6 +65,7 @@ enum Target {
     /// `{id}` is an invoice of the member's own party for MemberOwn, of another otherwise.
     Invoice,
     SpareInvoice,
+    Release,
 }
 
 fn routes() -> Vec<Case> {
@@ -178,6 +182,43 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::SpareInvoice,
         },
+        Case {
+            method: Method::POST,
+            template: "/api/releases",
+            body: Some(json!({"as_of": chrono::Utc::now().date_naive()})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case { method: Method::GET, template: "/api/releases", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Release,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}/export.xlsx",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Release,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}/audit",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::Release,
+        },
+        // One organisation's own figures: that member, and (logged) analysts and the coordinator.
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/benchmark",
+            body: None,
+            allowed: &[MemberOwn, Analyst, Coordinator],
+            target: Target::Org,
+        },
         // Sent without a file: the permitted caller gets 400 missing/malformed upload.
         Case {
             method: Method::POST,
@@ -199,6 +240,7 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Invoice if who == MemberOwn => &ctx.own_invoice,
         Target::Invoice => &ctx.other_invoice,
         Target::SpareInvoice => &ctx.spare_invoice,
+        Target::Release => &ctx.release,
     };
     case.template.replace("{id}", id)
 }
@@ -229,7 +271,19 @@ async fn authorisation_matrix() {
             .to_string()
     };
     let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
-    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice };
+    // Inventories for a publishable network, and a release cut off yesterday (so that the
+    // coordinator's release of today in the matrix comes after it).
+    let mut members = vec![own.clone(), other.clone()];
+    for n in 0..4 {
+        let name = format!("Yliopisto {n}");
+        members.push(app.org(&coordinator, &name, &business_id(n), "university").await["id"].as_str().unwrap().into());
+    }
+    for (i, org) in members.iter().enumerate() {
+        submit(&app, org.parse().unwrap(), inventory(i as u32 + 1)).await;
+    }
+    let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    let release = publish_directly(&app, yesterday).await;
+    let ctx = Ctx { own: own.clone(), other, spare, spare_user, own_invoice, other_invoice, spare_invoice, release };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [
         (Anonymous, None),
