@@ -1,9 +1,285 @@
 //! Anonymised releases of the network's licence position.
 //!
-//! From the current inventories (plain rows in) to a release: per-organisation sums, linked
-//! tables with all their margins, primary and secondary suppression over the whole linked
-//! system, and two independent audits that gate publication (see `DISCLOSURE.md` in the
-//! spec). polars is used here and only here; callers get serde types, never a `DataFrame`.
+//! The agreement (§11.1, §14) allows publishing only "appropriate summaries and
+//! generalisations", never one organisation's figures. This crate turns the accepted
+//! inventories (plain rows in, no SQL) into a **release**: seven linked tables protected by
+//! statistical disclosure control and audited before anyone sees them (`DISCLOSURE.md`).
 //!
-//! This crate is filled by the releases work (issue 4); until then it holds nothing.
+//! The pipeline of [`build_release`], one module per step:
+//!
+//! 1. [`input`] — check the lines and the contributor list;
+//! 2. [`rollup`] (polars) — recode rare vendors and products, sum contributions per
+//!    organisation and cell, and form the cells of the seven tables, margins included, as
+//!    one linear system (a cell shared by tables is one cell);
+//! 3. [`primary`] — the frequency and p % rules: which cells are sensitive and how much
+//!    protection each needs;
+//! 4. [`suppression`] — complementary cells, chosen by LP (HiGHS) over the whole linked
+//!    system at once;
+//! 5. [`audit`] — the gate, written independently of 4: an outsider interval audit and an
+//!    insider audit per organisation. Any violation and the release is refused, with the
+//!    reasons; otherwise it is published;
+//! 6. [`release`] — the release JSON; [`history`] — what is kept for later releases;
+//!    [`benchmark`] — a member's own figures beside the published cells.
+//!
+//! polars is used here and only here; callers get serde types, never a `DataFrame`. The
+//! output is deterministic: sorted everywhere, exact integer sums, single-threaded solver
+//! runs in a fixed order, so shuffled input or another thread count gives the same bytes.
 #![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod benchmark;
+pub mod error;
+pub mod history;
+pub mod input;
+pub mod model;
+pub mod primary;
+pub mod release;
+pub(crate) mod rollup;
+#[cfg(test)]
+mod scenarios;
+pub(crate) mod suppression;
+
+pub use audit::{AuditKind, AuditReport, CellInterval, Violation};
+pub use benchmark::{BenchmarkRow, Figures, MemberBenchmark, benchmark};
+pub use error::AggregateError;
+pub use history::{ContributionSnapshot, PublishedRelease, SnapshotCell};
+pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
+pub use model::{CellRef, Dimension, Measure};
+pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
+
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+use suppression::{Suppressor, Target};
+
+/// The result of an attempt to make a release.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReleaseOutcome {
+    /// Both audits passed: store it and show it.
+    Published(Box<PublishedRelease>),
+    /// An audit found a violation: nothing may be shown; the coordinator sees why.
+    Refused(Box<RefusedRelease>),
+}
+
+impl ReleaseOutcome {
+    pub fn published(&self) -> Option<&PublishedRelease> {
+        match self {
+            Self::Published(p) => Some(p),
+            Self::Refused(_) => None,
+        }
+    }
+
+    pub fn audit(&self) -> &AuditReport {
+        match self {
+            Self::Published(p) => &p.audit,
+            Self::Refused(r) => &r.audit,
+        }
+    }
+
+    pub fn stats(&self) -> &ReleaseStats {
+        match self {
+            Self::Published(p) => &p.stats,
+            Self::Refused(r) => &r.stats,
+        }
+    }
+}
+
+/// A release the audits refused: the violations (cell, measure, the attacker's interval,
+/// the required one) are in `audit.violations`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefusedRelease {
+    pub audit: AuditReport,
+    pub stats: ReleaseStats,
+}
+
+/// Figures about how a release was made (coordinator only).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseStats {
+    pub lines: usize,
+    /// Lines of organisations that are not contributors at the cut-off.
+    pub lines_left_out: usize,
+    pub organisations: usize,
+    /// Distinct cells of the linked system (a shared cell counts once), empty ones included.
+    pub cells: usize,
+    pub non_empty_cells: usize,
+    /// Cells failing a primary rule.
+    pub sensitive_cells: usize,
+    /// All suppressed cells, primary and secondary.
+    pub suppressed_cells: usize,
+    /// Suppressed share of the non-empty distinct cells (empty cells cannot be suppressed).
+    pub suppressed_cell_share: f64,
+    /// Suppressed share of annual cost, summed over the non-empty distinct cells.
+    pub suppressed_value_share: f64,
+    /// Suppress–audit rounds used.
+    pub rounds: u32,
+    pub suppression_lp_solves: usize,
+    /// Organisations whose updates this release holds back (multi-release protection).
+    pub held_back_organisations: usize,
+    pub rollup_ms: u64,
+    pub suppression_ms: u64,
+    pub audit_ms: u64,
+}
+
+/// Computes, protects and audits a release.
+///
+/// `previous` are the releases already published (their contributions are what protection
+/// across releases will need; see [`history`]). The outcome is [`ReleaseOutcome::Refused`]
+/// when the audits find any violation; errors are for input that cannot be tabulated.
+pub fn build_release(
+    input: &ReleaseInput,
+    params: &ReleaseParams,
+    meta: ReleaseMeta,
+    previous: &[PublishedRelease],
+) -> Result<ReleaseOutcome, AggregateError> {
+    params.validate()?;
+    let plan = history::plan(input.as_of, previous)?;
+
+    let started = Instant::now();
+    let (rows, lines_left_out) = input::prepare(input)?;
+    let sys = rollup::rollup(&rows, params.min_orgs)?;
+    let rollup_ms = elapsed_ms(started);
+
+    let started = Instant::now();
+    let risks = primary::assess(&sys, params);
+    let mut suppressor = Suppressor::new(&sys, &risks);
+    for target in Suppressor::primary_targets(&sys, &risks) {
+        suppressor.protect(target)?;
+    }
+    let mut suppression_ms = elapsed_ms(started);
+
+    let rules = audit::AuditRules {
+        min_orgs: params.min_orgs,
+        p_percent: params.p_percent,
+        frequency_protection_percent: params.frequency_protection_percent,
+    };
+    let mut report = audit::audit(&sys, &suppressor.suppressed, rules);
+    let mut audit_ms = report.duration_ms;
+    let mut rounds = 1;
+    // The suppression's capacities are conservative, so the audits should pass at once;
+    // should they not (solver round-off, a cell the table-by-table LP could not see), the
+    // cells they name are protected again over the whole system, with a margin.
+    while !report.passed && rounds < params.max_rounds {
+        let targets = repair_targets(&sys, &report);
+        if targets.is_empty() {
+            break;
+        }
+        let started = Instant::now();
+        for target in targets {
+            suppressor.protect(target)?;
+        }
+        suppression_ms += elapsed_ms(started);
+        report = audit::audit(&sys, &suppressor.suppressed, rules);
+        audit_ms += report.duration_ms;
+        rounds += 1;
+    }
+    report.duration_ms = audit_ms;
+
+    let stats = stats(
+        &sys,
+        &risks,
+        &suppressor,
+        &rows,
+        lines_left_out,
+        rounds,
+        plan.held_back_organisations,
+        [rollup_ms, suppression_ms, audit_ms],
+    );
+    if !report.passed {
+        return Ok(ReleaseOutcome::Refused(Box::new(RefusedRelease { audit: report, stats })));
+    }
+    let mut release = release::render(&sys, &suppressor.suppressed, meta.id, input.as_of, meta.created_at);
+    release.held_back_organisations = plan.held_back_organisations;
+    Ok(ReleaseOutcome::Published(Box::new(PublishedRelease {
+        release,
+        audit: report,
+        params: params.clone(),
+        contributions: ContributionSnapshot::of(&sys),
+        stats,
+    })))
+}
+
+/// Deviations to add for the cells an audit round found unprotected.
+fn repair_targets(sys: &rollup::LinkedSystem, report: &AuditReport) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for v in &report.violations {
+        let Some(&cell) = sys.index.get(&v.cell.to_key()) else { continue };
+        let x = sys.totals[cell][v.measure.index()] as f64;
+        // 5 % more than asked, so round-off cannot leave it just short again.
+        let margin = |need: f64| need * 1.05 + 1.0;
+        if v.max.is_some_and(|max| max < v.required_max) {
+            targets.push(Target {
+                cell,
+                measure: v.measure.index(),
+                up: true,
+                amount: margin(v.required_max - x),
+                whole_system: true,
+            });
+        }
+        if v.min > v.required_min {
+            targets.push(Target {
+                cell,
+                measure: v.measure.index(),
+                up: false,
+                amount: margin(x - v.required_min).min(x),
+                whole_system: true,
+            });
+        }
+    }
+    targets
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stats(
+    sys: &rollup::LinkedSystem,
+    risks: &[primary::CellRisk],
+    suppressor: &Suppressor<'_>,
+    rows: &[input::Microrow],
+    lines_left_out: usize,
+    rounds: u32,
+    held_back_organisations: usize,
+    [rollup_ms, suppression_ms, audit_ms]: [u64; 3],
+) -> ReleaseStats {
+    let release = release::render(
+        sys,
+        &suppressor.suppressed,
+        ReleaseId(uuid::Uuid::nil()),
+        chrono::NaiveDate::MIN,
+        chrono::DateTime::UNIX_EPOCH,
+    );
+    let mut distinct = std::collections::BTreeSet::new();
+    for table in &release.tables {
+        for cell in &table.cells {
+            // A (vendor, *) cell of a two-way table is the vendor table's cell.
+            let key: Vec<&str> = match cell.members.as_slice() {
+                [v, m] if m == model::MARGIN => vec![v.as_str()],
+                other => std::iter::once(table.name.as_str()).chain(other.iter().map(String::as_str)).collect(),
+            };
+            distinct.insert(key.join("\u{1f}"));
+        }
+    }
+    let suppressed_cells = suppressor.suppressed.iter().filter(|&&s| s).count();
+    let cost = |c: usize| sys.totals[c][Measure::AnnualCostCents.index()] as f64;
+    let total_value: f64 = (0..sys.cells.len()).map(cost).sum();
+    let suppressed_value: f64 = (0..sys.cells.len()).filter(|&c| suppressor.suppressed[c]).map(cost).sum();
+    let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    ReleaseStats {
+        lines: rows.len(),
+        lines_left_out,
+        organisations: sys.orgs.len(),
+        cells: distinct.len(),
+        non_empty_cells: sys.cells.len(),
+        sensitive_cells: risks.iter().filter(|r| r.sensitive()).count(),
+        suppressed_cells,
+        suppressed_cell_share: share(suppressed_cells as f64, sys.cells.len() as f64),
+        suppressed_value_share: share(suppressed_value, total_value),
+        rounds,
+        suppression_lp_solves: suppressor.lp_solves,
+        held_back_organisations,
+        rollup_ms,
+        suppression_ms,
+        audit_ms,
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

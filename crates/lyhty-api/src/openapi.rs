@@ -60,6 +60,12 @@ use utoipa::{Modify, OpenApi};
         routes::spend::quarterly,
         routes::spend::annual,
         routes::spend::dissolution,
+        routes::releases::create,
+        routes::releases::list,
+        routes::releases::get,
+        routes::releases::export_xlsx,
+        routes::releases::audit,
+        routes::releases::benchmark,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -71,6 +77,7 @@ use utoipa::{Modify, OpenApi};
         (name = "vendors", description = "The vendor catalogue and its aliases"),
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
+        (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -7,6 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::TestApp;
+use common::releases::{business_id, inventory, publish_directly, submit};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 
@@ -48,6 +49,8 @@ struct Ctx {
     other_submission: String,
     /// A ledger entry the coordinator may reverse in the matrix.
     expense: String,
+    /// A published release.
+    release: String,
 }
 
 struct Case {
@@ -78,6 +81,7 @@ enum Target {
     Expense,
     /// `{year}` and `{quarter}` of a report: 2026 and 1.
     Report,
+    Release,
 }
 
 fn routes() -> Vec<Case> {
@@ -193,6 +197,43 @@ fn routes() -> Vec<Case> {
             body: Some(json!({"issue_date": "2025-10-01"})),
             allowed: COORDINATOR,
             target: Target::SpareInvoice,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/releases",
+            body: Some(json!({"as_of": chrono::Utc::now().date_naive()})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case { method: Method::GET, template: "/api/releases", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Release,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}/export.xlsx",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Release,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/releases/{id}/audit",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::Release,
+        },
+        // One organisation's own figures: that member, and (logged) analysts and the coordinator.
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/benchmark",
+            body: None,
+            allowed: &[MemberOwn, Analyst, Coordinator],
+            target: Target::Org,
         },
         // Sent without a file: the permitted caller gets 400 missing/malformed upload.
         Case {
@@ -368,12 +409,13 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         }
         Target::Expense => &ctx.expense,
         Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
+        Target::Release => &ctx.release,
     };
     case.template.replace("{id}", id)
 }
 
 /// Uploads a small valid inventory for `org` and returns the accepted submission's id.
-async fn submit(app: &TestApp, token: &str, org: &str) -> String {
+async fn submit_csv(app: &TestApp, token: &str, org: &str) -> String {
     let csv = "Toimittaja;Tuote;Lisenssityyppi;Määrä;Yksikköhinta;Sopimustyyppi;Sopimus päättyy\n\
                Microsoft;Microsoft 365 E3;loppukäyttäjä;100;32,50;EA;31.12.2026\n";
     let boundary = "matrix-boundary";
@@ -416,8 +458,8 @@ async fn authorisation_matrix() {
             .to_string()
     };
     let (own_invoice, other_invoice, spare_invoice) = (invoice_of(&own), invoice_of(&other), invoice_of(&spare));
-    let own_submission = submit(&app, &coordinator, &own).await;
-    let other_submission = submit(&app, &coordinator, &other).await;
+    let own_submission = submit_csv(&app, &coordinator, &own).await;
+    let other_submission = submit_csv(&app, &coordinator, &other).await;
     let expense = app
         .post(
             "/api/expenses",
@@ -429,6 +471,18 @@ async fn authorisation_matrix() {
         .as_str()
         .unwrap()
         .to_string();
+    // Inventories for a publishable network, and a release cut off yesterday (so that the
+    // coordinator's release of today in the matrix comes after it).
+    let mut members = vec![own.clone(), other.clone()];
+    for n in 0..4 {
+        let name = format!("Yliopisto {n}");
+        members.push(app.org(&coordinator, &name, &business_id(n), "university").await["id"].as_str().unwrap().into());
+    }
+    for (i, org) in members.iter().enumerate() {
+        submit(&app, org.parse().unwrap(), inventory(i as u32 + 1)).await;
+    }
+    let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    let release = publish_directly(&app, yesterday).await;
     let ctx = Ctx {
         own: own.clone(),
         other,
@@ -440,6 +494,7 @@ async fn authorisation_matrix() {
         own_submission,
         other_submission,
         expense,
+        release,
     };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [

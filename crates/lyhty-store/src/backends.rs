@@ -16,6 +16,7 @@ use crate::{
     PaymentRecord, PaymentSource, RunRecord, SelfContributionRecord,
 };
 use crate::{ExpenseRecord, PlanVersion, RateRecord};
+use crate::{NewRelease, ReleaseRecord, ReleaseSummary};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
@@ -1572,6 +1573,125 @@ macro_rules! store_impl {
                         created_at,
                     })
                     .collect())
+            }
+
+            async fn save_release(&self, actor: &Actor, release: &NewRelease) -> Result<ReleaseSummary> {
+                let mut tx = self.pool.begin().await?;
+                // Releases come in date order: the difference between two releases is
+                // information, and a later audit reads them in that order.
+                let (latest,): (Option<NaiveDate>,) = sqlx::query_as("SELECT MAX(as_of) FROM releases")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if latest.is_some_and(|latest| release.as_of <= latest) {
+                    return Err(StoreError::Conflict {
+                        code: "release_not_after_previous",
+                        message: "a release's cut-off date must be after every earlier release's".into(),
+                    });
+                }
+                let inserted = sqlx::query(
+                    "INSERT INTO releases (id, as_of, created_at, created_by, release_json, audit, params, stats, \
+                     contributions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(release.id)
+                .bind(release.as_of)
+                .bind(release.created_at)
+                .bind(&actor.label)
+                .bind(&release.release_json)
+                .bind(Json(&release.audit))
+                .bind(Json(&release.params))
+                .bind(Json(&release.stats))
+                .bind(&release.contributions)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(StoreError::Conflict {
+                            code: "release_not_after_previous",
+                            message: "another release with this cut-off date was stored at the same moment".into(),
+                        });
+                    }
+                    other => other?,
+                };
+                let event = AuditEvent {
+                    action: "release.publish".into(),
+                    org_id: None,
+                    subject: Some(release.id.to_string()),
+                    detail: json!({ "as_of": release.as_of }),
+                };
+                Self::audit_in(&mut tx, actor, &event).await?;
+                tx.commit().await?;
+                Ok(ReleaseSummary {
+                    id: release.id,
+                    as_of: release.as_of,
+                    created_at: release.created_at,
+                    created_by: actor.label.clone(),
+                })
+            }
+
+            async fn list_releases(&self) -> Result<Vec<ReleaseSummary>> {
+                let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String)> =
+                    sqlx::query_as("SELECT id, as_of, created_at, created_by FROM releases ORDER BY as_of DESC")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, as_of, created_at, created_by)| ReleaseSummary { id, as_of, created_at, created_by })
+                    .collect())
+            }
+
+            async fn get_release(&self, id: Uuid) -> Result<Option<ReleaseRecord>> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(
+                    Uuid,
+                    NaiveDate,
+                    DateTime<Utc>,
+                    String,
+                    String,
+                    Json<serde_json::Value>,
+                    Json<serde_json::Value>,
+                    Json<serde_json::Value>,
+                )> = sqlx::query_as(
+                    "SELECT id, as_of, created_at, created_by, release_json, audit, params, stats \
+                     FROM releases WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, as_of, created_at, created_by, release_json, audit, params, stats)| ReleaseRecord {
+                    summary: ReleaseSummary { id, as_of, created_at, created_by },
+                    release_json,
+                    audit: audit.0,
+                    params: params.0,
+                    stats: stats.0,
+                }))
+            }
+
+            async fn release_contributions(&self) -> Result<Vec<(ReleaseSummary, String)>> {
+                let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String, String)> = sqlx::query_as(
+                    "SELECT id, as_of, created_at, created_by, contributions FROM releases ORDER BY as_of",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, as_of, created_at, created_by, contributions)| {
+                        (ReleaseSummary { id, as_of, created_at, created_by }, contributions)
+                    })
+                    .collect())
+            }
+
+            async fn org_lines_as_of(&self, org: OrgId, as_of: DateTime<Utc>) -> Result<Vec<LicenceLine>> {
+                let rows: Vec<(Json<LicenceLine>,)> = sqlx::query_as(
+                    "SELECT l.line FROM submission_lines l WHERE l.submission_id = \
+                     (SELECT c.submission_id FROM current_inventory_log c \
+                      WHERE c.org_id = $1 AND c.since <= $2 ORDER BY c.seq DESC LIMIT 1) \
+                     ORDER BY l.line_no",
+                )
+                .bind(org.0)
+                .bind(as_of)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(line,)| line.0).collect())
             }
 
             async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()> {

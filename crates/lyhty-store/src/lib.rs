@@ -130,6 +130,8 @@ pub trait Store: Send + Sync + 'static {
     async fn restore_submission(&self, actor: &Actor, id: SubmissionId) -> Result<SubmissionMeta>;
     /// Every organisation's current lines as they stood at `as_of`, ordered by organisation.
     async fn current_lines_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, LicenceLine)>>;
+    /// One organisation's current lines as they stood at `as_of`, in file order.
+    async fn org_lines_as_of(&self, org: OrgId, as_of: DateTime<Utc>) -> Result<Vec<LicenceLine>>;
 
     // --- vendor aliases --------------------------------------------------------------------
 
@@ -203,6 +205,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<PlanVersion>;
     /// Every version, oldest first; the last is the plan in force.
     async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>>;
+
+    // --- anonymised releases ---------------------------------------------------------------
+
+    /// Stores a published release, immutably, with its audit entry. A release whose `as_of`
+    /// is not after every stored one is `Conflict("release_not_after_previous")`.
+    async fn save_release(&self, actor: &Actor, release: &NewRelease) -> Result<ReleaseSummary>;
+    /// Every release, newest `as_of` first.
+    async fn list_releases(&self) -> Result<Vec<ReleaseSummary>>;
+    /// One release without its contribution snapshot.
+    async fn get_release(&self, id: uuid::Uuid) -> Result<Option<ReleaseRecord>>;
+    /// The contribution snapshots of every release, oldest first, for auditing a new one.
+    async fn release_contributions(&self) -> Result<Vec<(ReleaseSummary, String)>>;
 
     // --- audit log -------------------------------------------------------------------------
 

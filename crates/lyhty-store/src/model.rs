@@ -6,6 +6,7 @@ use lyhty_domain::{
     BusinessId, Cents, InvoiceId, Org, OrgCategory, OrgId, PaymentId, Role, RunId, SubmissionId, UserId,
 };
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Who is doing something, as the audit log records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -443,4 +444,41 @@ pub struct PlanVersion {
     pub lines: serde_json::Value,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// A published release to store (`lyhty-aggregate` makes it; the store keeps it as text
+/// and JSON without knowing its structure). Immutable once stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewRelease {
+    pub id: Uuid,
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    /// The release JSON exactly as served (members and the steering group see it).
+    pub release_json: String,
+    /// Coordinator only: the audit report, the disclosure parameters, how it was made.
+    pub audit: serde_json::Value,
+    pub params: serde_json::Value,
+    pub stats: serde_json::Value,
+    /// Coordinator only, never served: every organisation's contribution to every cell, for
+    /// auditing later releases against this one.
+    pub contributions: String,
+}
+
+/// What lists of releases show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReleaseSummary {
+    pub id: Uuid,
+    pub as_of: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// A stored release without its contribution snapshot (see `Store::release_contributions`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReleaseRecord {
+    pub summary: ReleaseSummary,
+    pub release_json: String,
+    pub audit: serde_json::Value,
+    pub params: serde_json::Value,
+    pub stats: serde_json::Value,
 }

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use lyhty_domain::{BusinessId, Cents, OrgCategory, OrgStatus, Role, Termination, TerminationKind};
 use lyhty_store::{
     Actor, AuditEvent, AuditQuery, Backend, DraftInvoice, InvoiceKind, IssuedInvoice, ModelVersion, NewOrg, NewPayment,
-    NewRun, NewUser, OrgPatch, PaymentSource, SelfContributionRecord, Store, StoreError,
+    NewRelease, NewRun, NewUser, OrgPatch, PaymentSource, SelfContributionRecord, Store, StoreError,
 };
 use lyhty_store::{ExpenseRecord, RateRecord};
 use sqlx::Connection;
@@ -62,6 +62,7 @@ conformance!(
     vendor_aliases_are_put_and_listed,
     ledger_entries_are_append_only_and_reversed_once,
     hourly_rates_and_plan_versions_are_never_rewritten,
+    releases_are_stored_immutably_in_date_order,
 );
 
 fn actor() -> Actor {
@@ -644,6 +645,11 @@ async fn restore_and_as_of_follow_the_current_pointer(store: Arc<dyn Store>, _ur
     let then = store.current_lines_as_of(between).await.unwrap();
     let a_then: Vec<&str> = then.iter().filter(|(o, _)| *o == a).map(|(_, l)| l.product.as_str()).collect();
     assert_eq!(a_then, ["DB"], "as of `between`, A's first version was current");
+    let own_then: Vec<String> =
+        store.org_lines_as_of(a, between).await.unwrap().into_iter().map(|l| l.product).collect();
+    assert_eq!(own_then, ["DB"], "one organisation's lines as of `between`");
+    assert_eq!(store.org_lines_as_of(a, Utc::now()).await.unwrap().len(), 2);
+    assert!(store.org_lines_as_of(a, Utc::now() - Duration::days(1)).await.unwrap().is_empty());
     assert!(store.current_lines_as_of(Utc::now() - Duration::days(1)).await.unwrap().is_empty());
 
     let restored = store.restore_submission(&actor(), v1.id).await.unwrap();
@@ -797,4 +803,70 @@ async fn hourly_rates_and_plan_versions_are_never_rewritten(store: Arc<dyn Store
     assert_eq!(plans.len(), 2);
     assert_eq!((plans[0].note.as_deref(), &plans[0].lines), (Some("OR 2/2025"), &lines));
     assert_eq!(plans[1].approved_on, day(2026, 3, 1));
+}
+
+fn new_release(as_of: NaiveDate, tag: &str) -> NewRelease {
+    NewRelease {
+        id: uuid::Uuid::now_v7(),
+        as_of,
+        created_at: Utc::now(),
+        // Key order matters to tools that diff releases: it must come back byte for byte.
+        release_json: format!(
+            r#"{{"id":"x","tables":[{{"name":"vendor","cells":[{{"vendor":"{tag}","status":"published"}}]}}]}}"#
+        ),
+        audit: serde_json::json!({"passed": true, "violations": []}),
+        params: serde_json::json!({"min_orgs": 3, "p_percent": 15}),
+        stats: serde_json::json!({"cells": 12}),
+        contributions: format!(r#"{{"orgs":["{tag}"]}}"#),
+    }
+}
+
+async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url: String) {
+    let first = new_release(day(2026, 3, 31), "first");
+    let saved = store.save_release(&actor(), &first).await.unwrap();
+    assert_eq!(saved.created_by, "test");
+    let got = store.get_release(first.id).await.unwrap().unwrap();
+    assert_eq!(got.release_json, first.release_json);
+    assert_eq!(got.audit, first.audit);
+    assert_eq!(got.params, first.params);
+    assert_eq!(got.stats, first.stats);
+    assert_eq!(got.summary.as_of, first.as_of);
+    assert!(store.get_release(uuid::Uuid::now_v7()).await.unwrap().is_none());
+
+    // The same or an earlier cut-off is refused; nothing is stored.
+    for as_of in [day(2026, 3, 31), day(2025, 12, 31)] {
+        let err = store.save_release(&actor(), &new_release(as_of, "again")).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { code: "release_not_after_previous", .. }), "{err:?}");
+    }
+    let second = new_release(day(2026, 6, 30), "second");
+    store.save_release(&actor(), &second).await.unwrap();
+    let list = store.list_releases().await.unwrap();
+    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second.id, first.id]);
+    let snapshots = store.release_contributions().await.unwrap();
+    assert_eq!(snapshots.len(), 2);
+    assert_eq!(snapshots[0].0.id, first.id);
+    assert_eq!(snapshots[0].1, first.contributions);
+
+    // Publishing is audited.
+    let log = store
+        .list_audit(&AuditQuery { action: Some("release.publish".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+
+    // The database itself refuses to change or remove a release.
+    for sql in ["UPDATE releases SET release_json = '{}'", "DELETE FROM releases"] {
+        let refused = match store.backend() {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.is_err()
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.is_err()
+            }
+        };
+        assert!(refused, "the database accepted {sql:?}");
+    }
+    assert_eq!(store.get_release(first.id).await.unwrap().unwrap().release_json, first.release_json);
 }

@@ -1,6 +1,8 @@
 //! A test harness: the real router on a fresh database, driven with `oneshot`.
 #![allow(dead_code)]
 
+pub mod releases;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};

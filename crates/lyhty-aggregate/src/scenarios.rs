@@ -1,0 +1,122 @@
+//! Hand-checked scenarios that need the crate's insides (the linked system, a hand-made
+//! suppression pattern). Public-API tests live in `tests/`.
+
+use crate::audit::{AuditKind, AuditRules, audit};
+use crate::input::{ContributionLine, Contributor, ReleaseInput, ReleaseParams, prepare};
+use crate::model::{CellKey, Dimension, Member};
+use crate::rollup::{LinkedSystem, rollup};
+use crate::{CellStatus, ReleaseId, ReleaseMeta, ReleaseOutcome, build_release};
+use chrono::{DateTime, NaiveDate};
+use lyhty_domain::{OrgCategory, OrgId, Quarter};
+use uuid::Uuid;
+
+fn org(n: u128) -> OrgId {
+    OrgId(Uuid::from_u128(n))
+}
+
+fn line(o: u128, vendor: &str, product: &str, contract_type: &str, cost: i64) -> ContributionLine {
+    ContributionLine {
+        org: org(o),
+        sector: OrgCategory::University,
+        vendor: vendor.into(),
+        product: product.into(),
+        contract_type: contract_type.into(),
+        licence_type: "end_user".into(),
+        channel: "direct".into(),
+        renewal_quarter: Quarter::new(2026, 3),
+        annual_cost_cents: cost,
+        quantity: cost / 10,
+        in_use: None,
+    }
+}
+
+/// Vendor V: A alone on contract type `x`, B alone on `y`, C, D, E on `z`. Vendor W: three
+/// organisations on each of `x`, `y`, `z`. Only `(V,x)` and `(V,y)` are sensitive.
+fn singleton_row() -> ReleaseInput {
+    let mut lines = vec![
+        line(1, "V", "P", "x", 1000),
+        line(2, "V", "P", "y", 800),
+        line(3, "V", "P", "z", 500),
+        line(4, "V", "P", "z", 520),
+        line(5, "V", "P", "z", 540),
+    ];
+    for (o, ct, cost) in [
+        (6, "x", 400),
+        (7, "x", 420),
+        (8, "x", 440),
+        (9, "y", 400),
+        (10, "y", 420),
+        (11, "y", 440),
+        (12, "z", 300),
+        (13, "z", 310),
+        (14, "z", 320),
+    ] {
+        lines.push(line(o, "W", "Q", ct, cost));
+    }
+    let contributors = (1..=14).map(|o| Contributor { org: org(o), sector: OrgCategory::University }).collect();
+    ReleaseInput { as_of: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(), contributors, lines }
+}
+
+fn ct_cell(sys: &LinkedSystem, vendor: &str, ct: &str) -> usize {
+    sys.index[&CellKey {
+        vendor: Member::Value(vendor.into()),
+        dim: Some((Dimension::ContractType, Member::Value(ct.into()))),
+    }]
+}
+
+fn rules() -> AuditRules {
+    let p = ReleaseParams::default();
+    AuditRules {
+        min_orgs: p.min_orgs,
+        p_percent: p.p_percent,
+        frequency_protection_percent: p.frequency_protection_percent,
+    }
+}
+
+/// The rectangle (V,x), (V,y), (W,x), (W,y) satisfies the outsider (τ-ARGUS's audit) but
+/// not organisation A: knowing its own 1 000 in (V,x), A reads from the row total that
+/// B's (V,y) is at most 800 — B's exact value. The insider audit must say so.
+#[test]
+fn insider_audit_catches_two_singletons_protecting_each_other() {
+    let input = singleton_row();
+    let (rows, _) = prepare(&input).unwrap();
+    let sys = rollup(&rows, 3).unwrap();
+    let mut suppressed = vec![false; sys.cells.len()];
+    for (v, ct) in [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")] {
+        suppressed[ct_cell(&sys, v, ct)] = true;
+    }
+    let report = audit(&sys, &suppressed, rules());
+    assert!(!report.passed);
+    assert!(
+        report.violations.iter().all(|v| v.audit == AuditKind::Insider),
+        "the outsider is protected: {:?}",
+        report.violations
+    );
+    let a_on_b = report
+        .violations
+        .iter()
+        .find(|v| v.attacker == Some(org(1)) && v.cell.member.as_deref() == Some("y"))
+        .expect("A bounds B's cell");
+    // Hand-checked: max = 800 (B's value), required 800 · 1.15 = 920.
+    assert!((a_on_b.max.unwrap() - 800.0).abs() < 1e-6, "{a_on_b:?}");
+    assert!((a_on_b.required_max - 920.0).abs() < 1e-6);
+    // And symmetrically B bounds A's cell at 1 000 (< 1 150).
+    assert!(report.violations.iter().any(|v| v.attacker == Some(org(2)) && v.cell.member.as_deref() == Some("x")));
+}
+
+/// The suppression fixes it: (V,x) cannot move down for A's sake, so B's cell must be
+/// balanced by (V,z), the only cell of row V that no single insider knows entirely.
+#[test]
+fn suppression_closes_the_singleton_gap() {
+    let meta = ReleaseMeta { id: ReleaseId(Uuid::nil()), created_at: DateTime::UNIX_EPOCH };
+    let outcome = build_release(&singleton_row(), &ReleaseParams::default(), meta, &[]).unwrap();
+    let ReleaseOutcome::Published(published) = outcome else { panic!("refused: {outcome:?}") };
+    assert!(published.audit.passed);
+    assert_eq!(published.audit.insider_lps + published.audit.insider_checks > 0, true);
+    let table = published.release.table("vendor_by_contract_type").unwrap();
+    for ct in ["x", "y", "z"] {
+        assert_eq!(table.cell(&["V", ct]).unwrap().status, CellStatus::Suppressed, "(V,{ct})");
+    }
+    // The grand total is never suppressed.
+    assert_eq!(table.cell(&["*", "*"]).unwrap().status, CellStatus::Published);
+}

@@ -1,0 +1,311 @@
+//! Secondary suppression over the whole linked system at once.
+//!
+//! The classical LP heuristic (Kelly, Golden & Assad; Fischetti & Salazar's attacker
+//! subproblem): for each sensitive cell `s`, each magnitude measure it must be protected on
+//! and each direction, find a **deviation vector** `y` with
+//!
+//! - `A·y = 0` for every additivity equation of the seven tables (so `X + y` is another
+//!   table an attacker cannot tell from the true one),
+//! - `y_s = ±U_s` (the required protection),
+//! - `y_c = 0` on published cells, on empty cells and on the grand total,
+//! - `y_c ≥ −(X_c − x1(c))` downwards, where `x1(c)` is the largest single contribution to
+//!   `c`: every insider knows its own part of `c`, so no cell may be pushed below what the
+//!   best-informed insider knows is in it. This is what closes the singleton gap: a
+//!   single-organisation complement cannot move down at all, so two single-organisation
+//!   cells can never "protect" each other,
+//!
+//! at minimum cost `Σ w_c |y_c|` with `w_c ∝ √value` for cells not yet suppressed (cheap
+//! small cells are preferred) and 0 for cells already suppressed. Every cell the vector
+//! moves is suppressed. Since `X ± t·y` stays feasible for every attacker for `t ∈ [0,1]`,
+//! the attacker's interval for `s` then covers `[X − U, X + U]` in the whole linked system,
+//! whatever the attacker knows of its own contributions.
+//!
+//! To stay fast, the LP of a cell that belongs to one table is first solved on that table
+//! alone with the shared vendor margins held fixed (any vector found is valid for the whole
+//! system, since the other tables do not move); only if that is infeasible, and for the
+//! shared vendor margins themselves, is the LP solved over all seven tables. Vectors already
+//! found are reused when they protect a later cell too (a rectangle protects its corners).
+//!
+//! This module decides; it does not certify. The audits in [`crate::audit`] check the
+//! outcome with their own formulation.
+
+use crate::error::AggregateError;
+use crate::model::{Dimension, MEASURE_COUNT, Measure};
+use crate::primary::{CellRisk, top_two};
+use crate::rollup::LinkedSystem;
+use highs::{Col, HighsModelStatus, Model, RowProblem, Sense, SolvedModel};
+use std::collections::BTreeMap;
+
+/// A deviation the suppression pattern must allow: cell `cell` must be movable by
+/// `amount` (in units of `measure`) upwards or downwards.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Target {
+    pub cell: usize,
+    pub measure: usize,
+    pub up: bool,
+    pub amount: f64,
+    /// Solve over all tables at once instead of the cell's own table first.
+    pub whole_system: bool,
+}
+
+/// The state of secondary suppression, kept between rounds so that later rounds only add.
+pub(crate) struct Suppressor<'a> {
+    sys: &'a LinkedSystem,
+    pub suppressed: Vec<bool>,
+    /// Targets no pattern can protect (e.g. a cell equal to the grand total).
+    pub unprotectable: Vec<Target>,
+    pub lp_solves: usize,
+    /// `X_c − x1(c)` per cell and measure: how far down any insider lets the cell move.
+    capacity: Vec<[f64; MEASURE_COUNT]>,
+    scopes: BTreeMap<Scope, ScopeLp>,
+    /// Cells in the order they were suppressed, so each scope LP can catch up on costs.
+    newly_suppressed: Vec<usize>,
+    vectors: Vec<Deviation>,
+    vectors_of_cell: Vec<Vec<usize>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Scope {
+    Table(Dimension),
+    Whole,
+}
+
+/// A deviation vector found earlier, for reuse.
+struct Deviation {
+    measure: usize,
+    /// (cell, deviation) in units of the measure.
+    entries: Vec<(usize, f64)>,
+}
+
+/// One LP over the cells of a scope, kept warm between solves: only bounds and costs
+/// change from one target to the next.
+struct ScopeLp {
+    model: Option<Model>,
+    /// Cell → (y⁺ column, y⁻ column).
+    cols: BTreeMap<usize, (Col, Col)>,
+    /// The measure whose capacities the y⁻ bounds currently hold.
+    bounds_for: Option<usize>,
+    /// How much of `newly_suppressed` this LP's costs reflect.
+    costs_synced: usize,
+}
+
+/// Relative size below which a deviation is solver noise, not a move.
+const MOVE_TOLERANCE: f64 = 1e-7;
+
+impl<'a> Suppressor<'a> {
+    pub fn new(sys: &'a LinkedSystem, risks: &[CellRisk]) -> Self {
+        let n = sys.cells.len();
+        let suppressed: Vec<bool> = risks.iter().map(CellRisk::sensitive).collect();
+        let capacity = (0..n)
+            .map(|c| {
+                let mut cap = [0.0; MEASURE_COUNT];
+                for (m, slot) in cap.iter_mut().enumerate() {
+                    let (x1, _) = top_two(&sys.contributions[c], m);
+                    *slot = (sys.totals[c][m] - x1).max(0) as f64;
+                }
+                cap
+            })
+            .collect();
+        let newly_suppressed = (0..n).filter(|&c| suppressed[c]).collect();
+        Self {
+            sys,
+            suppressed,
+            unprotectable: Vec::new(),
+            lp_solves: 0,
+            capacity,
+            scopes: BTreeMap::new(),
+            newly_suppressed,
+            vectors: Vec::new(),
+            vectors_of_cell: vec![Vec::new(); n],
+        }
+    }
+
+    /// The targets of the primary rules: every sensitive cell, every measure it needs
+    /// protection on, both directions; large cells first (their patterns are the most
+    /// constrained, and the small ones then often reuse them).
+    pub fn primary_targets(sys: &LinkedSystem, risks: &[CellRisk]) -> Vec<Target> {
+        let mut order: Vec<usize> = (0..sys.cells.len()).filter(|&c| risks[c].sensitive()).collect();
+        order.sort_by_key(|&c| (std::cmp::Reverse(sys.totals[c][0]), c));
+        let mut targets = Vec::new();
+        for m in 0..MEASURE_COUNT {
+            for &c in &order {
+                let amount = risks[c].protection[m];
+                if amount > 0.0 {
+                    for up in [true, false] {
+                        targets.push(Target { cell: c, measure: m, up, amount, whole_system: false });
+                    }
+                }
+            }
+        }
+        targets
+    }
+
+    /// Makes the pattern protect `target`, suppressing complements as needed.
+    pub fn protect(&mut self, target: Target) -> Result<(), AggregateError> {
+        if !target.whole_system && self.reuses_a_vector(&target) {
+            return Ok(());
+        }
+        let own_table = self.sys.cells[target.cell].own_table();
+        let scopes: Vec<Scope> = match (own_table, target.whole_system) {
+            (Some(d), false) => vec![Scope::Table(d), Scope::Whole],
+            _ => vec![Scope::Whole],
+        };
+        for scope in scopes {
+            if let Some(entries) = self.solve(scope, &target)? {
+                self.record(target.measure, entries);
+                return Ok(());
+            }
+        }
+        self.unprotectable.push(target);
+        Ok(())
+    }
+
+    /// Whether a vector found earlier already moves `target.cell` far enough, within every
+    /// other cell's capacity, once scaled.
+    fn reuses_a_vector(&self, target: &Target) -> bool {
+        let s = target.cell;
+        self.vectors_of_cell[s].iter().any(|&v| {
+            let vector = &self.vectors[v];
+            if vector.measure != target.measure {
+                return false;
+            }
+            let Some(&(_, ys)) = vector.entries.iter().find(|(c, _)| *c == s) else { return false };
+            if ys == 0.0 {
+                return false;
+            }
+            // Scale (and flip) so that s moves by exactly the amount in the wanted direction.
+            let scale = target.amount / ys * if target.up { 1.0 } else { -1.0 };
+            vector.entries.iter().all(|&(c, y)| {
+                let moved = y * scale;
+                c == s || moved >= -self.capacity[c][target.measure] * (1.0 - 1e-9)
+            })
+        })
+    }
+
+    fn record(&mut self, measure: usize, entries: Vec<(usize, f64)>) {
+        for &(c, _) in &entries {
+            if !self.suppressed[c] {
+                self.suppressed[c] = true;
+                self.newly_suppressed.push(c);
+            }
+        }
+        let id = self.vectors.len();
+        for &(c, _) in &entries {
+            self.vectors_of_cell[c].push(id);
+        }
+        self.vectors.push(Deviation { measure, entries });
+    }
+
+    /// Solves the deviation LP of `target` on `scope`; `None` if no vector exists there.
+    fn solve(&mut self, scope: Scope, target: &Target) -> Result<Option<Vec<(usize, f64)>>, AggregateError> {
+        let sys = self.sys;
+        if !self.scopes.contains_key(&scope) {
+            let lp = build_scope(sys, scope)?;
+            self.scopes.insert(scope, lp);
+        }
+        let Some(lp) = self.scopes.get_mut(&scope) else { return Ok(None) };
+        let Some((plus_s, minus_s)) = lp.cols.get(&target.cell).copied() else { return Ok(None) };
+        let Some(mut model) = lp.model.take() else {
+            return Err(AggregateError::Solver("scope model lost after an earlier failure".into()));
+        };
+
+        // Costs of cells suppressed since this LP last ran drop to zero: moving them
+        // publishes nothing new.
+        for &c in &self.newly_suppressed[lp.costs_synced..] {
+            if let Some(&(p, m)) = lp.cols.get(&c) {
+                model.change_column_cost(p, 0.0);
+                model.change_column_cost(m, 0.0);
+            }
+        }
+        lp.costs_synced = self.newly_suppressed.len();
+
+        let amount = target.amount;
+        if lp.bounds_for != Some(target.measure) {
+            for (&c, &(_, minus)) in &lp.cols {
+                model.change_column_bounds(minus, 0.0..=self.capacity[c][target.measure]);
+            }
+            lp.bounds_for = Some(target.measure);
+        }
+        let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
+        model.change_column_bounds(fixed, amount..=amount);
+        model.change_column_bounds(zero, 0.0..=0.0);
+
+        let solved: SolvedModel =
+            model.try_solve().map_err(|e| AggregateError::Solver(format!("suppression LP: {e:?}")))?;
+        self.lp_solves += 1;
+        let status = solved.status();
+        let entries = if status == HighsModelStatus::Optimal {
+            let values = solved.get_solution().columns().to_vec();
+            let mut entries = Vec::new();
+            for (&c, &(p, m)) in &lp.cols {
+                let y = values[p.index()] - values[m.index()];
+                if y.abs() > MOVE_TOLERANCE * amount {
+                    entries.push((c, y));
+                }
+            }
+            Some(entries)
+        } else {
+            None
+        };
+        let mut model = Model::from(solved);
+        // Undo the target's bounds for the next target.
+        model.change_column_bounds(plus_s, 0.0..);
+        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][target.measure]);
+        lp.model = Some(model);
+        Ok(entries)
+    }
+}
+
+/// Builds the LP skeleton of a scope: two non-negative columns per cell (y⁺, y⁻) and one
+/// zero-sum row per additivity equation restricted to the scope's cells.
+fn build_scope(sys: &LinkedSystem, scope: Scope) -> Result<ScopeLp, AggregateError> {
+    let grand = sys.grand_total();
+    let in_scope = |c: usize| {
+        Some(c) != grand
+            && match scope {
+                Scope::Whole => true,
+                Scope::Table(d) => sys.cells[c].own_table() == Some(d),
+            }
+    };
+    let mut problem = RowProblem::default();
+    let mut cols = BTreeMap::new();
+    for c in (0..sys.cells.len()).filter(|&c| in_scope(c)) {
+        // Cost ∝ √value: small cells are cheaper complements than large ones.
+        let w = (sys.totals[c][Measure::AnnualCostCents.index()].max(0) as f64).sqrt() + 1.0;
+        let plus = problem.add_column(w, 0.0..);
+        let minus = problem.add_column(w, 0.0..);
+        cols.insert(c, (plus, minus));
+    }
+    for eq in &sys.equations {
+        let mut row: Vec<(Col, f64)> = Vec::new();
+        let mut push = |c: usize, sign: f64| {
+            if let Some(&(p, m)) = cols.get(&c) {
+                row.push((p, sign));
+                row.push((m, -sign));
+            }
+        };
+        push(eq.total, 1.0);
+        for &part in &eq.parts {
+            push(part, -1.0);
+        }
+        if !row.is_empty() {
+            problem.add_row(0.0..=0.0, row);
+        }
+    }
+    let mut model = problem
+        .try_optimise(Sense::Minimise)
+        .map_err(|e| AggregateError::Solver(format!("building the suppression LP: {e:?}")))?;
+    configure(&mut model)?;
+    Ok(ScopeLp { model: Some(model), cols, bounds_for: None, costs_synced: 0 })
+}
+
+/// Deterministic, quiet, single-threaded HiGHS: the same LPs in the same order give the
+/// same vertices, hence the same pattern, on any machine load.
+fn configure(model: &mut Model) -> Result<(), AggregateError> {
+    model.make_quiet();
+    for (option, value) in [("parallel", "off"), ("presolve", "on")] {
+        model.try_set_option(option, value).map_err(|e| AggregateError::Solver(format!("option {option}: {e:?}")))?;
+    }
+    model.try_set_option("random_seed", 0).map_err(|e| AggregateError::Solver(format!("option random_seed: {e:?}")))?;
+    Ok(())
+}
