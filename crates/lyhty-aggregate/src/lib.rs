@@ -212,6 +212,7 @@ fn repair_targets(sys: &rollup::LinkedSystem, report: &AuditReport) -> Vec<Targe
                 up: true,
                 amount: margin(v.required_max - x),
                 whole_system: true,
+                owner: Target::owner_of(sys, cell),
             });
         }
         if v.min > v.required_min {
@@ -221,6 +222,7 @@ fn repair_targets(sys: &rollup::LinkedSystem, report: &AuditReport) -> Vec<Targe
                 up: false,
                 amount: margin(x - v.required_min).min(x),
                 whole_system: true,
+                owner: Target::owner_of(sys, cell),
             });
         }
     }

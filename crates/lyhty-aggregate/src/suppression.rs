@@ -12,7 +12,11 @@
 //!   `c`: every insider knows its own part of `c`, so no cell may be pushed below what the
 //!   best-informed insider knows is in it. This is what closes the singleton gap: a
 //!   single-organisation complement cannot move down at all, so two single-organisation
-//!   cells can never "protect" each other,
+//!   cells can never "protect" each other. One exception keeps this from being needlessly
+//!   strict: when `s` has a single contributor `t`, `t` is the one being protected, not an
+//!   attacker, so the bound is taken over the other organisations only
+//!   (`y_c ≥ −(X_c − max_{o≠t} own_c(o))`, i.e. `X_c − x2(c)` where `t` holds `x1(c)`);
+//!   `t`'s own cells may then move freely, as they may for every attacker but `t`,
 //!
 //! at minimum cost `Σ w_c |y_c|` with `w_c ∝ √value` for cells not yet suppressed (cheap
 //! small cells are preferred) and 0 for cells already suppressed. Every cell the vector
@@ -46,6 +50,19 @@ pub(crate) struct Target {
     pub amount: f64,
     /// Solve over all tables at once instead of the cell's own table first.
     pub whole_system: bool,
+    /// The cell's only contributor, when it has one: protected, not an attacker, so its own
+    /// knowledge does not bound the deviation (see the module comment).
+    pub owner: Option<u32>,
+}
+
+impl Target {
+    /// The owner of a single-contributor cell.
+    pub fn owner_of(sys: &LinkedSystem, cell: usize) -> Option<u32> {
+        match sys.contributions[cell].as_slice() {
+            [only] => Some(only.org),
+            _ => None,
+        }
+    }
 }
 
 /// The state of secondary suppression, kept between rounds so that later rounds only add.
@@ -57,6 +74,9 @@ pub(crate) struct Suppressor<'a> {
     pub lp_solves: usize,
     /// `X_c − x1(c)` per cell and measure: how far down any insider lets the cell move.
     capacity: Vec<[f64; MEASURE_COUNT]>,
+    /// Per measure, per organisation: the cells where it holds the largest contribution,
+    /// with `X_c − x2(c)`, their capacity when that organisation is not an attacker.
+    led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>>,
     scopes: BTreeMap<Scope, ScopeLp>,
     /// Cells in the order they were suppressed, so each scope LP can catch up on costs.
     newly_suppressed: Vec<usize>,
@@ -96,12 +116,17 @@ impl<'a> Suppressor<'a> {
     pub fn new(sys: &'a LinkedSystem, risks: &[CellRisk]) -> Self {
         let n = sys.cells.len();
         let suppressed: Vec<bool> = risks.iter().map(CellRisk::sensitive).collect();
+        let mut led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>> = vec![BTreeMap::new(); MEASURE_COUNT];
         let capacity = (0..n)
             .map(|c| {
                 let mut cap = [0.0; MEASURE_COUNT];
                 for (m, slot) in cap.iter_mut().enumerate() {
-                    let (x1, _) = top_two(&sys.contributions[c], m);
+                    let (x1, x2) = top_two(&sys.contributions[c], m);
                     *slot = (sys.totals[c][m] - x1).max(0) as f64;
+                    let leader = sys.contributions[c].iter().find(|k| k.values[m] == x1 && x1 > 0);
+                    if let Some(leader) = leader {
+                        led_by[m].entry(leader.org).or_default().push((c, (sys.totals[c][m] - x2).max(0) as f64));
+                    }
                 }
                 cap
             })
@@ -113,6 +138,7 @@ impl<'a> Suppressor<'a> {
             unprotectable: Vec::new(),
             lp_solves: 0,
             capacity,
+            led_by,
             scopes: BTreeMap::new(),
             newly_suppressed,
             vectors: Vec::new(),
@@ -132,7 +158,8 @@ impl<'a> Suppressor<'a> {
                 let amount = risks[c].protection[m];
                 if amount > 0.0 {
                     for up in [true, false] {
-                        targets.push(Target { cell: c, measure: m, up, amount, whole_system: false });
+                        let owner = Target::owner_of(sys, c);
+                        targets.push(Target { cell: c, measure: m, up, amount, whole_system: false, owner });
                     }
                 }
             }
@@ -226,6 +253,14 @@ impl<'a> Suppressor<'a> {
             }
             lp.bounds_for = Some(target.measure);
         }
+        // The owner's cells: bounded by the other organisations' knowledge only.
+        let loosened: &[(usize, f64)] =
+            target.owner.and_then(|t| self.led_by[target.measure].get(&t)).map_or(&[], Vec::as_slice);
+        for &(c, cap) in loosened {
+            if let Some(&(_, minus)) = lp.cols.get(&c) {
+                model.change_column_bounds(minus, 0.0..=cap);
+            }
+        }
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
         model.change_column_bounds(zero, 0.0..=0.0);
@@ -249,6 +284,11 @@ impl<'a> Suppressor<'a> {
         };
         let mut model = Model::from(solved);
         // Undo the target's bounds for the next target.
+        for &(c, _) in loosened {
+            if let Some(&(_, minus)) = lp.cols.get(&c) {
+                model.change_column_bounds(minus, 0.0..=self.capacity[c][target.measure]);
+            }
+        }
         model.change_column_bounds(plus_s, 0.0..);
         model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][target.measure]);
         lp.model = Some(model);

@@ -241,50 +241,90 @@ proptest! {
     }
 }
 
-/// The brute force is not vacuous: it finds the hole in a release with a sensitive cell
-/// left published.
-#[test]
-#[ignore = "TODO: un-suppressing complements is not always a violation; pick a primary-sensitive cell"]
-fn brute_force_finds_a_published_sensitive_cell() {
-    // The first seed whose release is published with a suppressed vendor cell.
-    let (lines, outcome) = (1..200)
-        .map(|seed| {
-            let lines = synthetic(seed, 8, 3);
-            let outcome = release(&input(lines.clone()));
-            (lines, outcome)
+/// Whether a cell fails a primary rule, recomputed from the lines (as the brute force does).
+fn primary_sensitive(orgs: &BTreeMap<u128, [f64; 5]>) -> bool {
+    orgs.len() < 3
+        || (0..5).any(|m| {
+            let mut v: Vec<f64> = orgs.values().map(|x| x[m]).collect();
+            v.sort_by(|a, b| b.total_cmp(a));
+            let (x1, x2) = (v[0], v.get(1).copied().unwrap_or(0.0));
+            let x: f64 = v.iter().sum();
+            x1 > 0.0 && x - x1 - x2 < P * x1
         })
-        .find(|(_, o)| {
-            o.published().is_some_and(|p| {
-                p.release
-                    .table("vendor")
-                    .unwrap()
-                    .cells
-                    .iter()
-                    .any(|c| c.status == lyhty_aggregate::CellStatus::Suppressed)
-            })
-        })
-        .expect("some seed publishes with a suppressed vendor");
-    let published = outcome.published().unwrap();
-    let mut json: Value = serde_json::from_str(&published.release.to_json()).unwrap();
-    // Un-suppress every cell of the vendor table by writing its (true) figures back.
-    let world = read_release(&published.release.to_json());
-    let truth = contributions(&world, &lines);
-    let mut changed = false;
-    for cell in json["tables"][0]["cells"].as_array_mut().unwrap() {
-        if cell["status"] == "suppressed" {
-            let id = format!("vendor|{}", cell["vendor"].as_str().unwrap());
-            let sums: Vec<f64> = (0..5).map(|m| truth[&id].values().map(|x| x[m]).sum()).collect();
-            cell["status"] = "published".into();
-            for (m, name) in MEASURES.iter().enumerate() {
-                cell[*name] = Value::from(sums[m] as i64);
-            }
-            changed = true;
-        }
-    }
-    prop_assume_or_skip(changed);
-    assert!(!brute_force_audit(&json.to_string(), &lines).is_empty());
 }
 
-fn prop_assume_or_skip(changed: bool) {
-    assert!(changed, "the seed must give a release with a suppressed vendor cell");
+/// The first seed whose release is published with a suppressed, primary-sensitive vendor
+/// cell; with its lines, the release JSON and that cell's id.
+fn published_with_a_sensitive_vendor() -> (Vec<ContributionLine>, Value, String) {
+    for seed in 1..500 {
+        let lines = synthetic(seed, 8, 3);
+        let ReleaseOutcome::Published(published) = release(&input(lines.clone())) else { continue };
+        let json = published.release.to_json();
+        let world = read_release(&json);
+        let truth = contributions(&world, &lines);
+        let sensitive = world.cells.iter().find(|(id, (status, _))| {
+            id.starts_with("vendor|")
+                && id.as_str() != "vendor|*"
+                && status == "suppressed"
+                && primary_sensitive(&truth[*id])
+        });
+        if let Some((id, _)) = sensitive {
+            return (lines, serde_json::from_str(&json).unwrap(), id.clone());
+        }
+    }
+    panic!("no seed below 500 publishes a suppressed sensitive vendor cell");
+}
+
+/// Writes the true figures into every suppressed cell of the release for which `publish`
+/// says so, marking it published.
+fn publish_cells(json: &mut Value, lines: &[ContributionLine], publish: impl Fn(&str) -> bool) {
+    let world = read_release(&json.to_string());
+    let truth = contributions(&world, lines);
+    for table in json["tables"].as_array_mut().unwrap() {
+        let name = table["name"].as_str().unwrap().to_string();
+        let dims: Vec<String> =
+            table["dimensions"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
+        for cell in table["cells"].as_array_mut().unwrap() {
+            let members: Vec<String> = dims.iter().map(|d| cell[d].as_str().unwrap().to_string()).collect();
+            let id = canonical(&name, &members);
+            if cell["status"] != "suppressed" || !publish(&id) {
+                continue;
+            }
+            let orgs = &truth[&id];
+            cell["status"] = "published".into();
+            cell["organisations"] = Value::from(orgs.len());
+            for (m, measure) in MEASURES.iter().enumerate() {
+                cell[*measure] = Value::from(orgs.values().map(|x| x[m]).sum::<f64>() as i64);
+            }
+        }
+    }
+}
+
+/// The brute force is not vacuous. Its primary check: publishing a sensitive cell is caught.
+#[test]
+fn brute_force_finds_a_published_sensitive_cell() {
+    let (lines, mut json, sensitive) = published_with_a_sensitive_vendor();
+    publish_cells(&mut json, &lines, |id| id == sensitive);
+    let found = brute_force_audit(&json.to_string(), &lines);
+    assert!(found.contains(&format!("{sensitive} sensitive but published")), "{found:?}");
+}
+
+/// Its interval check: once the complementary cells are published (the sensitive ones
+/// stay suppressed), the margins pin the sensitive cells down, and the brute force says so
+/// through its attacker LPs alone.
+#[test]
+fn brute_force_finds_sensitive_cells_without_complements() {
+    let (lines, mut json, _) = published_with_a_sensitive_vendor();
+    let world = read_release(&json.to_string());
+    let truth = contributions(&world, &lines);
+    let complement = |id: &str| truth.get(id).is_some_and(|orgs| !primary_sensitive(orgs));
+    assert!(
+        world.cells.iter().any(|(id, (status, _))| status == "suppressed" && complement(id)),
+        "the release has complementary suppressions"
+    );
+    publish_cells(&mut json, &lines, complement);
+    let found = brute_force_audit(&json.to_string(), &lines);
+    assert!(!found.is_empty(), "a release without complements went unnoticed");
+    assert!(found.iter().all(|v| !v.contains("but published")), "{found:?}");
+    assert!(found.iter().any(|v| v.starts_with("outsider ")), "{found:?}");
 }

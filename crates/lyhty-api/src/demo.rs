@@ -142,7 +142,71 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         add_user(state, &actor, &email, &format!("Jäsen, {}", party.name), "member", Some(org)).await?;
         logins.push(DemoLogin { email, role: "member", org: Some(party.name.clone()) });
     }
+    load_spend(state, &actor, &orgs).await?;
     Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
+}
+
+/// A year of the network's own bookkeeping, so the reports have something to show: the
+/// steering group's hourly rate, a budget plan for 2026 and a few expenses of its first
+/// three quarters (personnel hours reimbursed to a party, the platform, legal advice, an
+/// event). Invented figures, booked through the same checks as the API's.
+async fn load_spend(
+    state: &AppState,
+    actor: &Actor,
+    orgs: &[(lyhty_domain::Org, Option<String>)],
+) -> anyhow::Result<()> {
+    use crate::routes::spend::{rate_of, record_of};
+    use lyhty_domain::Cents;
+    use lyhty_finance::ledger::{ExpenseRequest, Hours, prepare_expense};
+    use lyhty_finance::plan::{ExpenseCategory as C, PlanLine};
+    use lyhty_store::RateRecord;
+
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).context("demo date");
+    let rate = RateRecord {
+        valid_from: date(2026, 1, 1)?,
+        rate_cents: Cents(95_00),
+        decision: Some("Ohjausryhmän päätös 15.12.2025".into()),
+        created_by: String::new(),
+        created_at: chrono::Utc::now(),
+    };
+    let rates = vec![rate_of(&state.store.add_hourly_rate(actor, &rate).await?)];
+
+    let mut lines = Vec::new();
+    for quarter in 1..=4 {
+        for (category, euros) in
+            [(C::Personnel, 30_000), (C::Platform, 25_000), (C::Legal, 10_000), (C::TrainingEvents, 5_000)]
+        {
+            lines.push(PlanLine { year: 2026, quarter, category, amount_cents: Cents(euros * 100) });
+        }
+    }
+    let lines = serde_json::to_value(&lines)?;
+    state.store.add_budget_plan(actor, date(2025, 12, 15)?, Some("Talousarvio 2026"), &lines).await?;
+
+    // Personnel hours go to a party's home organisation (the first listed, for the demo).
+    let payee = orgs.first().map(|(o, _)| o.id);
+    let expense = |on: NaiveDate, category, euros: Option<i64>, hours: Option<i64>, description: &str| ExpenseRequest {
+        date: on,
+        category,
+        amount_cents: euros.map(|e| Cents(e * 100)),
+        description: description.into(),
+        payee_org_id: if category == C::Personnel { payee } else { None },
+        payee: (category != C::Personnel).then(|| "Demo Oy".to_string()),
+        hours: hours.map(Hours::whole),
+        rate_cents: None,
+        document_ref: None,
+    };
+    for req in [
+        expense(date(2026, 2, 27)?, C::Personnel, None, Some(120), "Ohjausryhmätyö Q1"),
+        expense(date(2026, 3, 16)?, C::Platform, Some(18_400), None, "Alustan ylläpito Q1"),
+        expense(date(2026, 5, 29)?, C::Personnel, None, Some(96), "Ohjausryhmätyö Q2"),
+        expense(date(2026, 6, 12)?, C::Legal, Some(7_250), None, "Sopimusoikeudellinen neuvonta"),
+        expense(date(2026, 9, 18)?, C::TrainingEvents, Some(3_900), None, "Verkoston syysseminaari"),
+        expense(date(2026, 9, 30)?, C::Platform, Some(21_700), None, "Alustan kehitys Q3"),
+    ] {
+        let prepared = prepare_expense(&req, &rates).map_err(|e| anyhow::anyhow!("demo expense: {e}"))?;
+        state.store.record_expense(actor, &record_of(&prepared)).await?;
+    }
+    Ok(())
 }
 
 async fn add_user(

@@ -51,7 +51,7 @@ fn expense_of(r: &ExpenseRecord) -> Result<Expense, ApiError> {
     })
 }
 
-fn record_of(e: &Expense) -> ExpenseRecord {
+pub(crate) fn record_of(e: &Expense) -> ExpenseRecord {
     ExpenseRecord {
         id: e.id,
         date: e.date,
@@ -69,7 +69,7 @@ fn record_of(e: &Expense) -> ExpenseRecord {
     }
 }
 
-fn rate_of(r: &RateRecord) -> HourlyRate {
+pub(crate) fn rate_of(r: &RateRecord) -> HourlyRate {
     HourlyRate { valid_from: r.valid_from, rate_cents: r.rate_cents, decision: r.decision.clone() }
 }
 
