@@ -61,8 +61,7 @@ pub(crate) fn assess_cell(contributions: &[Contribution], total: &Values, params
     let n = contributions.len();
     let frequency = n > 0 && n < params.min_orgs as usize;
     let mut risk = CellRisk { frequency, p_rule: [false; MEASURE_COUNT], protection: [0.0; MEASURE_COUNT] };
-    for m in 0..MEASURE_COUNT {
-        let x = total[m];
+    for (m, &x) in total.iter().enumerate() {
         if x <= 0 {
             // Nothing to estimate: every contribution is 0 and the attacker knows values ≥ 0.
             continue;

@@ -226,11 +226,10 @@ impl<'a> Suppressor<'a> {
     /// Solves the deviation LP of `target` on `scope`; `None` if no vector exists there.
     fn solve(&mut self, scope: Scope, target: &Target) -> Result<Option<Vec<(usize, f64)>>, AggregateError> {
         let sys = self.sys;
-        if !self.scopes.contains_key(&scope) {
-            let lp = build_scope(sys, scope)?;
-            self.scopes.insert(scope, lp);
-        }
-        let Some(lp) = self.scopes.get_mut(&scope) else { return Ok(None) };
+        let lp = match self.scopes.entry(scope) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(build_scope(sys, scope)?),
+        };
         let Some((plus_s, minus_s)) = lp.cols.get(&target.cell).copied() else { return Ok(None) };
         let Some(mut model) = lp.model.take() else {
             return Err(AggregateError::Solver("scope model lost after an earlier failure".into()));

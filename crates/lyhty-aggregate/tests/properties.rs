@@ -97,7 +97,7 @@ fn contributions(world: &World, lines: &[ContributionLine]) -> BTreeMap<String, 
         ];
         let mut ids = BTreeSet::new();
         for v in [vendor.clone(), "*".into()] {
-            ids.insert(canonical("vendor", &[v.clone()]));
+            ids.insert(canonical("vendor", std::slice::from_ref(&v)));
             for (table, m) in &dims {
                 ids.insert(canonical(table, &[v.clone(), m.clone()]));
             }
