@@ -165,9 +165,11 @@ export function memberLabel(t: Translate, dimension: string, member: string): st
   return member;
 }
 
-/** Sort key of a member: quarters chronologically with `unknown` last; `*` always last. */
+/** Sort key of a member: quarters chronologically with `unknown` last, the recoded `Other …` after
+ *  the named ones, `*` always last. */
 export function memberOrder(dimension: string, member: string): string {
   if (member === MARGIN) return '\uffff';
   if (dimension === 'renewal_quarter' && member === 'unknown') return '\ufffe';
+  if (member === 'Other vendors' || member === 'Other products' || member === '') return '\ufffd';
   return member;
 }

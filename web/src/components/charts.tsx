@@ -67,7 +67,7 @@ export function BarFigure({
         <BarChart
           data={data}
           layout={horizontal ? 'vertical' : 'horizontal'}
-          margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+          margin={{ top: 8, right: 32, bottom: 8, left: 8 }}
           accessibilityLayer={false}
         >
           <CartesianGrid strokeDasharray="3 3" stroke="#c8cdd0" />
@@ -108,7 +108,7 @@ export function LineFigure({
   return (
     <div className="chart" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height={300}>
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} accessibilityLayer={false}>
+        <LineChart data={data} margin={{ top: 8, right: 32, bottom: 8, left: 8 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" stroke="#c8cdd0" />
           <XAxis dataKey="name" tick={AXIS} />
           <YAxis tickFormatter={compactTick(true)} tick={AXIS} width={80} />

@@ -2,7 +2,7 @@
 // Suppressed cells say so (never 0, never blank), empty cells are a different word, and the
 // note at the top says why figures are suppressed (§11.1, §14). Members see their own
 // figures beside the published cells.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, download } from '../api/client';
 import type { ReleaseSummary } from '../api/types';
@@ -99,6 +99,8 @@ function chartData(t: Translate, cells: ReleaseCell[], dimension: string, measur
     }
     data.push({ name: memberLabel(t, dimension, String(c[dimension])), value: valueOf(c, measure) ?? 0 });
   }
+  // Largest first, except the calendar, which stays in time order.
+  if (dimension !== 'renewal_quarter') data.sort((a, b) => Number(b.value) - Number(a.value));
   return { data, hidden };
 }
 
@@ -164,16 +166,27 @@ export function DashboardPage() {
               onDownload={() =>
                 download(`/api/releases/${data.id}/export.xlsx`, `lyhty-release-${data.as_of}.xlsx`).catch(setDownloadError)
               }
+              own={role === 'member' && me?.user.org_id ? <OwnFigures orgId={me.user.org_id} releaseId={data.id} /> : null}
             />
           )}
-          {data && role === 'member' && me?.user.org_id && <OwnFigures orgId={me.user.org_id} releaseId={data.id} />}
         </>
       )}
     </Page>
   );
 }
 
-function ReleaseView({ release, measure, onDownload }: { release: Release; measure: Measure; onDownload: () => void }) {
+function ReleaseView({
+  release,
+  measure,
+  onDownload,
+  own,
+}: {
+  release: Release;
+  measure: Measure;
+  onDownload: () => void;
+  /** A member's own figures, shown before the network's tables. */
+  own: ReactNode;
+}) {
   const { t } = useI18n();
   const vendor = tableOf(release, null);
   const total = vendor?.cells.find((c) => c.vendor === MARGIN);
@@ -214,6 +227,7 @@ function ReleaseView({ release, measure, onDownload }: { release: Release; measu
         <p>{t('release.noteSuppressed', { count: formatInt(suppressed) })}</p>
         <p>{t('release.noteEmpty')}</p>
       </div>
+      {own}
       {vendor && <VendorSection table={vendor} measure={measure} />}
       {DIMENSIONS.map((d) => {
         const table = tableOf(release, d);
