@@ -95,6 +95,8 @@ function chartData(t: Translate, cells: ReleaseCell[], dimension: string, measur
   for (const c of cells) {
     if (c.status === 'suppressed') {
       hidden++;
+      // The calendar keeps every quarter in its place; a suppressed one has no bar.
+      if (dimension === 'renewal_quarter') data.push({ name: memberLabel(t, dimension, String(c[dimension])), value: null });
       continue;
     }
     data.push({ name: memberLabel(t, dimension, String(c[dimension])), value: valueOf(c, measure) ?? 0 });
@@ -190,7 +192,11 @@ function ReleaseView({
   const { t } = useI18n();
   const vendor = tableOf(release, null);
   const total = vendor?.cells.find((c) => c.vendor === MARGIN);
-  const suppressed = release.tables.reduce((n, tb) => n + tb.cells.filter((c) => c.status === 'suppressed').length, 0);
+  // Distinct cells: a vendor's total `(vendor, *)` is one cell shown in every table.
+  const suppressed = release.tables.reduce(
+    (n, tb) => n + tb.cells.filter((c) => c.status === 'suppressed' && (tb.dimensions.length === 1 || c[tb.dimensions[1]] !== MARGIN)).length,
+    0,
+  );
   return (
     <>
       <dl className="summary">
