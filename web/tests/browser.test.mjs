@@ -448,7 +448,7 @@ describe('browser', { skip }, () => {
     await page.context().close();
   });
 
-  test('the coordinator records an expense, reverses another, and the quarterly report shows them', { timeout: 240_000 }, async () => {
+  test('the coordinator records an expense, reverses another, the quarterly report shows them, and a plan version and an hourly rate are saved', { timeout: 240_000 }, async () => {
     const page = await newPage();
     await signIn(page, COORDINATOR);
     await page.getByRole('link', { name: 'Kulukirjanpito' }).click();
@@ -509,6 +509,29 @@ describe('browser', { skip }, () => {
     assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-');
     await checkPage(page, 'coordinator reports');
     await screenshot(page, 'coordinator-reports-quarter');
+
+    // The steering group approved a new plan version and next year's hourly rate.
+    await page.getByRole('link', { name: 'Budjettisuunnitelma' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Budjettisuunnitelma' }).waitFor();
+    await settle(page);
+    await page.getByRole('button', { name: /^(Tallenna uusi versio|Laadi suunnitelma)$/ }).click();
+    await page.getByLabel(`Ostopalvelut ${quarter} (€)`).fill('5 000');
+    await page.getByLabel('Ohjausryhmän päätöspäivä').fill(todayFi());
+    await page.getByLabel(/^Päätös tai huomautus/).fill('OR 9/2026');
+    await page.getByRole('button', { name: 'Tallenna versio' }).click();
+    const plan = page.getByRole('table', { name: /^Budjettisuunnitelma, versio \d+$/ });
+    await plan.waitFor();
+    assert.ok((await plan.locator('tbody tr', { hasText: 'Ostopalvelut' }).locator('td').allInnerTexts()).includes(euros('5 000,00 €')));
+    await page.getByRole('table', { name: 'Versiohistoria' }).locator('tbody tr', { hasText: 'OR 9/2026' }).waitFor();
+    const nextYear = new Date().getFullYear() + 1;
+    await page.getByLabel('Voimassa alkaen').fill(`1.1.${nextYear}`);
+    await page.getByLabel('Tuntihinta euroina').fill('97,50');
+    await page.getByLabel(/^Päätös/).last().fill('OR 9/2026');
+    await page.getByRole('button', { name: 'Tallenna tuntihinta' }).click();
+    await page.getByText(euros(`Tuntihinta 97,50 € kirjattiin voimaan 1.1.${nextYear} alkaen.`)).waitFor();
+    await page.getByRole('table', { name: 'Tuntihinnat' }).locator('tbody tr', { hasText: `1.1.${nextYear}` }).waitFor();
+    await checkPage(page, 'coordinator budget');
+    await screenshot(page, 'coordinator-budget-saved');
     await page.context().close();
   });
 

@@ -630,7 +630,7 @@ export const en: Dictionary = {
   'budget.ratesCaption': 'Hourly rates',
   'budget.validFrom': 'Valid from',
   'budget.rate': 'Hourly rate',
-  'budget.rateEuros': 'Hourly rate',
+  'budget.rateEuros': 'Hourly rate in euros',
   'budget.decision': 'Decision',
   'budget.addRate': 'Record a new hourly rate',
   'budget.saveRate': 'Save the hourly rate',

@@ -630,7 +630,7 @@ export const fi = {
   'budget.ratesCaption': 'Tuntihinnat',
   'budget.validFrom': 'Voimassa alkaen',
   'budget.rate': 'Tuntihinta',
-  'budget.rateEuros': 'Tuntihinta',
+  'budget.rateEuros': 'Tuntihinta euroina',
   'budget.decision': 'Päätös',
   'budget.addRate': 'Kirjaa uusi tuntihinta',
   'budget.saveRate': 'Tallenna tuntihinta',

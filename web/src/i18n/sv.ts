@@ -630,7 +630,7 @@ export const sv: Dictionary = {
   'budget.ratesCaption': 'Timpriser',
   'budget.validFrom': 'Gäller från',
   'budget.rate': 'Timpris',
-  'budget.rateEuros': 'Timpris',
+  'budget.rateEuros': 'Timpris i euro',
   'budget.decision': 'Beslut',
   'budget.addRate': 'Registrera ett nytt timpris',
   'budget.saveRate': 'Spara timpriset',

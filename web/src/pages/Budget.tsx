@@ -31,6 +31,10 @@ const qLabel = (q: Q) => `Q${q.quarter}/${q.year}`;
 function quartersOf(plan: BudgetPlan | null | undefined): Q[] {
   const all = new Map(TERM.map((q) => [qKey(q), q]));
   for (const l of plan?.lines ?? []) all.set(qKey(l), { year: l.year, quarter: l.quarter });
+  // An extended term (§9) goes on past 2026: the current quarter is always there.
+  const now = new Date();
+  const current = { year: now.getFullYear(), quarter: Math.floor(now.getMonth() / 3) + 1 };
+  if (current.year >= 2025) all.set(qKey(current), current);
   return [...all.values()].sort((a, b) => a.year - b.year || a.quarter - b.quarter);
 }
 
