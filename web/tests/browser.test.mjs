@@ -519,7 +519,10 @@ describe('browser', { skip }, () => {
     await page.getByLabel('Ohjausryhmän päätöspäivä').fill(todayFi());
     await page.getByLabel(/^Päätös tai huomautus/).fill('OR 9/2026');
     await page.getByRole('button', { name: 'Tallenna versio' }).click();
-    const plan = page.getByRole('table', { name: /^Budjettisuunnitelma, versio \d+$/ });
+    const saved = page.getByText(/^Budjettisuunnitelman versio \d+ tallennettiin\.$/);
+    await saved.waitFor();
+    const version = /versio (\d+)/.exec(await saved.innerText())[1];
+    const plan = page.getByRole('table', { name: `Budjettisuunnitelma, versio ${version}` });
     await plan.waitFor();
     assert.ok((await plan.locator('tbody tr', { hasText: 'Ostopalvelut' }).locator('td').allInnerTexts()).includes(euros('5 000,00 €')));
     await page.getByRole('table', { name: 'Versiohistoria' }).locator('tbody tr', { hasText: 'OR 9/2026' }).waitFor();

@@ -55,6 +55,7 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => apiGet<BudgetPlanView>('/api/budget-plan'), []);
   const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<number | null>(null);
   const plan = data?.plan ?? null;
   const quarters = useMemo(() => quartersOf(plan), [plan]);
   const amount = (category: string, q: Q) =>
@@ -64,6 +65,7 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
       <ErrorNotice error={error} />
       {!data && !error && <Loading />}
       {data && !plan && <Paragraph>{t('budget.noPlan')}</Paragraph>}
+      {saved !== null && plan?.version === saved && <SuccessNotice>{t('budget.saved', { version: saved })}</SuccessNotice>}
       {plan && (
         <>
           <Paragraph>
@@ -116,7 +118,13 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
       )}
       {coordinator && data && !editing && (
         <div className="button-row">
-          <Button variant="secondary" onClick={() => setEditing(true)}>
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setSaved(null);
+              setEditing(true);
+            }}
+          >
             {plan ? t('budget.edit') : t('budget.create')}
           </Button>
         </div>
@@ -126,7 +134,8 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
           plan={plan}
           quarters={quarters}
           onCancel={() => setEditing(false)}
-          onSaved={() => {
+          onSaved={(version) => {
+            setSaved(version);
             setEditing(false);
             reload();
           }}
@@ -159,7 +168,7 @@ function PlanEditor({
   plan: BudgetPlan | null;
   quarters: Q[];
   onCancel: () => void;
-  onSaved: () => void;
+  onSaved: (version: number) => void;
 }) {
   const { t } = useI18n();
   const [values, setValues] = useState<Record<string, string>>(() => {
@@ -176,7 +185,6 @@ function PlanEditor({
   const [bad, setBad] = useState<Set<string>>(new Set());
   const [badDate, setBadDate] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(approved);
@@ -195,8 +203,7 @@ function PlanEditor({
     setError(null);
     try {
       const saved = await apiPut<BudgetPlan>('/api/budget-plan', { approved_on: iso, note: note.trim() || null, lines });
-      setDone(t('budget.saved', { version: saved.version }));
-      onSaved();
+      onSaved(saved.version);
     } catch (err) {
       setError(err);
     }
@@ -250,7 +257,6 @@ function PlanEditor({
         <TextField id="plan-approved" label={t('budget.approvedOn')} hint={t('budget.approvedHint')} value={approved} onChange={setApproved} error={badDate || undefined} />
         <TextField id="plan-note" label={t('budget.note')} hint={t('budget.noteHint')} value={note} onChange={setNote} optional />
         <ErrorNotice error={error} />
-        <SuccessNotice>{done}</SuccessNotice>
         <div className="button-row">
           <Button type="submit">{t('budget.saveVersion')}</Button>
           <Button type="button" variant="secondary" onClick={onCancel}>
