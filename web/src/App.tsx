@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Button } from 'suomifi-ui-components';
 import { useAuth } from './auth';
 import { LANGS, useI18n, type MessageKey } from './i18n';
@@ -16,7 +16,13 @@ import { CostSharesPage } from './pages/CostShares';
 import { PartiesPage, PartyEditPage } from './pages/Parties';
 import { UsersPage } from './pages/Users';
 import { VendorsPage } from './pages/Vendors';
-import { DashboardPage, ReportsPage } from './pages/Placeholders';
+import { ReleasesPage } from './pages/Releases';
+import { ExpensesPage } from './pages/Expenses';
+import { BudgetPage } from './pages/Budget';
+
+// The pages with charts load the chart library only when they are opened.
+const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
+const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })));
 
 interface NavItem {
   path: string;
@@ -37,6 +43,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
     { path: '/reports', label: 'nav.reports' },
+    { path: '/expenses', label: 'nav.expenses' },
+    { path: '/budget', label: 'nav.budget' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -50,8 +58,11 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/invoices', label: 'nav.invoices' },
     { path: '/payments', label: 'nav.payments' },
     { path: '/cost-shares', label: 'nav.costShares' },
-    { path: '/dashboard', label: 'nav.releases' },
+    { path: '/dashboard', label: 'nav.dashboard' },
+    { path: '/releases', label: 'nav.releases' },
     { path: '/reports', label: 'nav.reports' },
+    { path: '/expenses', label: 'nav.expenses' },
+    { path: '/budget', label: 'nav.budget' },
   ],
 };
 
@@ -182,8 +193,14 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <VendorsPage />;
     case '/dashboard':
       return <DashboardPage />;
+    case '/releases':
+      return <ReleasesPage />;
     case '/reports':
       return <ReportsPage />;
+    case '/expenses':
+      return <ExpensesPage />;
+    case '/budget':
+      return <BudgetPage />;
   }
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;
@@ -207,7 +224,7 @@ export function App() {
       <Header />
       {me && <MainNav role={me.user.role} path={path} />}
       <main id="main" tabIndex={-1} className="main">
-        {content}
+        <Suspense fallback={<Loading />}>{content}</Suspense>
       </main>
       <footer className="site-footer">
         <p>{t('app.footer')}</p>

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** The pages each role's menu offers. */
 const PAGES = {
   member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares'],
-  steering: ['/dashboard', '/cost-shares', '/reports'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget'],
   analyst: ['/dashboard', '/parties'],
   coordinator: [
     '/parties',
@@ -45,7 +45,10 @@ const PAGES = {
     '/payments',
     '/cost-shares',
     '/dashboard',
+    '/releases',
     '/reports',
+    '/expenses',
+    '/budget',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -133,7 +136,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   const text = await page.locator('body').innerText();
@@ -158,6 +161,40 @@ function camt054(reference, euros) {
 <AmtDtls><TxAmt><Amt Ccy="EUR">${euros}</Amt></TxAmt></AmtDtls><RltdPties><Dbtr><Nm>HARJULAHDEN KAUPUNKI</Nm></Dbtr></RltdPties>
 <RmtInf><Strd><CdtrRefInf><Ref>${reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
 </Ntfctn></BkToCstmrDbtCdtNtfctn></Document>`;
+}
+
+/** Today as the UI writes it: `23.11.2026`. */
+function todayFi() {
+  const d = new Date();
+  return `${d.getDate()}.${d.getMonth() + 1}.${d.getFullYear()}`;
+}
+
+/** Finnish money as the UI prints it: `1 234,56 €` with no-break spaces. */
+function euros(text) {
+  return text.replace(/ /g, '\u00a0');
+}
+
+async function apiToken(email) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  return (await res.json()).token;
+}
+
+/** A release must exist for the dashboard journeys: publish one (cut-off today) if none has been. */
+async function ensureRelease() {
+  const token = await apiToken(COORDINATOR);
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const list = await (await fetch(`${baseUrl}/api/releases`, { headers })).json();
+  if (list.length > 0) return list[0];
+  const d = new Date();
+  const asOf = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const res = await fetch(`${baseUrl}/api/releases`, { method: 'POST', headers, body: JSON.stringify({ as_of: asOf }) });
+  const body = await res.json();
+  assert.equal(res.status, 201, `the API refused to publish a release: ${JSON.stringify(body).slice(0, 2000)}`);
+  return body;
 }
 
 async function screenshot(page, name) {
@@ -293,11 +330,55 @@ describe('browser', { skip }, () => {
     await page.context().close();
   });
 
-  test('the coordinator runs instalment 1, records payments (by hand and from camt.054) and ends a party', { timeout: 180_000 }, async () => {
+  test('the coordinator publishes a release and runs instalment 1, records payments (by hand and from camt.054) and ends a party', { timeout: 600_000 }, async () => {
     const page = await newPage();
     await signIn(page, COORDINATOR);
     await settle(page);
     await screenshot(page, 'coordinator-parties');
+
+    // A release with today as the cut-off, published from the UI, and its audit summary.
+    await page.getByRole('link', { name: 'Tilannekuvien julkaisu' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tilannekuvien julkaisu' }).waitFor();
+    await settle(page);
+    const asOf = page.getByLabel('Poimintapäivä');
+    assert.equal(await asOf.inputValue(), todayFi(), 'the cut-off defaults to today');
+    const before = await page.getByRole('table', { name: 'Julkaistut tilannekuvat' }).locator('tbody tr').count().catch(() => 0);
+    await page.getByRole('button', { name: 'Laske ja julkaise tilannekuva' }).click();
+    const outcome = page.getByRole('heading', { level: 2, name: /^Tilannekuva(a ei julkaistu| .* julkaistiin)$/ });
+    await outcome.waitFor({ timeout: 480_000 });
+    const headingText = await outcome.innerText();
+    if (/ei julkaistu/.test(headingText)) {
+      const why = await page.locator('#release-result').locator('..').innerText();
+      if (/sama tai myöhempi/.test(why)) {
+        // A release cut off today already exists (demo data): its audit is what we read.
+        console.log('a release cut off today already existed; reading its audit instead');
+        await page.getByRole('button', { name: /^Näytä auditointi: / }).first().click();
+      } else {
+        assert.fail(`the release was refused: ${why}`);
+      }
+    } else {
+      assert.equal(headingText, `Tilannekuva ${todayFi()} julkaistiin`);
+      const rows = page.getByRole('table', { name: 'Julkaistut tilannekuvat' }).locator('tbody tr');
+      await page.waitForFunction((n) => document.querySelectorAll('table tbody tr').length > n, before);
+      assert.ok((await rows.count()) >= 1);
+    }
+    const audit = page.locator('#audit-summary').locator('..');
+    await page.getByRole('heading', { level: 2, name: /^Auditointiraportti: tilannekuva \d/ }).waitFor();
+    await audit.getByText(/^Auditointi hyväksytty/).waitFor();
+    const summary = await audit.locator('dl.summary').first().innerText();
+    assert.match(summary, /Tarkastettuja soluja\s+\d+/);
+    assert.match(summary, /Ulkopuolisen tarkastuksia\s+\d+/);
+    assert.match(summary, /Sisäpiiriläisen tarkastuksia\s+\d+/);
+    assert.match(summary, /Paljastumia\s+0/);
+    assert.match(summary, /Suojattuja soluja\s+\d+(,\d+)?\s%/);
+    await audit.getByRole('heading', { level: 3, name: 'Suojauksen parametrit' }).waitFor();
+    await checkPage(page, 'coordinator release published');
+    await screenshot(page, 'coordinator-release-published');
+    // The new release is on the dashboard.
+    await page.getByRole('link', { name: 'Näytä tilannekuva' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Tilannekuva' }).waitFor();
+    await page.getByRole('table', { name: 'Kustannukset toimittajittain' }).waitFor();
+
     await page.getByRole('link', { name: 'Laskutusajot' }).click();
     await page.getByRole('heading', { level: 1, name: 'Laskutusajot' }).waitFor();
     // Today is outside instalment 1's window: the refusal says what to do.
@@ -364,17 +445,156 @@ describe('browser', { skip }, () => {
     await page.getByText('Sopimuksen päättyminen kirjattiin.').waitFor();
     await page.getByText('Päättynyt 31.12.2026').waitFor();
 
-    // The release dashboard is a placeholder until releases exist.
-    await page.getByRole('link', { name: 'Tilannekuva' }).click();
-    await page.getByText('Tilannekuvaa ei ole vielä julkaistu.').waitFor();
     await page.context().close();
   });
 
-  test('a steering-group member opens the cost shares', { timeout: 120_000 }, async () => {
+  test('the coordinator records an expense, reverses another, the quarterly report shows them, and a plan version and an hourly rate are saved', { timeout: 240_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await page.getByRole('link', { name: 'Kulukirjanpito' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Kulukirjanpito' }).waitFor();
+    await settle(page);
+    // A purchased service, in euros.
+    await page.getByLabel('Kululaji').selectOption('purchased_services');
+    assert.equal(await page.getByLabel('Päivämäärä').inputValue(), todayFi());
+    await page.getByLabel('Summa').fill('1 234,56');
+    await page.getByLabel('Selite').fill('Saavutettavuusarviointi');
+    await page.getByLabel(/^Tosite/).fill('LASKU-4242');
+    await page.getByRole('button', { name: 'Kirjaa kulu' }).click();
+    await page.getByText(euros(`Kulu 1 234,56 € kirjattiin päivälle ${todayFi()}.`)).waitFor();
+    const ledger = page.getByRole('table', { name: 'Kulukirjaukset' });
+    const row = ledger.locator('tbody tr', { hasText: 'Saavutettavuusarviointi' });
+    await row.waitFor();
+    const cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[0], todayFi());
+    assert.equal(cells[1], 'Ostopalvelut');
+    assert.equal(cells[5], euros('1 234,56 €'));
+    assert.equal(cells[6], 'LASKU-4242');
+    // A wrong entry, corrected with a reversing entry.
+    await page.getByLabel('Kululaji').selectOption('communication');
+    await page.getByLabel('Summa').fill('99');
+    await page.getByLabel('Selite').fill('Väärin kirjattu ilmoitus');
+    await page.getByRole('button', { name: 'Kirjaa kulu' }).click();
+    await page.getByText(euros('Kulu 99,00 € kirjattiin')).waitFor();
+    await page.getByRole('button', { name: /^Peru kirjaus: Väärin kirjattu ilmoitus/ }).click();
+    await page.getByRole('heading', { level: 2, name: /^Peru kirjaus: Väärin kirjattu ilmoitus/ }).waitFor();
+    await page.getByLabel(/^Syy/).fill('Kirjattu väärälle hankkeelle');
+    await page.getByRole('button', { name: 'Kirjaa peruutus' }).click();
+    await page.getByText(euros('Peruutus -99,00 € kirjattiin.').replace('-', '−')).waitFor();
+    await ledger.locator('tbody tr', { hasText: 'Peruttu' }).first().waitFor();
+    await ledger.locator('tbody tr', { hasText: 'Peruutus' }).first().waitFor();
+    await checkPage(page, 'coordinator expenses');
+    await screenshot(page, 'coordinator-expenses-recorded');
+
+    // The quarterly report of this quarter shows the expense, in Finnish format.
+    await page.getByRole('link', { name: 'Raportit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Raportit' }).waitFor();
+    const d = new Date();
+    const quarter = `Q${Math.floor(d.getMonth() / 3) + 1}/${d.getFullYear()}`;
+    await page.getByRole('heading', { level: 3, name: `Suunnitelma ja toteuma ${quarter}` }).waitFor();
+    const categories = page.getByRole('table', { name: 'Suunnitelma ja toteuma kululajeittain' });
+    const services = await categories.locator('tbody tr', { hasText: 'Ostopalvelut' }).locator('td').allInnerTexts();
+    assert.ok(services.includes(euros('1 234,56 €')), `the quarter's actual for purchased services: ${services}`);
+    await page.getByRole('img', { name: new RegExp(`^Pylväskaavio: Suunnitelma ja toteuma ${quarter.replace('/', '\\/')}`) }).waitFor();
+    await page.getByRole('table', { name: `Kirjaukset ${quarter}` }).locator('tbody tr', { hasText: 'Saavutettavuusarviointi' }).waitFor();
+    assert.match(await page.locator('#quarterly').locator('..').locator('dl.summary').innerText(), /Käytettävissä olevat varat\s+-?[\d\u00a0\u2212-]*\d,\d\d\u00a0€/);
+    await page.getByRole('heading', { level: 2, name: 'Vuotuinen hankelaskelma' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Palautuslaskelma purkautumisen varalta' }).waitFor();
+    // The quarter's PDF is a real PDF.
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#quarterly').locator('..').getByRole('button', { name: 'Lataa PDF' }).click(),
+    ]);
+    const pdfBytes = readFileSync(await pdf.path());
+    assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-');
+    await checkPage(page, 'coordinator reports');
+    await screenshot(page, 'coordinator-reports-quarter');
+
+    // The steering group approved a new plan version and next year's hourly rate.
+    await page.getByRole('link', { name: 'Budjettisuunnitelma' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Budjettisuunnitelma' }).waitFor();
+    await settle(page);
+    await page.getByRole('button', { name: /^(Tallenna uusi versio|Laadi suunnitelma)$/ }).click();
+    await page.getByLabel(`Ostopalvelut ${quarter} (€)`).fill('5 000');
+    await page.getByLabel('Ohjausryhmän päätöspäivä').fill(todayFi());
+    await page.getByLabel(/^Päätös tai huomautus/).fill('OR 9/2026');
+    await page.getByRole('button', { name: 'Tallenna versio' }).click();
+    const saved = page.getByText(/^Budjettisuunnitelman versio \d+ tallennettiin\.$/);
+    await saved.waitFor();
+    const version = /versio (\d+)/.exec(await saved.innerText())[1];
+    const plan = page.getByRole('table', { name: `Budjettisuunnitelma, versio ${version}` });
+    await plan.waitFor();
+    assert.ok((await plan.locator('tbody tr', { hasText: 'Ostopalvelut' }).locator('td').allInnerTexts()).includes(euros('5 000,00 €')));
+    await page.getByRole('table', { name: 'Versiohistoria' }).locator('tbody tr', { hasText: 'OR 9/2026' }).waitFor();
+    const nextYear = new Date().getFullYear() + 1;
+    await page.getByLabel('Voimassa alkaen').fill(`1.1.${nextYear}`);
+    await page.getByLabel('Tuntihinta euroina').fill('97,50');
+    await page.getByLabel(/^Päätös/).last().fill('OR 9/2026');
+    await page.getByRole('button', { name: 'Tallenna tuntihinta' }).click();
+    await page.getByText(euros(`Tuntihinta 97,50 € kirjattiin voimaan 1.1.${nextYear} alkaen.`)).waitFor();
+    await page.getByRole('table', { name: 'Tuntihinnat' }).locator('tbody tr', { hasText: `1.1.${nextYear}` }).waitFor();
+    await checkPage(page, 'coordinator budget');
+    await screenshot(page, 'coordinator-budget-saved');
+    await page.context().close();
+  });
+
+  test('a steering-group member reads the release dashboard and downloads it', { timeout: 600_000 }, async () => {
+    const release = await ensureRelease();
     const page = await newPage();
     await signIn(page, STEERING);
-    await page.getByText('Tilannekuvaa ei ole vielä julkaistu.').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tilannekuva' }).waitFor();
+    await settle(page);
+    const summary = await page.locator('dl.summary').first().innerText();
+    const [y, m, dd] = release.as_of.split('-').map(Number);
+    assert.match(summary, new RegExp(`Poimintapäivä\\s+${dd}\\.${m}\\.${y}`));
+    assert.match(summary, /Organisaatioita mukana\s+\d+/);
+    assert.match(summary, /Vuosikustannus yhteensä\s+\d{1,3}(\u00a0\d{3})*,\d\d\u00a0€/);
+    // Charts with their tables.
+    const charts = page.getByRole('img', { name: /^Pylväskaavio: / });
+    assert.ok((await charts.count()) >= 6, 'a chart per section');
+    assert.match(await charts.first().getAttribute('aria-label'), /Suurimmat: .+\d,\d\d\u00a0€/);
+    for (const name of [
+      'Kustannukset toimittajittain',
+      'Sektoreittain: Vuosikustannus toimittajittain',
+      'Uusiutumiskalenteri neljänneksittäin: Vuosikustannus toimittajittain',
+      'Yhteishankintaikkunat',
+      'Sopimustyypeittäin: Vuosikustannus toimittajittain',
+      'Lisenssityypeittäin: Vuosikustannus toimittajittain',
+      'Hankintakanavittain: Vuosikustannus toimittajittain',
+    ]) {
+      await page.getByRole('table', { name }).waitFor();
+    }
+    const vendors = page.getByRole('table', { name: 'Kustannukset toimittajittain' });
+    assert.match(await vendors.innerText(), /\d,\d\d\u00a0€/);
+    // Suppressed cells say so, and why.
+    const suppressed = page.getByText('suojattu', { exact: true });
+    assert.ok((await suppressed.count()) > 0, 'at least one suppressed cell');
+    await suppressed.first().scrollIntoViewIfNeeded();
+    assert.ok(await suppressed.first().isVisible());
+    await page.getByText('Miksi osa luvuista on suojattu?').waitFor();
+    await page.getByText(/yksittäisen organisaation lukuja ei voi päätellä \(sopimuksen 11\.1 ja 14 §\)/).waitFor();
+    // Another measure.
+    await page.getByLabel('Näytettävä luku').selectOption('end_user_licences');
+    await page.getByRole('table', { name: 'Sektoreittain: Loppukäyttäjälisenssit toimittajittain' }).waitFor();
+    await page.getByLabel('Näytettävä luku').selectOption('annual_cost_cents');
     await screenshot(page, 'steering-dashboard');
+    // The workbook.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Lataa tilannekuva (Excel)' }).click()]);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
+    assert.ok(bytes.length > 1024, `the workbook has content (${bytes.length} bytes)`);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    // The audit report is the coordinator's only.
+    assert.equal(await page.getByText('Auditointiraportti').count(), 0);
+    const audit = await fetch(`${baseUrl}/api/releases/${release.id}/audit`, { headers: { Authorization: `Bearer ${await apiToken(STEERING)}` } });
+    assert.equal(audit.status, 403);
+    await page.context().close();
+  });
+
+  test('a steering-group member opens the cost shares and the reports', { timeout: 120_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, STEERING);
+    await settle(page);
     await page.getByRole('link', { name: 'Kustannusosuudet' }).click();
     const table = page.getByRole('table', { name: 'Osapuolten osuudet' });
     await table.waitFor();
@@ -385,7 +605,16 @@ describe('browser', { skip }, () => {
     await page.getByRole('table', { name: 'Ohjausryhmän paikat ja äänipainot' }).waitFor();
     await screenshot(page, 'steering-cost-shares');
     await page.getByRole('link', { name: 'Raportit' }).click();
-    await page.getByText('Neljännesvuosiraportteja ei ole vielä saatavilla.').waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Neljännesvuosiraportti' }).waitFor();
+    await page.getByRole('table', { name: 'Suunnitelma ja toteuma kululajeittain' }).waitFor();
+    await page.getByRole('link', { name: 'Kulukirjanpito' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Kulukirjanpito' }).waitFor();
+    await settle(page);
+    assert.equal(await page.getByRole('button', { name: 'Kirjaa kulu' }).count(), 0, 'the steering group reads the ledger only');
+    await page.getByRole('link', { name: 'Budjettisuunnitelma' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Tuntihinta' }).waitFor();
+    await settle(page);
+    assert.equal(await page.getByRole('button', { name: 'Tallenna tuntihinta' }).count(), 0);
     await page.context().close();
   });
 

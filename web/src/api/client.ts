@@ -74,6 +74,9 @@ export async function apiPost<T>(path: string, body: unknown): Promise<T> {
 export async function apiPatch<T>(path: string, body: unknown): Promise<T> {
   return (await send('PATCH', path, body)).json() as Promise<T>;
 }
+export async function apiPut<T>(path: string, body: unknown): Promise<T> {
+  return (await send('PUT', path, body)).json() as Promise<T>;
+}
 export async function apiDelete(path: string): Promise<void> {
   await send('DELETE', path);
 }
