@@ -154,7 +154,13 @@ pub async fn launch(
 /// Sets up logging once: `RUST_LOG` filters (default `info`), pretty or JSON lines.
 pub fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The LP solver reports every infeasible or unbounded LP as a warning; to the
+    // suppression and the audits those are answers, not problems (they report real ones
+    // themselves). Unless RUST_LOG asks for the solver by name, only its errors are shown.
+    if !std::env::var("RUST_LOG").is_ok_and(|v| v.contains("highs")) {
+        filter = filter.add_directive("highs=error".parse().expect("a valid directive"));
+    }
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
