@@ -114,7 +114,10 @@ fn generate() -> ReleaseInput {
     let mut contributors = Vec::new();
     let mut lines = Vec::with_capacity(500 * LINES_PER_ORG);
     let mut n = 0u128;
+    let scale = organisations_wanted() as f64 / 500.0;
     for (sector, count) in SECTORS {
+        // At least one organisation per sector, whatever the scale.
+        let count = ((count as f64 * scale).round() as usize).max(1);
         for _ in 0..count {
             n += 1;
             let org = OrgId(Uuid::from_u128(n));
@@ -164,6 +167,12 @@ fn generate() -> ReleaseInput {
         }
     }
     ReleaseInput { as_of: NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"), contributors, lines }
+}
+
+/// `LYHTY_BENCH_ORGS` (default 500, the size) scales the network down or up, to see
+/// how the stages grow with it.
+fn organisations_wanted() -> usize {
+    std::env::var("LYHTY_BENCH_ORGS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(500)
 }
 
 fn main() {
