@@ -57,6 +57,22 @@ export function SuccessNotice({ children }: { children: ReactNode }) {
   );
 }
 
+/** Key figures as a definition list: one `[label, value]` pair per figure; `false` for a
+ *  figure that does not apply. */
+export function Summary({ items }: { items: ([ReactNode, ReactNode] | false)[] }) {
+  const shown = items.filter((item): item is [ReactNode, ReactNode] => item !== false);
+  return (
+    <dl className="summary">
+      {shown.map(([label, value], i) => (
+        <div key={i}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function Loading() {
   const { t } = useI18n();
   return <LoadingSpinner status="loading" text={t('app.loading')} textAlign="right" variant="small" />;

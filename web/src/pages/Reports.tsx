@@ -6,7 +6,7 @@ import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, download } from '../api/client';
 import type { AnnualStatement, CategoryLine, DissolutionPreview, QuarterlyReport, ReimbursementLine, Refund } from '../api/types';
 import { useI18n } from '../i18n';
-import { DataTable, ErrorNotice, Loading, Page, Section, SelectField, TextField, useLoad } from '../components/ui';
+import { DataTable, ErrorNotice, Loading, Page, Section, SelectField, Summary, TextField, useLoad } from '../components/ui';
 import { BarFigure, COLOURS, LineFigure, type Datum } from '../components/charts';
 import { label } from '../enums';
 import { formatCents, formatDate, formatInt, formatPercent, parseEuros } from '../format';
@@ -127,62 +127,23 @@ function QuarterlyView({ report: r, qLabel }: { report: QuarterlyReport; qLabel:
           <Paragraph>{t('reports.noData')}</Paragraph>
         </div>
       )}
-      <dl className="summary">
-        <div>
-          <dt>{t('reports.fundsAvailable')}</dt>
-          <dd>{formatCents(r.funds_available_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.committed')}</dt>
-          <dd>{formatCents(r.committed_funding_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.invoiced')}</dt>
-          <dd>{formatCents(r.income.invoiced_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.paid')}</dt>
-          <dd>{formatCents(r.income.paid_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.outstanding')}</dt>
-          <dd>{formatCents(r.income.outstanding_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.overdue')}</dt>
-          <dd>{formatCents(r.income.overdue_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.burnRate')}</dt>
-          <dd>{t('reports.perMonth', { amount: formatCents(r.burn_rate_cents_per_month) })}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.remainingFunding')}</dt>
-          <dd>{formatCents(r.remaining_funding_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.remainingPlan')}</dt>
-          <dd>{formatCents(r.remaining_plan_cents)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.runway')}</dt>
-          <dd>{r.runway_months == null ? '–' : t('reports.months', { n: r.runway_months.toLocaleString('fi-FI', { maximumFractionDigits: 1 }) })}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.termEnd')}</dt>
-          <dd>{formatDate(r.term_end)}</dd>
-        </div>
-        <div>
-          <dt>{t('reports.projectedEnd')}</dt>
-          <dd>{formatDate(r.projected_end)}</dd>
-        </div>
-        {r.term_extension_months != null && (
-          <div>
-            <dt>{t('reports.extension')}</dt>
-            <dd>{t('reports.months', { n: formatInt(r.term_extension_months) })}</dd>
-          </div>
-        )}
-      </dl>
+      <Summary
+        items={[
+          [t('reports.fundsAvailable'), formatCents(r.funds_available_cents)],
+          [t('reports.committed'), formatCents(r.committed_funding_cents)],
+          [t('reports.invoiced'), formatCents(r.income.invoiced_cents)],
+          [t('reports.paid'), formatCents(r.income.paid_cents)],
+          [t('reports.outstanding'), formatCents(r.income.outstanding_cents)],
+          [t('reports.overdue'), formatCents(r.income.overdue_cents)],
+          [t('reports.burnRate'), t('reports.perMonth', { amount: formatCents(r.burn_rate_cents_per_month) })],
+          [t('reports.remainingFunding'), formatCents(r.remaining_funding_cents)],
+          [t('reports.remainingPlan'), formatCents(r.remaining_plan_cents)],
+          [t('reports.runway'), r.runway_months == null ? '–' : t('reports.months', { n: r.runway_months.toLocaleString('fi-FI', { maximumFractionDigits: 1 }) })],
+          [t('reports.termEnd'), formatDate(r.term_end)],
+          [t('reports.projectedEnd'), formatDate(r.projected_end)],
+          r.term_extension_months != null && [t('reports.extension'), t('reports.months', { n: formatInt(r.term_extension_months) })],
+        ]}
+      />
       <h3 className="subheading">{t('reports.planVsActualOf', { quarter: qLabel })}</h3>
       {bars.length > 0 ? (
         <BarFigure
@@ -287,32 +248,16 @@ function Annual() {
       {!a && !error && <Loading />}
       {a && (
         <>
-          <dl className="summary">
-            <div>
-              <dt>{t('reports.openingFunds')}</dt>
-              <dd>{formatCents(a.opening_funds_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.received')}</dt>
-              <dd>{formatCents(a.income.period_paid_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.spent')}</dt>
-              <dd>{formatCents(a.spent_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.plan')}</dt>
-              <dd>{formatCents(a.plan_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.variance')}</dt>
-              <dd>{formatCents(a.variance_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.closingFunds')}</dt>
-              <dd>{formatCents(a.closing_funds_cents)}</dd>
-            </div>
-          </dl>
+          <Summary
+            items={[
+              [t('reports.openingFunds'), formatCents(a.opening_funds_cents)],
+              [t('reports.received'), formatCents(a.income.period_paid_cents)],
+              [t('reports.spent'), formatCents(a.spent_cents)],
+              [t('reports.plan'), formatCents(a.plan_cents)],
+              [t('reports.variance'), formatCents(a.variance_cents)],
+              [t('reports.closingFunds'), formatCents(a.closing_funds_cents)],
+            ]}
+          />
           {a.entries.length === 0 && a.plan_cents === 0 && <Paragraph className="muted">{t('reports.noDataYear')}</Paragraph>}
           <DataTable
             caption={t('reports.annualCaption', { year: a.year })}
@@ -360,36 +305,17 @@ function Dissolution() {
       {!d && !error && <Loading />}
       {d && (
         <>
-          <dl className="summary">
-            <div>
-              <dt>{t('reports.originalFunding')}</dt>
-              <dd>{formatCents(d.original_funding_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.paid')}</dt>
-              <dd>{formatCents(d.paid_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.spent')}</dt>
-              <dd>{formatCents(d.spent_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.windDown')}</dt>
-              <dd>{formatCents(d.wind_down_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.remaining')}</dt>
-              <dd>{formatCents(d.remaining_cents)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.remainingShare')}</dt>
-              <dd>{formatPercent(d.remaining_share)}</dd>
-            </div>
-            <div>
-              <dt>{t('reports.threshold')}</dt>
-              <dd>{formatCents(d.threshold_cents)}</dd>
-            </div>
-          </dl>
+          <Summary
+            items={[
+              [t('reports.originalFunding'), formatCents(d.original_funding_cents)],
+              [t('reports.paid'), formatCents(d.paid_cents)],
+              [t('reports.spent'), formatCents(d.spent_cents)],
+              [t('reports.windDown'), formatCents(d.wind_down_cents)],
+              [t('reports.remaining'), formatCents(d.remaining_cents)],
+              [t('reports.remainingShare'), formatPercent(d.remaining_share)],
+              [t('reports.threshold'), formatCents(d.threshold_cents)],
+            ]}
+          />
           <p className={d.refund ? 'result-ok' : 'result-neutral'}>{d.refund ? t('reports.refundYes') : t('reports.refundNo')}</p>
           {d.refunds.length === 0 ? (
             <Paragraph className="muted">{t('reports.noPayments')}</Paragraph>
