@@ -246,20 +246,15 @@ impl<'a> Suppressor<'a> {
         lp.costs_synced = self.newly_suppressed.len();
 
         let amount = target.amount;
-        if lp.bounds_for != Some(target.measure) {
-            for (&c, &(_, minus)) in &lp.cols {
-                model.change_column_bounds(minus, 0.0..=self.capacity[c][target.measure]);
-            }
-            lp.bounds_for = Some(target.measure);
+        let m = target.measure;
+        if lp.bounds_for != Some(m) {
+            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, self.capacity[c][m])));
+            lp.bounds_for = Some(m);
         }
         // The owner's cells: bounded by the other organisations' knowledge only.
         let loosened: &[(usize, f64)] =
-            target.owner.and_then(|t| self.led_by[target.measure].get(&t)).map_or(&[], Vec::as_slice);
-        for &(c, cap) in loosened {
-            if let Some(&(_, minus)) = lp.cols.get(&c) {
-                model.change_column_bounds(minus, 0.0..=cap);
-            }
-        }
+            target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice);
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().copied());
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
         model.change_column_bounds(zero, 0.0..=0.0);
@@ -271,8 +266,8 @@ impl<'a> Suppressor<'a> {
         let entries = if status == HighsModelStatus::Optimal {
             let values = solved.get_solution().columns().to_vec();
             let mut entries = Vec::new();
-            for (&c, &(p, m)) in &lp.cols {
-                let y = values[p.index()] - values[m.index()];
+            for (&c, &(plus, minus)) in &lp.cols {
+                let y = values[plus.index()] - values[minus.index()];
                 if y.abs() > MOVE_TOLERANCE * amount {
                     entries.push((c, y));
                 }
@@ -283,15 +278,21 @@ impl<'a> Suppressor<'a> {
         };
         let mut model = Model::from(solved);
         // Undo the target's bounds for the next target.
-        for &(c, _) in loosened {
-            if let Some(&(_, minus)) = lp.cols.get(&c) {
-                model.change_column_bounds(minus, 0.0..=self.capacity[c][target.measure]);
-            }
-        }
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, _)| (c, self.capacity[c][m])));
         model.change_column_bounds(plus_s, 0.0..);
-        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][target.measure]);
+        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][m]);
         lp.model = Some(model);
         Ok(entries)
+    }
+}
+
+/// Sets how far each given cell may move down (its y⁻ column's upper bound); cells outside
+/// the scope are skipped.
+fn set_down_capacity(model: &mut Model, cols: &BTreeMap<usize, (Col, Col)>, caps: impl Iterator<Item = (usize, f64)>) {
+    for (c, cap) in caps {
+        if let Some(&(_, minus)) = cols.get(&c) {
+            model.change_column_bounds(minus, 0.0..=cap);
+        }
     }
 }
 
