@@ -252,8 +252,7 @@ impl<'a> Suppressor<'a> {
             lp.bounds_for = Some(m);
         }
         // The owner's cells: bounded by the other organisations' knowledge only.
-        let loosened: &[(usize, f64)] =
-            target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice);
+        let loosened: &[(usize, f64)] = target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice);
         set_down_capacity(&mut model, &lp.cols, loosened.iter().copied());
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
