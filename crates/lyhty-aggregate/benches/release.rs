@@ -218,6 +218,10 @@ fn main() {
         audit.insider_lps,
         audit.lp_solves
     );
+    println!(
+        "witnesses:          {} offered by the suppression, {} accepted by the audit",
+        audit.witnesses_offered, audit.witnesses_accepted
+    );
     println!("whole release:      {whole:>8.2} s  (target ≤ 60 s)");
     println!(
         "cells:              {} distinct ({} non-empty), {} sensitive, {} suppressed",
@@ -242,11 +246,28 @@ fn main() {
             println!("largest 20 vendors: {published_top} of 20 published");
         }
         ReleaseOutcome::Refused(refused) => {
-            println!("REFUSED: {} violations, e.g.:", refused.audit.violations.len());
+            println!("REFUSED: {} violations", refused.audit.violations.len());
+            let mut causes: BTreeMap<String, usize> = BTreeMap::new();
+            for v in &refused.audit.violations {
+                *causes
+                    .entry(format!("{:?}: {}", v.audit, v.note.as_deref().unwrap_or("interval too narrow")))
+                    .or_default() += 1;
+            }
+            for (cause, n) in causes {
+                println!("  {n:>6} × {cause}");
+            }
+            println!("e.g.:");
             for v in refused.audit.violations.iter().take(10) {
                 println!(
-                    "  {:?} {} {:?}: [{}, {:?}] needs [{}, {}]",
-                    v.audit, v.cell, v.measure, v.min, v.max, v.required_min, v.required_max
+                    "  {:?} {} {:?}: [{}, {:?}] needs [{}, {}]{}",
+                    v.audit,
+                    v.cell,
+                    v.measure,
+                    v.min,
+                    v.max,
+                    v.required_min,
+                    v.required_max,
+                    v.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
                 );
             }
         }

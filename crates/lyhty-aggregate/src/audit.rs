@@ -18,7 +18,20 @@
 //!    `min ≤ own + (1−p)·x_t`); if several remain, the p % condition must hold for the
 //!    largest of them (`max ≥ own + (1+p)·x1'`, with the others' values unknown).
 //!
-//! Most insider checks are settled without an LP: the true table `X` is feasible for
+//! **Witnesses settle most checks without an LP.** A witness is a table `X + y` that the
+//! suppression claims no attacker can tell from the true one (its deviation vectors). The
+//! audit trusts nothing of it: it checks every additivity equation the witness touches,
+//! that it moves only suppressed cells, that it stays ≥ 0, and against every organisation's
+//! own contributions, which organisations could rule it out (those are *blocked*). A
+//! checked witness is a feasible point of the attacker's LP for every organisation it does
+//! not block, so its value of `s` is a proven bound on that attacker's optimum: if it
+//! reaches the requirement, the check passes without solving anything. For a blocked
+//! organisation the witness is pulled back towards the true table (feasible for everyone)
+//! until it respects that organisation's own parts, and the shorter reach is used. A witness that
+//! fails a check is ignored, and every check no witness settles gets its LP, so a wrong
+//! witness can only cost time, never let an unprotected cell through.
+//!
+//! Most remaining insider checks are settled without an LP too: the true table `X` is feasible for
 //! every insider, so `X + λ·(X* − X)` is too for the largest `λ ∈ [0,1]` keeping every
 //! cell above `own(o)`, where `X*` is the outsider's optimum; when that point already
 //! reaches the requirement the exact LP is not needed. Only when it does not (typically:
@@ -26,10 +39,11 @@
 
 use crate::model::{CellRef, MEASURE_COUNT, Measure};
 use crate::rollup::{Contribution, LinkedSystem};
+use crate::solver::{lp_unit, quiet_model};
 use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 use lyhty_domain::OrgId;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 /// Which audit found a violation.
@@ -51,6 +65,14 @@ pub struct CellInterval {
     pub max: Option<f64>,
     pub required_min: f64,
     pub required_max: f64,
+    /// `true`: `min` and `max` are the attacker's LP optima. `false`: they are the values of
+    /// checked witnesses, so the attacker's true interval is at least this wide.
+    #[serde(default = "exact_by_default")]
+    pub exact: bool,
+}
+
+fn exact_by_default() -> bool {
+    true
 }
 
 /// A protection failure: the release must not be published.
@@ -81,9 +103,14 @@ pub struct AuditReport {
     pub cells_checked: usize,
     pub outsider_checks: usize,
     pub insider_checks: usize,
-    /// Insider checks that needed the insider's own LP (the rest were settled from the
-    /// outsider's solution).
+    /// Insider checks that needed the insider's own LP (the rest were settled by a witness
+    /// or from the outsider's solution).
     pub insider_lps: usize,
+    /// Witnesses offered by the suppression, and how many of them passed the audit's checks.
+    #[serde(default)]
+    pub witnesses_offered: usize,
+    #[serde(default)]
+    pub witnesses_accepted: usize,
     pub lp_solves: usize,
     pub intervals: Vec<CellInterval>,
     pub violations: Vec<Violation>,
@@ -100,9 +127,31 @@ pub(crate) struct AuditRules {
     pub frequency_protection_percent: u32,
 }
 
+/// A table `X + deviation` the suppression offers as evidence that `cell` can move on
+/// `measure` (upwards where its own deviation is positive, downwards where negative). The
+/// audit checks it itself before using it (see the module comment).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Witness {
+    pub cell: usize,
+    pub measure: usize,
+    /// (cell, deviation) pairs in units of the measure; cells not listed do not move.
+    pub deviation: Vec<(usize, f64)>,
+}
+
+/// A witness that passed the audit's checks.
+struct CheckedWitness {
+    /// How far it moves the witnessed cell: > 0 upwards, < 0 downwards.
+    reach: f64,
+    /// Organisations whose own contributions rule this table out, each with the largest
+    /// `λ ∈ [0, 1)` for which `X + λ·deviation` is still possible for it (the true table,
+    /// `λ = 0`, always is; the set is convex). Organisations not listed can reach `λ = 1`.
+    blocked: BTreeMap<u32, f64>,
+}
+
 /// Audits the pattern `suppressed` on the system. `suppressed[c]` covers the non-empty
-/// cells; empty cells are always published (as zeros).
-pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], rules: AuditRules) -> AuditReport {
+/// cells; empty cells are always published (as zeros). `witnesses` may be empty: they only
+/// spare LPs, and are checked before use.
+pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], witnesses: &[Witness], rules: AuditRules) -> AuditReport {
     let started = Instant::now();
     let mut report = AuditReport::default();
     let sensitive: Vec<bool> = (0..sys.cells.len()).map(|c| is_sensitive(sys, c, rules)).collect();
@@ -124,11 +173,15 @@ pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], rules: AuditRules) 
             });
         }
     }
+    let checked = check_witnesses(sys, suppressed, witnesses);
+    report.witnesses_offered = witnesses.len();
+    report.witnesses_accepted = checked.values().map(Vec::len).sum();
     let components = components(sys, suppressed);
     for m in 0..MEASURE_COUNT {
         for component in &components {
             if component.iter().any(|&c| sensitive[c]) {
-                audit_component(sys, suppressed, &sensitive, component, m, rules, &mut report);
+                let component = Component { cells: component, measure: m, sensitive: &sensitive, witnesses: &checked };
+                audit_component(sys, suppressed, &component, rules, &mut report);
             }
         }
     }
@@ -138,6 +191,88 @@ pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], rules: AuditRules) 
     report.passed = report.violations.is_empty();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report
+}
+
+/// Checks every witness; the ones that pass, by (cell, measure).
+fn check_witnesses(
+    sys: &LinkedSystem,
+    suppressed: &[bool],
+    witnesses: &[Witness],
+) -> BTreeMap<(usize, usize), Vec<CheckedWitness>> {
+    let mut equations_of: Vec<Vec<usize>> = vec![Vec::new(); sys.cells.len()];
+    for (e, eq) in sys.equations.iter().enumerate() {
+        for c in std::iter::once(eq.total).chain(eq.parts.iter().copied()) {
+            equations_of[c].push(e);
+        }
+    }
+    let mut checked: BTreeMap<(usize, usize), Vec<CheckedWitness>> = BTreeMap::new();
+    for w in witnesses {
+        if let Some(c) = check_witness(sys, suppressed, &equations_of, w) {
+            checked.entry((w.cell, w.measure)).or_default().push(c);
+        }
+    }
+    checked
+}
+
+/// `None` unless `X + deviation` moves only suppressed cells, satisfies every equation it
+/// touches, and stays ≥ 0; then also which organisations' own contributions exceed it
+/// somewhere (for them it is not a possible table).
+fn check_witness(
+    sys: &LinkedSystem,
+    suppressed: &[bool],
+    equations_of: &[Vec<usize>],
+    w: &Witness,
+) -> Option<CheckedWitness> {
+    let m = w.measure;
+    if m >= MEASURE_COUNT {
+        return None;
+    }
+    let y: HashMap<usize, f64> = w.deviation.iter().copied().collect();
+    if y.len() != w.deviation.len() {
+        return None; // a cell listed twice: not a table
+    }
+    let reach = *y.get(&w.cell)?;
+    if reach == 0.0 {
+        return None;
+    }
+    if y.iter().any(|(&c, v)| c >= sys.cells.len() || !suppressed[c] || !v.is_finite()) {
+        return None;
+    }
+    let mut seen = BTreeSet::new();
+    for &c in y.keys() {
+        for &e in &equations_of[c] {
+            if !seen.insert(e) {
+                continue;
+            }
+            let eq = &sys.equations[e];
+            let total = y.get(&eq.total).copied().unwrap_or(0.0);
+            let (mut residual, mut scale) = (total, total.abs());
+            for part in &eq.parts {
+                let v = y.get(part).copied().unwrap_or(0.0);
+                residual -= v;
+                scale += v.abs();
+            }
+            if residual.abs() > tolerance(scale, 0.0) {
+                return None;
+            }
+        }
+    }
+    let mut blocked: BTreeMap<u32, f64> = BTreeMap::new();
+    for (&c, &v) in &y {
+        let x = sys.totals[c][m] as f64;
+        let value = x + v;
+        let slack = tolerance(x, v);
+        if value < -slack {
+            return None;
+        }
+        for k in sys.contributions[c].iter().filter(|k| k.values[m] as f64 > value + slack) {
+            // own > x + v with own ≤ x, so v < 0: o allows the cell down to its own part only.
+            let lambda = ((x - k.values[m] as f64) / -v).clamp(0.0, 1.0);
+            let entry = blocked.entry(k.org).or_insert(1.0);
+            *entry = entry.min(lambda);
+        }
+    }
+    Some(CheckedWitness { reach, blocked })
 }
 
 /// The primary rules as the audit reads them (recomputed here, not taken from
@@ -239,7 +374,14 @@ fn components(sys: &LinkedSystem, suppressed: &[bool]) -> Vec<Vec<usize>> {
 /// The attacker's LP over one component: one column per suppressed cell value.
 struct AttackerLp {
     model: Option<Model>,
+    /// The LP as built, for a cold second attempt when a warm solve stumbles.
+    problem: RowProblem,
     cols: Vec<Col>,
+    /// Current lower bound per position (the insider's own parts; 0 for the outsider).
+    lower: Vec<f64>,
+    /// The unit the LP counts values in (largest magnitude over a million): HiGHS's
+    /// tolerances are absolute, and sums of cents would otherwise drown them in round-off.
+    unit: f64,
     objective: Option<usize>,
     solves: usize,
 }
@@ -260,6 +402,7 @@ impl AttackerLp {
             position.insert(c, i);
         }
         let members: BTreeSet<usize> = component.iter().copied().collect();
+        let mut rows = Vec::new();
         for eq in &sys.equations {
             let touches = std::iter::once(eq.total).chain(eq.parts.iter().copied()).any(|c| members.contains(&c));
             if !touches {
@@ -275,17 +418,41 @@ impl AttackerLp {
                     rhs -= sign * sys.totals[c][m] as f64;
                 }
             }
-            problem.add_row(rhs..=rhs, row);
+            rows.push((rhs, row));
         }
-        let mut model = problem.try_optimise(Sense::Minimise).ok()?;
-        model.make_quiet();
-        model.try_set_option("parallel", "off").ok()?;
-        model.try_set_option("random_seed", 0).ok()?;
-        Some(Self { model: Some(model), cols, objective: None, solves: 0 })
+        let magnitudes = rows.iter().map(|(rhs, _)| *rhs).chain(component.iter().map(|&c| sys.totals[c][m] as f64));
+        let unit = lp_unit(magnitudes);
+        for (rhs, row) in rows {
+            problem.add_row(rhs / unit..=rhs / unit, row);
+        }
+        let model = quiet_model(problem.clone(), true).ok()?;
+        let lower = vec![0.0; cols.len()];
+        Some(Self { model: Some(model), problem, cols, lower, unit, objective: None, solves: 0 })
     }
 
-    /// Minimises or maximises the value of the cell at `pos`.
+    /// Minimises or maximises the value of the cell at `pos`. A warm solve that ends in
+    /// anything but an answer is repeated once on a fresh model without presolve: the truth
+    /// is always feasible, so "infeasible" here is the solver's round-off on long equality
+    /// rows of large values, not a fact about the table.
     fn optimise(&mut self, pos: usize, sense: Sense) -> Result<Optimum, String> {
+        match self.try_optimise(pos, sense) {
+            Ok(optimum) => Ok(optimum),
+            Err(first) => {
+                let mut model =
+                    quiet_model(self.problem.clone(), false).map_err(|e| format!("{first}; rebuilding: {e}"))?;
+                for (&col, &lower) in self.cols.iter().zip(&self.lower) {
+                    if lower > 0.0 {
+                        model.change_column_bounds(col, lower / self.unit..);
+                    }
+                }
+                self.model = Some(model);
+                self.objective = None;
+                self.try_optimise(pos, sense).map_err(|second| format!("{first}; cold retry: {second}"))
+            }
+        }
+    }
+
+    fn try_optimise(&mut self, pos: usize, sense: Sense) -> Result<Optimum, String> {
         let mut model = self.model.take().ok_or("attacker LP lost after an earlier failure")?;
         if self.objective != Some(pos) {
             if let Some(old) = self.objective {
@@ -299,7 +466,7 @@ impl AttackerLp {
         self.solves += 1;
         let result = match solved.status() {
             HighsModelStatus::Optimal => {
-                let point = solved.get_solution().columns().to_vec();
+                let point: Vec<f64> = solved.get_solution().columns().iter().map(|v| v * self.unit).collect();
                 Ok(Optimum { bound: Some(point[pos]), point: Some(point) })
             }
             HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible if sense == Sense::Maximise => {
@@ -312,36 +479,50 @@ impl AttackerLp {
     }
 
     fn set_lower_bounds(&mut self, bounds: &[(usize, f64)]) {
-        if let Some(model) = self.model.as_mut() {
-            for &(pos, lower) in bounds {
-                model.change_column_bounds(self.cols[pos], lower..);
+        for &(pos, lower) in bounds {
+            self.lower[pos] = lower;
+            if let Some(model) = self.model.as_mut() {
+                model.change_column_bounds(self.cols[pos], lower / self.unit..);
             }
         }
     }
 }
 
+/// One connected component of suppressed cells on one measure, with what the audit knows
+/// about it beforehand.
+struct Component<'a> {
+    cells: &'a [usize],
+    measure: usize,
+    sensitive: &'a [bool],
+    witnesses: &'a BTreeMap<(usize, usize), Vec<CheckedWitness>>,
+}
+
+/// The component's attacker LP, built when the first check needs it (most never do).
+fn attacker_lp<'a>(
+    lp: &'a mut Option<Option<AttackerLp>>,
+    sys: &LinkedSystem,
+    suppressed: &[bool],
+    component: &Component<'_>,
+) -> Option<&'a mut AttackerLp> {
+    lp.get_or_insert_with(|| AttackerLp::new(sys, suppressed, component.cells, component.measure)).as_mut()
+}
+
 fn audit_component(
     sys: &LinkedSystem,
     suppressed: &[bool],
-    sensitive: &[bool],
-    component: &[usize],
-    m: usize,
+    component: &Component<'_>,
     rules: AuditRules,
     report: &mut AuditReport,
 ) {
+    let m = component.measure;
     let measure = Measure::ALL[m];
     let p = f64::from(rules.p_percent) / 100.0;
-    let Some(mut lp) = AttackerLp::new(sys, suppressed, component, m) else {
-        for &s in component.iter().filter(|&&s| sensitive[s]) {
-            report.violations.push(failure(sys, s, measure, "could not build the attacker LP"));
-        }
-        return;
-    };
-    let truth: Vec<f64> = component.iter().map(|&c| sys.totals[c][m] as f64).collect();
+    let mut lp: Option<Option<AttackerLp>> = None;
+    let truth: Vec<f64> = component.cells.iter().map(|&c| sys.totals[c][m] as f64).collect();
     // Insiders: organisations contributing to any cell of the component, with their own
     // contributions per position (only positive ones bind).
     let mut own: BTreeMap<u32, Vec<(usize, f64)>> = BTreeMap::new();
-    for (pos, &c) in component.iter().enumerate() {
+    for (pos, &c) in component.cells.iter().enumerate() {
         for k in &sys.contributions[c] {
             let entry = own.entry(k.org).or_default();
             if k.values[m] > 0 {
@@ -350,8 +531,8 @@ fn audit_component(
         }
     }
 
-    for (pos, &s) in component.iter().enumerate() {
-        if !sensitive[s] {
+    for (pos, &s) in component.cells.iter().enumerate() {
+        if !component.sensitive[s] {
             continue;
         }
         let x = truth[pos];
@@ -363,18 +544,42 @@ fn audit_component(
         if need_up <= 0.0 && need_down <= 0.0 && insiders.is_empty() {
             continue;
         }
-        let low = lp.optimise(pos, Sense::Minimise);
-        let high = lp.optimise(pos, Sense::Maximise);
-        let (low, high) = match (low, high) {
-            (Ok(l), Ok(h)) => (l, h),
-            (Err(e), _) | (_, Err(e)) => {
-                report.violations.push(failure(sys, s, measure, &e));
+        let witnessed = component.witnesses.get(&(s, m)).map_or(&[][..], Vec::as_slice);
+        // The furthest a checked witness moves s up (down) for attacker o (None: outsider),
+        // each witness scaled back as far as o's own contributions require.
+        let reach =
+            |w: &CheckedWitness, o: Option<u32>| w.reach * o.and_then(|o| w.blocked.get(&o).copied()).unwrap_or(1.0);
+        let witness_max =
+            |o: Option<u32>| witnessed.iter().filter(|w| w.reach > 0.0).map(|w| x + reach(w, o)).reduce(f64::max);
+        let witness_min =
+            |o: Option<u32>| witnessed.iter().filter(|w| w.reach < 0.0).map(|w| x + reach(w, o)).reduce(f64::min);
+        let reaches_up = |v: f64, up: f64| up <= 0.0 || v >= x + up - tolerance(x, up);
+        let reaches_down = |v: f64, down: f64| down <= 0.0 || v <= x - down + tolerance(x, down);
+
+        // 1. Outsider: settled by witnesses, or else its LP (whose optima also serve the
+        // insiders below).
+        report.outsider_checks += 1;
+        let (w_min, w_max) = (witness_min(None), witness_max(None));
+        let settled = reaches_down(w_min.unwrap_or(x), need_down) && reaches_up(w_max.unwrap_or(x), need_up);
+        let outsider = if settled {
+            None
+        } else {
+            let Some(lp) = attacker_lp(&mut lp, sys, suppressed, component) else {
+                report.violations.push(failure(sys, s, measure, "could not build the attacker LP"));
                 continue;
+            };
+            match (lp.optimise(pos, Sense::Minimise), lp.optimise(pos, Sense::Maximise)) {
+                (Ok(l), Ok(h)) => Some((l, h)),
+                (Err(e), _) | (_, Err(e)) => {
+                    report.violations.push(failure(sys, s, measure, &e));
+                    continue;
+                }
             }
         };
-        let min = low.bound.unwrap_or(0.0);
-        let max = high.bound;
-        report.outsider_checks += 1;
+        let (min, max) = match &outsider {
+            Some((low, high)) => (low.bound.unwrap_or(0.0), high.bound),
+            None => (w_min.unwrap_or(x), Some(w_max.unwrap_or(x))),
+        };
         report.intervals.push(CellInterval {
             cell: sys.cells[s].to_ref(),
             measure,
@@ -383,6 +588,7 @@ fn audit_component(
             max,
             required_min: x - need_down,
             required_max: x + need_up,
+            exact: outsider.is_some(),
         });
         if !covers(min, max, x - need_down, x + need_up, x) {
             report.violations.push(Violation {
@@ -398,6 +604,7 @@ fn audit_component(
             });
         }
 
+        // 2. Insiders.
         for (o, (down, up)) in insiders {
             report.insider_checks += 1;
             let own_s =
@@ -406,52 +613,66 @@ fn audit_component(
             // [X − down, X + up] since own + others = X.
             let (want_min, want_max) = (x - down, x + up);
             let bounds: &[(usize, f64)] = o.and_then(|o| own.get(&o)).map_or(&[], Vec::as_slice);
-            let mut insider_min = min;
-            let mut insider_max = max;
-            if !bounds.is_empty() {
-                // A lower bound on the insider's max (upper bound on its min) from the
-                // outsider's optimum pulled back towards the truth until it respects `own`.
-                let pulled = |point: &Option<Vec<f64>>| -> Option<f64> {
-                    let point = point.as_ref()?;
-                    let mut lambda: f64 = 1.0;
-                    for &(q, lower) in bounds {
-                        if point[q] < lower {
-                            let room = truth[q] - lower;
-                            let drop = truth[q] - point[q];
-                            lambda = lambda.min(if drop > 0.0 { (room / drop).max(0.0) } else { 0.0 });
-                        }
-                    }
-                    Some(x + lambda * (point[pos] - x))
-                };
-                let settled_max = match (&high.point, max) {
-                    (_, None) => None, // unbounded for the outsider; the insider may bound it
-                    (_, Some(_)) => pulled(&high.point).filter(|&v| v >= want_max - tolerance(x, up)),
-                };
-                let settled_min = pulled(&low.point).filter(|&v| v <= want_min + tolerance(x, down));
-                let need_max_lp = up > 0.0 && settled_max.is_none();
-                let need_min_lp = down > 0.0 && settled_min.is_none();
-                if need_max_lp || need_min_lp {
-                    report.insider_lps += 1;
-                    lp.set_lower_bounds(bounds);
-                    if need_max_lp {
-                        match lp.optimise(pos, Sense::Maximise) {
-                            Ok(h) => insider_max = h.bound,
-                            Err(e) => report.violations.push(failure(sys, s, measure, &e)),
-                        }
-                    }
-                    if need_min_lp {
-                        match lp.optimise(pos, Sense::Minimise) {
-                            Ok(l) => insider_min = l.bound.unwrap_or(0.0),
-                            Err(e) => report.violations.push(failure(sys, s, measure, &e)),
-                        }
-                    }
-                    let reset: Vec<(usize, f64)> = bounds.iter().map(|&(q, _)| (q, 0.0)).collect();
-                    lp.set_lower_bounds(&reset);
+            // Bounds found so far; `Some(None)` for max is "unbounded". A direction that
+            // needs nothing counts as settled at the truth.
+            let mut insider_max: Option<Option<f64>> =
+                if up <= 0.0 { Some(Some(x)) } else { witness_max(o).filter(|&v| reaches_up(v, up)).map(Some) };
+            let mut insider_min: Option<f64> =
+                if down <= 0.0 { Some(x) } else { witness_min(o).filter(|&v| reaches_down(v, down)) };
+            if let Some((low, high)) = &outsider {
+                if bounds.is_empty() {
+                    // Knows nothing in the component: the outsider's interval is its own.
+                    insider_max.get_or_insert(high.bound);
+                    insider_min.get_or_insert(low.bound.unwrap_or(0.0));
                 } else {
-                    insider_max = settled_max.or(max);
-                    insider_min = settled_min.unwrap_or(min);
+                    // A lower bound on the insider's max (upper bound on its min) from the
+                    // outsider's optimum pulled back towards the truth until it respects `own`.
+                    let pulled = |point: &Option<Vec<f64>>| -> Option<f64> {
+                        let point = point.as_ref()?;
+                        let mut lambda: f64 = 1.0;
+                        for &(q, lower) in bounds {
+                            if point[q] < lower {
+                                let room = truth[q] - lower;
+                                let drop = truth[q] - point[q];
+                                lambda = lambda.min(if drop > 0.0 { (room / drop).max(0.0) } else { 0.0 });
+                            }
+                        }
+                        Some(x + lambda * (point[pos] - x))
+                    };
+                    if insider_max.is_none() && high.bound.is_some() {
+                        insider_max = pulled(&high.point).filter(|&v| reaches_up(v, up)).map(Some);
+                    }
+                    if insider_min.is_none() {
+                        insider_min = pulled(&low.point).filter(|&v| reaches_down(v, down));
+                    }
                 }
             }
+            if insider_max.is_none() || insider_min.is_none() {
+                // The insider's own LP: the outsider's with X_c ≥ own_c(o).
+                report.insider_lps += 1;
+                let Some(lp) = attacker_lp(&mut lp, sys, suppressed, component) else {
+                    report.violations.push(failure(sys, s, measure, "could not build the attacker LP"));
+                    break;
+                };
+                lp.set_lower_bounds(bounds);
+                if insider_max.is_none() {
+                    match lp.optimise(pos, Sense::Maximise) {
+                        Ok(h) => insider_max = Some(h.bound),
+                        Err(e) => report.violations.push(failure(sys, s, measure, &e)),
+                    }
+                }
+                if insider_min.is_none() {
+                    match lp.optimise(pos, Sense::Minimise) {
+                        Ok(l) => insider_min = Some(l.bound.unwrap_or(0.0)),
+                        Err(e) => report.violations.push(failure(sys, s, measure, &e)),
+                    }
+                }
+                let reset: Vec<(usize, f64)> = bounds.iter().map(|&(q, _)| (q, 0.0)).collect();
+                lp.set_lower_bounds(&reset);
+            }
+            // An LP that failed has been reported as a violation already.
+            let insider_min = insider_min.unwrap_or(want_min);
+            let insider_max = insider_max.unwrap_or(Some(want_max));
             let check_min = if down > 0.0 { want_min } else { f64::INFINITY };
             let check_max = if up > 0.0 { want_max } else { f64::NEG_INFINITY };
             if !covers(insider_min, insider_max, check_min.min(x), check_max.max(x), x) {
@@ -469,7 +690,9 @@ fn audit_component(
             }
         }
     }
-    report.lp_solves += lp.solves;
+    if let Some(Some(lp)) = &lp {
+        report.lp_solves += lp.solves;
+    }
 }
 
 /// Slack for solver round-off: a millionth of the magnitudes involved, plus a hair.

@@ -15,7 +15,8 @@
 //!    protection each needs;
 //! 4. [`suppression`] — complementary cells, chosen by LP (HiGHS) over the whole linked
 //!    system at once;
-//! 5. [`audit`] — the gate, written independently of 4: an outsider interval audit and an
+//! 5. [`audit`] — the gate, written independently of 4 (they share only [`solver`]'s HiGHS
+//!    settings): an outsider interval audit and an
 //!    insider audit per organisation. Any violation and the release is refused, with the
 //!    reasons; otherwise it is published;
 //! 6. [`release`] — the release JSON; [`history`] — what is kept for later releases;
@@ -37,6 +38,7 @@ pub mod release;
 pub(crate) mod rollup;
 #[cfg(test)]
 mod scenarios;
+pub(crate) mod solver;
 pub(crate) mod suppression;
 
 pub use audit::{AuditKind, AuditReport, CellInterval, Violation};
@@ -151,7 +153,7 @@ pub fn build_release(
         p_percent: params.p_percent,
         frequency_protection_percent: params.frequency_protection_percent,
     };
-    let mut report = audit::audit(&sys, &suppressor.suppressed, rules);
+    let mut report = audit::audit(&sys, &suppressor.suppressed, &suppressor.witnesses, rules);
     let mut audit_ms = report.duration_ms;
     let mut rounds = 1;
     // The suppression's capacities are conservative, so the audits should pass at once;
@@ -167,7 +169,7 @@ pub fn build_release(
             suppressor.protect(target)?;
         }
         suppression_ms += elapsed_ms(started);
-        report = audit::audit(&sys, &suppressor.suppressed, rules);
+        report = audit::audit(&sys, &suppressor.suppressed, &suppressor.witnesses, rules);
         audit_ms += report.duration_ms;
         rounds += 1;
     }

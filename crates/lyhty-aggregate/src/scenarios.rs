@@ -85,7 +85,7 @@ fn insider_audit_catches_two_singletons_protecting_each_other() {
     for (v, ct) in [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")] {
         suppressed[ct_cell(&sys, v, ct)] = true;
     }
-    let report = audit(&sys, &suppressed, rules());
+    let report = audit(&sys, &suppressed, &[], rules());
     assert!(!report.passed);
     assert!(
         report.violations.iter().all(|v| v.audit == AuditKind::Insider),
@@ -119,4 +119,52 @@ fn suppression_closes_the_singleton_gap() {
     }
     // The grand total is never suppressed.
     assert_eq!(table.cell(&["*", "*"]).unwrap().status, CellStatus::Published);
+}
+
+/// Witnesses only spare LPs; they cannot talk the audit round. The rectangle of the test
+/// above, offered as the witness for B's cell, is a possible table for an outsider but not
+/// for A (it moves A's own cell below A's 1 000), so A's violation is still found, by A's
+/// own LP. A witness that breaks the row equation is refused outright.
+#[test]
+fn witnesses_cannot_hide_a_violation() {
+    use crate::audit::Witness;
+    let input = singleton_row();
+    let (rows, _) = prepare(&input).unwrap();
+    let sys = rollup(&rows, 3).unwrap();
+    let mut suppressed = vec![false; sys.cells.len()];
+    let [vx, vy, wx, wy] = [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")].map(|(v, ct)| ct_cell(&sys, v, ct));
+    for c in [vx, vy, wx, wy] {
+        suppressed[c] = true;
+    }
+    let a = 240.0; // 30 % of B's 800: the outsider's requirement
+    let witnesses = vec![
+        Witness { cell: vy, measure: 0, deviation: vec![(vy, a), (vx, -a), (wx, a), (wy, -a)] },
+        Witness { cell: vy, measure: 0, deviation: vec![(vy, -a), (vx, a), (wx, -a), (wy, a)] },
+        // Not a table: row V no longer adds up.
+        Witness { cell: vx, measure: 0, deviation: vec![(vx, 1e6)] },
+        Witness { cell: vx, measure: 0, deviation: vec![(vx, -1e6)] },
+    ];
+    let without = audit(&sys, &suppressed, &[], rules());
+    let with = audit(&sys, &suppressed, &witnesses, rules());
+    assert_eq!((with.witnesses_offered, with.witnesses_accepted), (4, 2));
+    let found = |r: &crate::AuditReport| {
+        r.violations.iter().map(|v| (v.cell.clone(), v.measure, v.audit, v.attacker)).collect::<Vec<_>>()
+    };
+    assert!(!with.passed);
+    assert_eq!(found(&with), found(&without));
+    let a_on_b = with
+        .violations
+        .iter()
+        .find(|v| v.attacker == Some(org(1)) && v.cell.member.as_deref() == Some("y") && v.measure.index() == 0)
+        .expect("A still bounds B's cell");
+    assert!((a_on_b.max.unwrap() - 800.0).abs() < 1e-6, "{a_on_b:?}");
+    // The witness spared the outsider's LPs on B's cell: its interval is the witness's.
+    let interval = with
+        .intervals
+        .iter()
+        .find(|i| i.cell.member.as_deref() == Some("y") && i.cell.vendor == "V" && i.measure.index() == 0)
+        .unwrap();
+    assert!(!interval.exact);
+    assert_eq!((interval.min, interval.max), (800.0 - a, Some(800.0 + a)));
+    assert!(with.lp_solves < without.lp_solves);
 }

@@ -30,14 +30,17 @@
 //! shared vendor margins themselves, is the LP solved over all seven tables. Vectors already
 //! found are reused when they protect a later cell too (a rectangle protects its corners).
 //!
-//! This module decides; it does not certify. The audits in [`crate::audit`] check the
-//! outcome with their own formulation.
+//! This module decides; it does not certify. Each target's deviation is handed to the
+//! audits in [`crate::audit`] as a witness, which they check with their own formulation
+//! before letting it spare an LP.
 
+use crate::audit::Witness;
 use crate::error::AggregateError;
 use crate::model::{Dimension, MEASURE_COUNT, Measure};
 use crate::primary::{CellRisk, top_two};
 use crate::rollup::LinkedSystem;
-use highs::{Col, HighsModelStatus, Model, RowProblem, Sense, SolvedModel};
+use crate::solver::{lp_unit, quiet_model};
+use highs::{Col, HighsModelStatus, Model, RowProblem, SolvedModel};
 use std::collections::BTreeMap;
 
 /// A deviation the suppression pattern must allow: cell `cell` must be movable by
@@ -72,11 +75,18 @@ pub(crate) struct Suppressor<'a> {
     /// Targets no pattern can protect (e.g. a cell equal to the grand total).
     pub unprotectable: Vec<Target>,
     pub lp_solves: usize,
+    /// The deviation behind every protected target, offered to the audit as evidence.
+    pub witnesses: Vec<Witness>,
     /// `X_c − x1(c)` per cell and measure: how far down any insider lets the cell move.
     capacity: Vec<[f64; MEASURE_COUNT]>,
     /// Per measure, per organisation: the cells where it holds the largest contribution,
     /// with `X_c − x2(c)`, their capacity when that organisation is not an attacker.
     led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>>,
+    /// Per measure, the unit the LPs count in: the largest cell over a million, so that no
+    /// number in an LP exceeds about 10⁶ and HiGHS's absolute tolerances (10⁻⁷) stay far
+    /// below a cent or a licence. In cents, the sums of a whole network would otherwise
+    /// reach 10¹¹ and round-off alone would read as infeasibility.
+    unit: [f64; MEASURE_COUNT],
     scopes: BTreeMap<Scope, ScopeLp>,
     /// Cells in the order they were suppressed, so each scope LP can catch up on costs.
     newly_suppressed: Vec<usize>,
@@ -137,6 +147,8 @@ impl<'a> Suppressor<'a> {
             suppressed,
             unprotectable: Vec::new(),
             lp_solves: 0,
+            witnesses: Vec::new(),
+            unit: std::array::from_fn(|m| lp_unit(sys.totals.iter().map(|t| t[m] as f64))),
             capacity,
             led_by,
             scopes: BTreeMap::new(),
@@ -169,7 +181,10 @@ impl<'a> Suppressor<'a> {
 
     /// Makes the pattern protect `target`, suppressing complements as needed.
     pub fn protect(&mut self, target: Target) -> Result<(), AggregateError> {
-        if !target.whole_system && self.reuses_a_vector(&target) {
+        if !target.whole_system
+            && let Some(deviation) = self.reuse_a_vector(&target)
+        {
+            self.witnesses.push(Witness { cell: target.cell, measure: target.measure, deviation });
             return Ok(());
         }
         let own_table = self.sys.cells[target.cell].own_table();
@@ -179,6 +194,7 @@ impl<'a> Suppressor<'a> {
         };
         for scope in scopes {
             if let Some(entries) = self.solve(scope, &target)? {
+                self.witnesses.push(Witness { cell: target.cell, measure: target.measure, deviation: entries.clone() });
                 self.record(target.measure, entries);
                 return Ok(());
             }
@@ -187,25 +203,26 @@ impl<'a> Suppressor<'a> {
         Ok(())
     }
 
-    /// Whether a vector found earlier already moves `target.cell` far enough, within every
-    /// other cell's capacity, once scaled.
-    fn reuses_a_vector(&self, target: &Target) -> bool {
+    /// A vector found earlier that moves `target.cell` far enough, within every other
+    /// cell's capacity, once scaled: the scaled vector.
+    fn reuse_a_vector(&self, target: &Target) -> Option<Vec<(usize, f64)>> {
         let s = target.cell;
-        self.vectors_of_cell[s].iter().any(|&v| {
+        self.vectors_of_cell[s].iter().find_map(|&v| {
             let vector = &self.vectors[v];
             if vector.measure != target.measure {
-                return false;
+                return None;
             }
-            let Some(&(_, ys)) = vector.entries.iter().find(|(c, _)| *c == s) else { return false };
+            let &(_, ys) = vector.entries.iter().find(|(c, _)| *c == s)?;
             if ys == 0.0 {
-                return false;
+                return None;
             }
             // Scale (and flip) so that s moves by exactly the amount in the wanted direction.
             let scale = target.amount / ys * if target.up { 1.0 } else { -1.0 };
-            vector.entries.iter().all(|&(c, y)| {
+            let fits = vector.entries.iter().all(|&(c, y)| {
                 let moved = y * scale;
                 c == s || moved >= -self.capacity[c][target.measure] * (1.0 - 1e-9)
-            })
+            });
+            fits.then(|| vector.entries.iter().map(|&(c, y)| (c, y * scale)).collect())
         })
     }
 
@@ -245,15 +262,16 @@ impl<'a> Suppressor<'a> {
         }
         lp.costs_synced = self.newly_suppressed.len();
 
-        let amount = target.amount;
         let m = target.measure;
+        let unit = self.unit[m];
+        let amount = target.amount / unit;
         if lp.bounds_for != Some(m) {
-            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, self.capacity[c][m])));
+            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, self.capacity[c][m] / unit)));
             lp.bounds_for = Some(m);
         }
         // The owner's cells: bounded by the other organisations' knowledge only.
         let loosened: &[(usize, f64)] = target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice);
-        set_down_capacity(&mut model, &lp.cols, loosened.iter().copied());
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, cap)| (c, cap / unit)));
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
         model.change_column_bounds(zero, 0.0..=0.0);
@@ -268,7 +286,7 @@ impl<'a> Suppressor<'a> {
             for (&c, &(plus, minus)) in &lp.cols {
                 let y = values[plus.index()] - values[minus.index()];
                 if y.abs() > MOVE_TOLERANCE * amount {
-                    entries.push((c, y));
+                    entries.push((c, y * unit));
                 }
             }
             Some(entries)
@@ -277,9 +295,9 @@ impl<'a> Suppressor<'a> {
         };
         let mut model = Model::from(solved);
         // Undo the target's bounds for the next target.
-        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, _)| (c, self.capacity[c][m])));
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, _)| (c, self.capacity[c][m] / unit)));
         model.change_column_bounds(plus_s, 0.0..);
-        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][m]);
+        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][m] / unit);
         lp.model = Some(model);
         Ok(entries)
     }
@@ -331,20 +349,6 @@ fn build_scope(sys: &LinkedSystem, scope: Scope) -> Result<ScopeLp, AggregateErr
             problem.add_row(0.0..=0.0, row);
         }
     }
-    let mut model = problem
-        .try_optimise(Sense::Minimise)
-        .map_err(|e| AggregateError::Solver(format!("building the suppression LP: {e:?}")))?;
-    configure(&mut model)?;
+    let model = quiet_model(problem, true).map_err(|e| AggregateError::Solver(format!("suppression LP: {e}")))?;
     Ok(ScopeLp { model: Some(model), cols, bounds_for: None, costs_synced: 0 })
-}
-
-/// Deterministic, quiet, single-threaded HiGHS: the same LPs in the same order give the
-/// same vertices, hence the same pattern, on any machine load.
-fn configure(model: &mut Model) -> Result<(), AggregateError> {
-    model.make_quiet();
-    for (option, value) in [("parallel", "off"), ("presolve", "on")] {
-        model.try_set_option(option, value).map_err(|e| AggregateError::Solver(format!("option {option}: {e:?}")))?;
-    }
-    model.try_set_option("random_seed", 0).map_err(|e| AggregateError::Solver(format!("option random_seed: {e:?}")))?;
-    Ok(())
 }
