@@ -11,7 +11,8 @@
 //! constants. On each component:
 //!
 //! 1. **Outsider**: for every suppressed sensitive cell `s`, minimise and maximise `X_s`
-//!    subject to all equations and `X ≥ 0`. The interval must cover `[X − L, X + U]`.
+//!    subject to all equations and `X ≥ 0`, with cells that are 0 on the measure known to
+//!    be 0 (some are by definition: the end-user licences of a `server` cell). The interval must cover `[X − L, X + U]`.
 //! 2. **Insider**: for every organisation `o`, the same LP with `X_c ≥ own_c(o)` (it knows
 //!    its own contributions). If exactly one other organisation `t` remains in `s`, `t`'s
 //!    value must not be bounded within ±p % (`max ≥ own + (1+p)·x_t`,
@@ -235,7 +236,8 @@ fn check_witness(
     if reach == 0.0 {
         return None;
     }
-    if y.iter().any(|(&c, v)| c >= sys.cells.len() || !suppressed[c] || !v.is_finite()) {
+    // Only suppressed cells move, and never one that is 0 on the measure (known to be 0).
+    if y.iter().any(|(&c, v)| c >= sys.cells.len() || !suppressed[c] || !v.is_finite() || sys.totals[c][m] == 0) {
         return None;
     }
     let mut seen = BTreeSet::new();
@@ -398,7 +400,13 @@ impl AttackerLp {
         let mut position = BTreeMap::new();
         let mut cols = Vec::with_capacity(component.len());
         for (i, &c) in component.iter().enumerate() {
-            cols.push(problem.add_column(0.0, 0.0..));
+            // A cell that is 0 on the measure is taken as known: some zeros are so by
+            // definition (the end-user licences of a `server` cell), and an attacker knows.
+            if sys.totals[c][m] == 0 {
+                cols.push(problem.add_column(0.0, 0.0..=0.0));
+            } else {
+                cols.push(problem.add_column(0.0, 0.0..));
+            }
             position.insert(c, i);
         }
         let members: BTreeSet<usize> = component.iter().copied().collect();

@@ -124,7 +124,8 @@ fn suppression_closes_the_singleton_gap() {
 /// Witnesses only spare LPs; they cannot talk the audit round. The rectangle of the test
 /// above, offered as the witness for B's cell, is a possible table for an outsider but not
 /// for A (it moves A's own cell below A's 1 000), so A's violation is still found, by A's
-/// own LP. A witness that breaks the row equation is refused outright.
+/// own LP. A witness that breaks the row equation, or moves a cell known to be 0, is
+/// refused outright.
 #[test]
 fn witnesses_cannot_hide_a_violation() {
     use crate::audit::Witness;
@@ -143,10 +144,13 @@ fn witnesses_cannot_hide_a_violation() {
         // Not a table: row V no longer adds up.
         Witness { cell: vx, measure: 0, deviation: vec![(vx, 1e6)] },
         Witness { cell: vx, measure: 0, deviation: vec![(vx, -1e6)] },
+        // Server licences are 0 in every cell here (all lines are end-user): a zero is
+        // known, so a table moving it is no table at all.
+        Witness { cell: vy, measure: 2, deviation: vec![(vy, 5.0), (vx, -5.0), (wx, 5.0), (wy, -5.0)] },
     ];
     let without = audit(&sys, &suppressed, &[], rules());
     let with = audit(&sys, &suppressed, &witnesses, rules());
-    assert_eq!((with.witnesses_offered, with.witnesses_accepted), (4, 2));
+    assert_eq!((with.witnesses_offered, with.witnesses_accepted), (5, 2));
     let found = |r: &crate::AuditReport| {
         r.violations.iter().map(|v| (v.cell.clone(), v.measure, v.audit, v.attacker)).collect::<Vec<_>>()
     };

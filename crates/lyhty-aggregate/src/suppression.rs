@@ -17,6 +17,8 @@
 //!   attacker, so the bound is taken over the other organisations only
 //!   (`y_c ≥ −(X_c − max_{o≠t} own_c(o))`, i.e. `X_c − x2(c)` where `t` holds `x1(c)`);
 //!   `t`'s own cells may then move freely, as they may for every attacker but `t`,
+//! - `y_c = 0` where `X_c = 0` on the measure: a zero is taken as known (the end-user
+//!   licences of a `server` cell are 0 by definition, and an attacker knows it),
 //!
 //! at minimum cost `Σ w_c |y_c|` with `w_c ∝ √value` for cells not yet suppressed (cheap
 //! small cells are preferred) and 0 for cells already suppressed. Every cell the vector
@@ -29,6 +31,12 @@
 //! system, since the other tables do not move); only if that is infeasible, and for the
 //! shared vendor margins themselves, is the LP solved over all seven tables. Vectors already
 //! found are reused when they protect a later cell too (a rectangle protects its corners).
+//!
+//! The coalition bound is strict: a cell whose largest contributor must not see it fall can
+//! hardly move down, and where that forces a margin into the pattern, one vector per
+//! attacker does better ([`Suppressor::per_attacker`]): one for everyone but each cell's
+//! largest contributor, and one of its own for each such leader the first one moves too
+//! far. The cheaper pattern (by annual cost newly suppressed) is kept.
 //!
 //! This module decides; it does not certify. Each target's deviation is handed to the
 //! audits in [`crate::audit`] as a witness, which they check with their own formulation
@@ -82,6 +90,8 @@ pub(crate) struct Suppressor<'a> {
     /// Per measure, per organisation: the cells where it holds the largest contribution,
     /// with `X_c − x2(c)`, their capacity when that organisation is not an attacker.
     led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>>,
+    /// Per cell and measure, the organisation holding the largest contribution (if any).
+    leader: Vec<[Option<u32>; MEASURE_COUNT]>,
     /// Per measure, the unit the LPs count in: the largest cell over a million, so that no
     /// number in an LP exceeds about 10⁶ and HiGHS's absolute tolerances (10⁻⁷) stay far
     /// below a cent or a licence. In cents, the sums of a whole network would otherwise
@@ -100,6 +110,21 @@ enum Scope {
     Whole,
 }
 
+/// A deviation vector: (cell, deviation) pairs in units of the measure.
+type Vector = Vec<(usize, f64)>;
+
+/// Whose knowledge bounds how far a cell may move down in a deviation vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caps {
+    /// Every attacker at once: `X_c − x1(c)` (the target's owner excepted, see the module
+    /// comment). One vector then protects the target from everyone.
+    Coalition,
+    /// Every attacker but each cell's largest contributor: `X_c − x2(c)`.
+    AllButLeaders,
+    /// One attacker, organisation `u`: `X_c − own_c(u)`.
+    Attacker(u32),
+}
+
 /// A deviation vector found earlier, for reuse.
 struct Deviation {
     measure: usize,
@@ -113,8 +138,8 @@ struct ScopeLp {
     model: Option<Model>,
     /// Cell → (y⁺ column, y⁻ column).
     cols: BTreeMap<usize, (Col, Col)>,
-    /// The measure whose capacities the y⁻ bounds currently hold.
-    bounds_for: Option<usize>,
+    /// The measure and the capacities the y⁻ bounds currently hold.
+    bounds_for: Option<(usize, Caps)>,
     /// How much of `newly_suppressed` this LP's costs reflect.
     costs_synced: usize,
 }
@@ -127,15 +152,16 @@ impl<'a> Suppressor<'a> {
         let n = sys.cells.len();
         let suppressed: Vec<bool> = risks.iter().map(CellRisk::sensitive).collect();
         let mut led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>> = vec![BTreeMap::new(); MEASURE_COUNT];
+        let mut leader = vec![[None; MEASURE_COUNT]; n];
         let capacity = (0..n)
             .map(|c| {
                 let mut cap = [0.0; MEASURE_COUNT];
                 for (m, slot) in cap.iter_mut().enumerate() {
                     let (x1, x2) = top_two(&sys.contributions[c], m);
                     *slot = (sys.totals[c][m] - x1).max(0) as f64;
-                    let leader = sys.contributions[c].iter().find(|k| k.values[m] == x1 && x1 > 0);
-                    if let Some(leader) = leader {
-                        led_by[m].entry(leader.org).or_default().push((c, (sys.totals[c][m] - x2).max(0) as f64));
+                    if let Some(k) = sys.contributions[c].iter().find(|k| k.values[m] == x1 && x1 > 0) {
+                        led_by[m].entry(k.org).or_default().push((c, (sys.totals[c][m] - x2).max(0) as f64));
+                        leader[c][m] = Some(k.org);
                     }
                 }
                 cap
@@ -151,6 +177,7 @@ impl<'a> Suppressor<'a> {
             unit: std::array::from_fn(|m| lp_unit(sys.totals.iter().map(|t| t[m] as f64))),
             capacity,
             led_by,
+            leader,
             scopes: BTreeMap::new(),
             newly_suppressed,
             vectors: Vec::new(),
@@ -193,9 +220,24 @@ impl<'a> Suppressor<'a> {
             _ => vec![Scope::Whole],
         };
         for scope in scopes {
-            if let Some(entries) = self.solve(scope, &target)? {
-                self.witnesses.push(Witness { cell: target.cell, measure: target.measure, deviation: entries.clone() });
-                self.record(target.measure, entries);
+            if let Some(entries) = self.solve(scope, &target, Caps::Coalition)? {
+                let mut vectors = vec![entries];
+                // A vector that must suppress a margin is worth a second look: margins are
+                // the large cells, and the coalition bound is often what forced it.
+                if self.suppresses_a_new_margin(&vectors)
+                    && let Some(alternative) = self.per_attacker(scope, &target)?
+                    && self.new_value(&alternative) < self.new_value(&vectors)
+                {
+                    vectors = alternative;
+                }
+                for entries in vectors {
+                    self.witnesses.push(Witness {
+                        cell: target.cell,
+                        measure: target.measure,
+                        deviation: entries.clone(),
+                    });
+                    self.record(target.measure, entries);
+                }
                 return Ok(());
             }
         }
@@ -226,6 +268,50 @@ impl<'a> Suppressor<'a> {
         })
     }
 
+    /// The coalition bound asks one vector to fool every insider at once, so a cell whose
+    /// largest contributor may not see it fall can hardly move down. Instead: one vector
+    /// for everyone but each cell's largest contributor, and for each of those leaders that
+    /// it moves too far (at most a few), a vector of its own. Together they protect the
+    /// target from every attacker; the audit's witnesses check exactly that. `None` when
+    /// any of them does not exist.
+    fn per_attacker(&mut self, scope: Scope, target: &Target) -> Result<Option<Vec<Vector>>, AggregateError> {
+        const MOST_LEADERS: usize = 4;
+        let m = target.measure;
+        let Some(first) = self.solve(scope, target, Caps::AllButLeaders)? else { return Ok(None) };
+        let mut leaders = std::collections::BTreeSet::new();
+        for &(c, y) in &first {
+            if y < -self.capacity[c][m] * (1.0 + 1e-9) - 1e-9
+                && let Some(u) = self.leader[c][m]
+                && Some(u) != target.owner
+            {
+                leaders.insert(u);
+            }
+        }
+        if leaders.len() > MOST_LEADERS {
+            return Ok(None);
+        }
+        let mut vectors = vec![first];
+        for u in leaders {
+            let Some(own) = self.solve(scope, target, Caps::Attacker(u))? else { return Ok(None) };
+            vectors.push(own);
+        }
+        Ok(Some(vectors))
+    }
+
+    fn suppresses_a_new_margin(&self, vectors: &[Vector]) -> bool {
+        vectors.iter().flatten().any(|&(c, _)| {
+            let key = &self.sys.cells[c];
+            !self.suppressed[c] && (key.vendor == crate::model::Member::Margin || key.dim.is_none())
+        })
+    }
+
+    /// Annual cost of the cells these vectors would newly suppress.
+    fn new_value(&self, vectors: &[Vector]) -> i64 {
+        let cells: std::collections::BTreeSet<usize> =
+            vectors.iter().flatten().map(|&(c, _)| c).filter(|&c| !self.suppressed[c]).collect();
+        cells.iter().map(|&c| self.sys.totals[c][Measure::AnnualCostCents.index()]).sum()
+    }
+
     fn record(&mut self, measure: usize, entries: Vec<(usize, f64)>) {
         for &(c, _) in &entries {
             if !self.suppressed[c] {
@@ -240,8 +326,14 @@ impl<'a> Suppressor<'a> {
         self.vectors.push(Deviation { measure, entries });
     }
 
-    /// Solves the deviation LP of `target` on `scope`; `None` if no vector exists there.
-    fn solve(&mut self, scope: Scope, target: &Target) -> Result<Option<Vec<(usize, f64)>>, AggregateError> {
+    /// Solves the deviation LP of `target` on `scope` under `caps`; `None` if no vector
+    /// exists there.
+    fn solve(
+        &mut self,
+        scope: Scope,
+        target: &Target,
+        caps: Caps,
+    ) -> Result<Option<Vec<(usize, f64)>>, AggregateError> {
         let sys = self.sys;
         let lp = match self.scopes.entry(scope) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -265,12 +357,26 @@ impl<'a> Suppressor<'a> {
         let m = target.measure;
         let unit = self.unit[m];
         let amount = target.amount / unit;
-        if lp.bounds_for != Some(m) {
-            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, self.capacity[c][m] / unit)));
-            lp.bounds_for = Some(m);
+        if lp.bounds_for != Some((m, caps)) {
+            let coalition = &self.capacity;
+            let caps_of = |c: usize| down_capacity(sys, coalition, c, m, caps) / unit;
+            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, caps_of(c))));
+            // A cell that is 0 on this measure stays 0: no one believes it otherwise (the
+            // end-user licences of a `server` cell are 0 by definition).
+            for (&c, &(plus, _)) in &lp.cols {
+                if sys.totals[c][m] == 0 {
+                    model.change_column_bounds(plus, 0.0..=0.0);
+                } else {
+                    model.change_column_bounds(plus, 0.0..);
+                }
+            }
+            lp.bounds_for = Some((m, caps));
         }
         // The owner's cells: bounded by the other organisations' knowledge only.
-        let loosened: &[(usize, f64)] = target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice);
+        let loosened: &[(usize, f64)] = match caps {
+            Caps::Coalition => target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice),
+            Caps::AllButLeaders | Caps::Attacker(_) => &[],
+        };
         set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, cap)| (c, cap / unit)));
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
@@ -297,9 +403,24 @@ impl<'a> Suppressor<'a> {
         // Undo the target's bounds for the next target.
         set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, _)| (c, self.capacity[c][m] / unit)));
         model.change_column_bounds(plus_s, 0.0..);
-        model.change_column_bounds(minus_s, 0.0..=self.capacity[target.cell][m] / unit);
+        model.change_column_bounds(minus_s, 0.0..=down_capacity(sys, &self.capacity, target.cell, m, caps) / unit);
         lp.model = Some(model);
         Ok(entries)
+    }
+}
+
+/// How far cell `c` may move down on measure `m` under `caps`; `coalition` holds the
+/// precomputed `X_c − x1(c)`.
+fn down_capacity(sys: &LinkedSystem, coalition: &[[f64; MEASURE_COUNT]], c: usize, m: usize, caps: Caps) -> f64 {
+    let total = sys.totals[c][m];
+    match caps {
+        Caps::Coalition => coalition[c][m],
+        Caps::AllButLeaders => (total - top_two(&sys.contributions[c], m).1).max(0) as f64,
+        Caps::Attacker(u) => {
+            let contributions = &sys.contributions[c];
+            let own = contributions.binary_search_by_key(&u, |k| k.org).map_or(0, |i| contributions[i].values[m]);
+            (total - own).max(0) as f64
+        }
     }
 }
 
