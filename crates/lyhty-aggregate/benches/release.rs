@@ -229,6 +229,11 @@ fn main() {
     );
     println!("cells suppressed:   {:>8.2} %  (target ≤ 15 %)", 100.0 * stats.suppressed_cell_share);
     println!("value suppressed:   {:>8.2} %  (target ≤ 5 %)", 100.0 * stats.suppressed_value_share);
+    println!(
+        "primary rules alone: {:.2} % of cells, {:.2} % of value sensitive (the floor)",
+        100.0 * stats.sensitive_cell_share,
+        100.0 * stats.sensitive_value_share
+    );
     println!("audits:             {}", if audit.passed { "passed, 0 violations" } else { "FAILED" });
     match &outcome {
         ReleaseOutcome::Published(published) => {

@@ -111,6 +111,12 @@ pub struct ReleaseStats {
     pub suppressed_cell_share: f64,
     /// Suppressed share of annual cost, summed over the non-empty distinct cells.
     pub suppressed_value_share: f64,
+    /// The same two shares for the sensitive cells alone: the floor no secondary
+    /// suppression can go below.
+    #[serde(default)]
+    pub sensitive_cell_share: f64,
+    #[serde(default)]
+    pub sensitive_value_share: f64,
     /// Suppress–audit rounds used.
     pub rounds: u32,
     pub suppression_lp_solves: usize,
@@ -264,6 +270,8 @@ fn stats(
     let cost = |c: usize| sys.totals[c][Measure::AnnualCostCents.index()] as f64;
     let total_value: f64 = (0..sys.cells.len()).map(cost).sum();
     let suppressed_value: f64 = (0..sys.cells.len()).filter(|&c| suppressor.suppressed[c]).map(cost).sum();
+    let sensitive: Vec<usize> = (0..sys.cells.len()).filter(|&c| risks[c].sensitive()).collect();
+    let sensitive_value: f64 = sensitive.iter().map(|&c| cost(c)).sum();
     let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     ReleaseStats {
         lines: rows.len(),
@@ -271,7 +279,9 @@ fn stats(
         organisations: sys.orgs.len(),
         cells: distinct.len(),
         non_empty_cells: sys.cells.len(),
-        sensitive_cells: risks.iter().filter(|r| r.sensitive()).count(),
+        sensitive_cells: sensitive.len(),
+        sensitive_cell_share: share(sensitive.len() as f64, sys.cells.len() as f64),
+        sensitive_value_share: share(sensitive_value, total_value),
         suppressed_cells,
         suppressed_cell_share: share(suppressed_cells as f64, sys.cells.len() as f64),
         suppressed_value_share: share(suppressed_value, total_value),
