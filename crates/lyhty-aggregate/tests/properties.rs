@@ -113,15 +113,24 @@ fn contributions(world: &World, lines: &[ContributionLine]) -> BTreeMap<String, 
     out
 }
 
-/// min and max of `target` over the suppressed cells, with lower bounds per cell.
-fn interval(world: &World, m: usize, target: &str, lower: &BTreeMap<String, f64>) -> (f64, Option<f64>) {
+/// min and max of `target` over the suppressed cells, with lower bounds per cell; cells in
+/// `zeros` are known to be 0 (a cell that is 0 on a measure is taken as known: some are by
+/// definition, like the end-user licences of a `server` cell).
+fn interval(
+    world: &World,
+    m: usize,
+    target: &str,
+    lower: &BTreeMap<String, f64>,
+    zeros: &BTreeSet<String>,
+) -> (f64, Option<f64>) {
     let solve = |direction| {
         let mut problem = Problem::new(direction);
         let mut vars = BTreeMap::new();
         for (id, (status, _)) in &world.cells {
             if status == "suppressed" {
                 let lb = lower.get(id).copied().unwrap_or(0.0);
-                vars.insert(id.clone(), problem.add_var(if id == target { 1.0 } else { 0.0 }, (lb, f64::INFINITY)));
+                let ub = if zeros.contains(id) { 0.0 } else { f64::INFINITY };
+                vars.insert(id.clone(), problem.add_var(if id == target { 1.0 } else { 0.0 }, (lb, ub)));
             }
         }
         for (total, parts) in &world.equations {
@@ -185,7 +194,12 @@ fn brute_force_audit(json: &str, lines: &[ContributionLine]) -> Vec<String> {
                 need = need.max(0.3 * x);
             }
             let slack = 1e-6 * x + 1e-6;
-            let (min, max) = interval(&world, m, id, &BTreeMap::new());
+            let zeros: BTreeSet<String> = contributions
+                .iter()
+                .filter(|(_, c)| c.values().all(|v| v[m] == 0.0))
+                .map(|(id, _)| id.clone())
+                .collect();
+            let (min, max) = interval(&world, m, id, &BTreeMap::new(), &zeros);
             if min > x - need + slack || max.is_some_and(|max| max < x + need - slack) {
                 violations.push(format!("outsider {id} m{m}: [{min}, {max:?}] needs ±{need}"));
             }
@@ -208,7 +222,7 @@ fn brute_force_audit(json: &str, lines: &[ContributionLine]) -> Vec<String> {
                 }
                 let lower: BTreeMap<String, f64> =
                     contributions.iter().filter_map(|(cell, c)| c.get(&o).map(|x| (cell.clone(), x[m]))).collect();
-                let (min, max) = interval(&world, m, id, &lower);
+                let (min, max) = interval(&world, m, id, &lower, &zeros);
                 let _ = own_s;
                 if (down > 0.0 && min > x - down + slack) || (up > 0.0 && max.is_some_and(|max| max < x + up - slack)) {
                     violations.push(format!("insider {o} on {id} m{m}: [{min}, {max:?}] needs -{down}/+{up}"));
@@ -327,4 +341,41 @@ fn brute_force_finds_sensitive_cells_without_complements() {
     assert!(!found.is_empty(), "a release without complements went unnoticed");
     assert!(found.iter().all(|v| !v.contains("but published")), "{found:?}");
     assert!(found.iter().any(|v| v.starts_with("outsider ")), "{found:?}");
+}
+
+/// Three vendors whose contract type `x` each has one organisation (A, E, I) and whose `y`
+/// has three. One vector that fools every insider at once cannot move any `x` cell down
+/// (its owner would see it), so protecting (V,x) upwards that way needs the margins
+/// (*,x) = 2 700 and (*,y) = 4 530. One vector per attacker needs no margin: the rectangle
+/// through W fools everyone but E, and the one through U fools E. Hand-checked: with the
+/// margins and the vendor totals published, A still has (W,x) ∈ [0, 1 700] (needs
+/// 900 ± 135), and E has (U,x) ∈ [0, 1 800] (needs 800 ± 120).
+#[test]
+fn one_vector_per_attacker_keeps_the_margins_published() {
+    use lyhty_domain::OrgCategory::University;
+    let mut lines = Vec::new();
+    for (vendor, owner, x, y) in [
+        ("V", 1, 1_000, [(2, 500), (3, 520), (4, 540)]),
+        ("W", 5, 900, [(6, 500), (7, 510), (8, 530)]),
+        ("U", 9, 800, [(10, 450), (11, 480), (12, 500)]),
+    ] {
+        let product = format!("{vendor} suite");
+        lines.push(line(owner, University, vendor, &product, "x", "end_user", "direct", None, x, x / 10));
+        for (o, cost) in y {
+            lines.push(line(o, University, vendor, &product, "y", "end_user", "direct", None, cost, cost / 10));
+        }
+    }
+    let ReleaseOutcome::Published(published) = release(&input(lines.clone())) else { panic!("refused") };
+    assert!(published.audit.passed);
+    let table = published.release.table("vendor_by_contract_type").unwrap();
+    let status = |v: &str, ct: &str| table.cell(&[v, ct]).unwrap().status;
+    for v in ["V", "W", "U"] {
+        assert_eq!(status(v, "x"), lyhty_aggregate::CellStatus::Suppressed, "({v},x) is sensitive");
+        assert_eq!(status(v, "y"), lyhty_aggregate::CellStatus::Suppressed, "({v},y) is its complement");
+        assert_eq!(status(v, "*"), lyhty_aggregate::CellStatus::Published, "({v},*)");
+    }
+    assert_eq!(status("*", "x"), lyhty_aggregate::CellStatus::Published);
+    assert_eq!(status("*", "y"), lyhty_aggregate::CellStatus::Published);
+    let found = brute_force_audit(&published.release.to_json(), &lines);
+    assert!(found.is_empty(), "brute force disagrees: {found:?}");
 }
