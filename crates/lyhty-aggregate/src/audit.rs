@@ -12,7 +12,8 @@
 //!
 //! 1. **Outsider**: for every suppressed sensitive cell `s`, minimise and maximise `X_s`
 //!    subject to all equations and `X ≥ 0`, with cells that are 0 on the measure known to
-//!    be 0 (some are by definition: the end-user licences of a `server` cell). The interval must cover `[X − L, X + U]`.
+//!    be 0 (some are by definition: the end-user licences of a `server` cell). The
+//!    interval must cover `[X − L, X + U]`.
 //! 2. **Insider**: for every organisation `o`, the same LP with `X_c ≥ own_c(o)` (it knows
 //!    its own contributions). If exactly one other organisation `t` remains in `s`, `t`'s
 //!    value must not be bounded within ±p % (`max ≥ own + (1+p)·x_t`,
@@ -28,12 +29,12 @@
 //! not block, so its value of `s` is a proven bound on that attacker's optimum: if it
 //! reaches the requirement, the check passes without solving anything. For a blocked
 //! organisation the witness is pulled back towards the true table (feasible for everyone)
-//! until it respects that organisation's own parts, and the shorter reach is used. A witness that
-//! fails a check is ignored, and every check no witness settles gets its LP, so a wrong
-//! witness can only cost time, never let an unprotected cell through.
+//! until it respects that organisation's own parts, and the shorter reach is used. A
+//! witness that fails a check is ignored, and every check no witness settles gets its LP,
+//! so a wrong witness can only cost time, never let an unprotected cell through.
 //!
-//! Most remaining insider checks are settled without an LP too: the true table `X` is feasible for
-//! every insider, so `X + λ·(X* − X)` is too for the largest `λ ∈ [0,1]` keeping every
+//! Most remaining insider checks are settled without an LP too: the true table `X` is
+//! feasible for every insider, so `X + λ·(X* − X)` is too for the largest `λ ∈ [0,1]` keeping every
 //! cell above `own(o)`, where `X*` is the outsider's optimum; when that point already
 //! reaches the requirement the exact LP is not needed. Only when it does not (typically:
 //! `o` knows a complement cell exactly) is the insider's own LP solved.

@@ -92,10 +92,7 @@ pub(crate) struct Suppressor<'a> {
     led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>>,
     /// Per cell and measure, the organisation holding the largest contribution (if any).
     leader: Vec<[Option<u32>; MEASURE_COUNT]>,
-    /// Per measure, the unit the LPs count in: the largest cell over a million, so that no
-    /// number in an LP exceeds about 10⁶ and HiGHS's absolute tolerances (10⁻⁷) stay far
-    /// below a cent or a licence. In cents, the sums of a whole network would otherwise
-    /// reach 10¹¹ and round-off alone would read as infeasibility.
+    /// Per measure, the unit the LPs count in ([`lp_unit`]: the largest cell over a million).
     unit: [f64; MEASURE_COUNT],
     scopes: BTreeMap<Scope, ScopeLp>,
     /// Cells in the order they were suppressed, so each scope LP can catch up on costs.
