@@ -269,10 +269,8 @@ fn check_witness(
             return None;
         }
         for k in sys.contributions[c].iter().filter(|k| k.values[m] as f64 > value + slack) {
-            // own > x + v with own ≤ x, so v < 0: o allows the cell down to its own part only.
-            let lambda = ((x - k.values[m] as f64) / -v).clamp(0.0, 1.0);
             let entry = blocked.entry(k.org).or_insert(1.0);
-            *entry = entry.min(lambda);
+            *entry = entry.min(pull_back(x, value, k.values[m] as f64));
         }
     }
     Some(CheckedWitness { reach, blocked })
@@ -638,14 +636,8 @@ fn audit_component(
                     // outsider's optimum pulled back towards the truth until it respects `own`.
                     let pulled = |point: &Option<Vec<f64>>| -> Option<f64> {
                         let point = point.as_ref()?;
-                        let mut lambda: f64 = 1.0;
-                        for &(q, lower) in bounds {
-                            if point[q] < lower {
-                                let room = truth[q] - lower;
-                                let drop = truth[q] - point[q];
-                                lambda = lambda.min(if drop > 0.0 { (room / drop).max(0.0) } else { 0.0 });
-                            }
-                        }
+                        let lambda =
+                            bounds.iter().map(|&(q, own)| pull_back(truth[q], point[q], own)).fold(1.0, f64::min);
                         Some(x + lambda * (point[pos] - x))
                     };
                     if insider_max.is_none() && high.bound.is_some() {
@@ -679,12 +671,11 @@ fn audit_component(
                 let reset: Vec<(usize, f64)> = bounds.iter().map(|&(q, _)| (q, 0.0)).collect();
                 lp.set_lower_bounds(&reset);
             }
-            // An LP that failed has been reported as a violation already.
+            // An LP that failed has been reported as a violation already. A direction that
+            // needs nothing sits at the truth, which covers its (empty) requirement.
             let insider_min = insider_min.unwrap_or(want_min);
             let insider_max = insider_max.unwrap_or(Some(want_max));
-            let check_min = if down > 0.0 { want_min } else { f64::INFINITY };
-            let check_max = if up > 0.0 { want_max } else { f64::NEG_INFINITY };
-            if !covers(insider_min, insider_max, check_min.min(x), check_max.max(x), x) {
+            if !covers(insider_min, insider_max, want_min, want_max, x) {
                 report.violations.push(Violation {
                     audit: AuditKind::Insider,
                     cell: sys.cells[s].to_ref(),
@@ -702,6 +693,13 @@ fn audit_component(
     if let Some(Some(lp)) = &lp {
         report.lp_solves += lp.solves;
     }
+}
+
+/// The largest `λ ∈ [0, 1]` for which a cell moved from its true value `x` to `moved` and
+/// pulled back to `x + λ·(moved − x)` stays at or above `own`, the part an insider knows is
+/// in it (`own ≤ x`). The true table is possible for everyone, so `λ = 0` always is.
+fn pull_back(x: f64, moved: f64, own: f64) -> f64 {
+    if moved >= own { 1.0 } else { ((x - own) / (x - moved)).clamp(0.0, 1.0) }
 }
 
 /// Slack for solver round-off: a millionth of the magnitudes involved, plus a hair.

@@ -64,6 +64,19 @@ fn ct_cell(sys: &LinkedSystem, vendor: &str, ct: &str) -> usize {
     }]
 }
 
+/// The singleton row's linked system with only the rectangle (V,x), (V,y), (W,x), (W,y)
+/// suppressed, and those four cells in that order.
+fn rectangle_pattern() -> (LinkedSystem, Vec<bool>, [usize; 4]) {
+    let (rows, _) = prepare(&singleton_row()).unwrap();
+    let sys = rollup(&rows, 3).unwrap();
+    let cells = [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")].map(|(v, ct)| ct_cell(&sys, v, ct));
+    let mut suppressed = vec![false; sys.cells.len()];
+    for c in cells {
+        suppressed[c] = true;
+    }
+    (sys, suppressed, cells)
+}
+
 fn rules() -> AuditRules {
     let p = ReleaseParams::default();
     AuditRules {
@@ -78,13 +91,7 @@ fn rules() -> AuditRules {
 /// B's (V,y) is at most 800 — B's exact value. The insider audit must say so.
 #[test]
 fn insider_audit_catches_two_singletons_protecting_each_other() {
-    let input = singleton_row();
-    let (rows, _) = prepare(&input).unwrap();
-    let sys = rollup(&rows, 3).unwrap();
-    let mut suppressed = vec![false; sys.cells.len()];
-    for (v, ct) in [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")] {
-        suppressed[ct_cell(&sys, v, ct)] = true;
-    }
+    let (sys, suppressed, _) = rectangle_pattern();
     let report = audit(&sys, &suppressed, &[], rules());
     assert!(!report.passed);
     assert!(
@@ -129,14 +136,7 @@ fn suppression_closes_the_singleton_gap() {
 #[test]
 fn witnesses_cannot_hide_a_violation() {
     use crate::audit::Witness;
-    let input = singleton_row();
-    let (rows, _) = prepare(&input).unwrap();
-    let sys = rollup(&rows, 3).unwrap();
-    let mut suppressed = vec![false; sys.cells.len()];
-    let [vx, vy, wx, wy] = [("V", "x"), ("V", "y"), ("W", "x"), ("W", "y")].map(|(v, ct)| ct_cell(&sys, v, ct));
-    for c in [vx, vy, wx, wy] {
-        suppressed[c] = true;
-    }
+    let (sys, suppressed, [vx, vy, wx, wy]) = rectangle_pattern();
     let a = 240.0; // 30 % of B's 800: the outsider's requirement
     let witnesses = vec![
         Witness { cell: vy, measure: 0, deviation: vec![(vy, a), (vx, -a), (wx, a), (wy, -a)] },

@@ -85,11 +85,11 @@ pub(crate) struct Suppressor<'a> {
     pub lp_solves: usize,
     /// The deviation behind every protected target, offered to the audit as evidence.
     pub witnesses: Vec<Witness>,
-    /// `X_c − x1(c)` per cell and measure: how far down any insider lets the cell move.
-    capacity: Vec<[f64; MEASURE_COUNT]>,
-    /// Per measure, per organisation: the cells where it holds the largest contribution,
-    /// with `X_c − x2(c)`, their capacity when that organisation is not an attacker.
-    led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>>,
+    /// How far down the insiders let each cell move.
+    capacities: Capacities,
+    /// Per measure, per organisation: the cells where it holds the largest contribution
+    /// (they may move down to `all_but_leader` when that organisation is not an attacker).
+    led_by: Vec<BTreeMap<u32, Vec<usize>>>,
     /// Per cell and measure, the organisation holding the largest contribution (if any).
     leader: Vec<[Option<u32>; MEASURE_COUNT]>,
     /// Per measure, the unit the LPs count in ([`lp_unit`]: the largest cell over a million).
@@ -97,7 +97,8 @@ pub(crate) struct Suppressor<'a> {
     scopes: BTreeMap<Scope, ScopeLp>,
     /// Cells in the order they were suppressed, so each scope LP can catch up on costs.
     newly_suppressed: Vec<usize>,
-    vectors: Vec<Deviation>,
+    /// Per cell, the witnesses (by index) whose vector an LP found and that move the cell:
+    /// the vectors a later target may reuse.
     vectors_of_cell: Vec<Vec<usize>>,
 }
 
@@ -122,11 +123,27 @@ enum Caps {
     Attacker(u32),
 }
 
-/// A deviation vector found earlier, for reuse.
-struct Deviation {
-    measure: usize,
-    /// (cell, deviation) in units of the measure.
-    entries: Vec<(usize, f64)>,
+/// Per cell and measure, how far down the insiders let a cell move.
+struct Capacities {
+    /// `X_c − x1(c)`: no insider can tell.
+    coalition: Vec<[f64; MEASURE_COUNT]>,
+    /// `X_c − x2(c)`: no insider but the cell's largest contributor can tell.
+    all_but_leader: Vec<[f64; MEASURE_COUNT]>,
+}
+
+impl Capacities {
+    /// How far cell `c` may move down on measure `m` under `caps`.
+    fn of(&self, sys: &LinkedSystem, c: usize, m: usize, caps: Caps) -> f64 {
+        match caps {
+            Caps::Coalition => self.coalition[c][m],
+            Caps::AllButLeaders => self.all_but_leader[c][m],
+            Caps::Attacker(u) => {
+                let contributions = &sys.contributions[c];
+                let own = contributions.binary_search_by_key(&u, |k| k.org).map_or(0, |i| contributions[i].values[m]);
+                (sys.totals[c][m] - own).max(0) as f64
+            }
+        }
+    }
 }
 
 /// One LP over the cells of a scope, kept warm between solves: only bounds and costs
@@ -148,22 +165,21 @@ impl<'a> Suppressor<'a> {
     pub fn new(sys: &'a LinkedSystem, risks: &[CellRisk]) -> Self {
         let n = sys.cells.len();
         let suppressed: Vec<bool> = risks.iter().map(CellRisk::sensitive).collect();
-        let mut led_by: Vec<BTreeMap<u32, Vec<(usize, f64)>>> = vec![BTreeMap::new(); MEASURE_COUNT];
+        let mut led_by: Vec<BTreeMap<u32, Vec<usize>>> = vec![BTreeMap::new(); MEASURE_COUNT];
         let mut leader = vec![[None; MEASURE_COUNT]; n];
-        let capacity = (0..n)
-            .map(|c| {
-                let mut cap = [0.0; MEASURE_COUNT];
-                for (m, slot) in cap.iter_mut().enumerate() {
-                    let (x1, x2) = top_two(&sys.contributions[c], m);
-                    *slot = (sys.totals[c][m] - x1).max(0) as f64;
-                    if let Some(k) = sys.contributions[c].iter().find(|k| k.values[m] == x1 && x1 > 0) {
-                        led_by[m].entry(k.org).or_default().push((c, (sys.totals[c][m] - x2).max(0) as f64));
-                        leader[c][m] = Some(k.org);
-                    }
+        let mut capacities =
+            Capacities { coalition: vec![[0.0; MEASURE_COUNT]; n], all_but_leader: vec![[0.0; MEASURE_COUNT]; n] };
+        for (c, leader) in leader.iter_mut().enumerate() {
+            for (m, leader) in leader.iter_mut().enumerate() {
+                let (x1, x2) = top_two(&sys.contributions[c], m);
+                capacities.coalition[c][m] = (sys.totals[c][m] - x1).max(0) as f64;
+                capacities.all_but_leader[c][m] = (sys.totals[c][m] - x2).max(0) as f64;
+                if let Some(k) = sys.contributions[c].iter().find(|k| k.values[m] == x1 && x1 > 0) {
+                    led_by[m].entry(k.org).or_default().push(c);
+                    *leader = Some(k.org);
                 }
-                cap
-            })
-            .collect();
+            }
+        }
         let newly_suppressed = (0..n).filter(|&c| suppressed[c]).collect();
         Self {
             sys,
@@ -172,12 +188,11 @@ impl<'a> Suppressor<'a> {
             lp_solves: 0,
             witnesses: Vec::new(),
             unit: std::array::from_fn(|m| lp_unit(sys.totals.iter().map(|t| t[m] as f64))),
-            capacity,
+            capacities,
             led_by,
             leader,
             scopes: BTreeMap::new(),
             newly_suppressed,
-            vectors: Vec::new(),
             vectors_of_cell: vec![Vec::new(); n],
         }
     }
@@ -227,13 +242,8 @@ impl<'a> Suppressor<'a> {
                 {
                     vectors = alternative;
                 }
-                for entries in vectors {
-                    self.witnesses.push(Witness {
-                        cell: target.cell,
-                        measure: target.measure,
-                        deviation: entries.clone(),
-                    });
-                    self.record(target.measure, entries);
+                for deviation in vectors {
+                    self.record(Witness { cell: target.cell, measure: target.measure, deviation });
                 }
                 return Ok(());
             }
@@ -244,24 +254,24 @@ impl<'a> Suppressor<'a> {
 
     /// A vector found earlier that moves `target.cell` far enough, within every other
     /// cell's capacity, once scaled: the scaled vector.
-    fn reuse_a_vector(&self, target: &Target) -> Option<Vec<(usize, f64)>> {
+    fn reuse_a_vector(&self, target: &Target) -> Option<Vector> {
         let s = target.cell;
         self.vectors_of_cell[s].iter().find_map(|&v| {
-            let vector = &self.vectors[v];
+            let vector = &self.witnesses[v];
             if vector.measure != target.measure {
                 return None;
             }
-            let &(_, ys) = vector.entries.iter().find(|(c, _)| *c == s)?;
+            let &(_, ys) = vector.deviation.iter().find(|(c, _)| *c == s)?;
             if ys == 0.0 {
                 return None;
             }
             // Scale (and flip) so that s moves by exactly the amount in the wanted direction.
             let scale = target.amount / ys * if target.up { 1.0 } else { -1.0 };
-            let fits = vector.entries.iter().all(|&(c, y)| {
+            let fits = vector.deviation.iter().all(|&(c, y)| {
                 let moved = y * scale;
-                c == s || moved >= -self.capacity[c][target.measure] * (1.0 - 1e-9)
+                c == s || moved >= -self.capacities.coalition[c][target.measure] * (1.0 - 1e-9)
             });
-            fits.then(|| vector.entries.iter().map(|&(c, y)| (c, y * scale)).collect())
+            fits.then(|| vector.deviation.iter().map(|&(c, y)| (c, y * scale)).collect())
         })
     }
 
@@ -277,7 +287,7 @@ impl<'a> Suppressor<'a> {
         let Some(first) = self.solve(scope, target, Caps::AllButLeaders)? else { return Ok(None) };
         let mut leaders = std::collections::BTreeSet::new();
         for &(c, y) in &first {
-            if y < -self.capacity[c][m] * (1.0 + 1e-9) - 1e-9
+            if y < -self.capacities.coalition[c][m] * (1.0 + 1e-9) - 1e-9
                 && let Some(u) = self.leader[c][m]
                 && Some(u) != target.owner
             {
@@ -309,28 +319,23 @@ impl<'a> Suppressor<'a> {
         cells.iter().map(|&c| self.sys.totals[c][Measure::AnnualCostCents.index()]).sum()
     }
 
-    fn record(&mut self, measure: usize, entries: Vec<(usize, f64)>) {
-        for &(c, _) in &entries {
+    /// Suppresses every cell a vector an LP found moves, and keeps it as a witness that
+    /// later targets may reuse.
+    fn record(&mut self, witness: Witness) {
+        let id = self.witnesses.len();
+        for &(c, _) in &witness.deviation {
             if !self.suppressed[c] {
                 self.suppressed[c] = true;
                 self.newly_suppressed.push(c);
             }
-        }
-        let id = self.vectors.len();
-        for &(c, _) in &entries {
             self.vectors_of_cell[c].push(id);
         }
-        self.vectors.push(Deviation { measure, entries });
+        self.witnesses.push(witness);
     }
 
     /// Solves the deviation LP of `target` on `scope` under `caps`; `None` if no vector
     /// exists there.
-    fn solve(
-        &mut self,
-        scope: Scope,
-        target: &Target,
-        caps: Caps,
-    ) -> Result<Option<Vec<(usize, f64)>>, AggregateError> {
+    fn solve(&mut self, scope: Scope, target: &Target, caps: Caps) -> Result<Option<Vector>, AggregateError> {
         let sys = self.sys;
         let lp = match self.scopes.entry(scope) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -355,9 +360,12 @@ impl<'a> Suppressor<'a> {
         let unit = self.unit[m];
         let amount = target.amount / unit;
         if lp.bounds_for != Some((m, caps)) {
-            let coalition = &self.capacity;
-            let caps_of = |c: usize| down_capacity(sys, coalition, c, m, caps) / unit;
-            set_down_capacity(&mut model, &lp.cols, lp.cols.keys().map(|&c| (c, caps_of(c))));
+            let capacities = &self.capacities;
+            set_down_capacity(
+                &mut model,
+                &lp.cols,
+                lp.cols.keys().map(|&c| (c, capacities.of(sys, c, m, caps) / unit)),
+            );
             // A cell that is 0 on this measure stays 0: no one believes it otherwise (the
             // end-user licences of a `server` cell are 0 by definition).
             for (&c, &(plus, _)) in &lp.cols {
@@ -370,11 +378,12 @@ impl<'a> Suppressor<'a> {
             lp.bounds_for = Some((m, caps));
         }
         // The owner's cells: bounded by the other organisations' knowledge only.
-        let loosened: &[(usize, f64)] = match caps {
+        let loosened: &[usize] = match caps {
             Caps::Coalition => target.owner.and_then(|t| self.led_by[m].get(&t)).map_or(&[], Vec::as_slice),
             Caps::AllButLeaders | Caps::Attacker(_) => &[],
         };
-        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, cap)| (c, cap / unit)));
+        let all_but_leader = &self.capacities.all_but_leader;
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&c| (c, all_but_leader[c][m] / unit)));
         let (fixed, zero) = if target.up { (plus_s, minus_s) } else { (minus_s, plus_s) };
         model.change_column_bounds(fixed, amount..=amount);
         model.change_column_bounds(zero, 0.0..=0.0);
@@ -398,26 +407,12 @@ impl<'a> Suppressor<'a> {
         };
         let mut model = Model::from(solved);
         // Undo the target's bounds for the next target.
-        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&(c, _)| (c, self.capacity[c][m] / unit)));
+        let coalition = &self.capacities.coalition;
+        set_down_capacity(&mut model, &lp.cols, loosened.iter().map(|&c| (c, coalition[c][m] / unit)));
         model.change_column_bounds(plus_s, 0.0..);
-        model.change_column_bounds(minus_s, 0.0..=down_capacity(sys, &self.capacity, target.cell, m, caps) / unit);
+        model.change_column_bounds(minus_s, 0.0..=self.capacities.of(sys, target.cell, m, caps) / unit);
         lp.model = Some(model);
         Ok(entries)
-    }
-}
-
-/// How far cell `c` may move down on measure `m` under `caps`; `coalition` holds the
-/// precomputed `X_c − x1(c)`.
-fn down_capacity(sys: &LinkedSystem, coalition: &[[f64; MEASURE_COUNT]], c: usize, m: usize, caps: Caps) -> f64 {
-    let total = sys.totals[c][m];
-    match caps {
-        Caps::Coalition => coalition[c][m],
-        Caps::AllButLeaders => (total - top_two(&sys.contributions[c], m).1).max(0) as f64,
-        Caps::Attacker(u) => {
-            let contributions = &sys.contributions[c];
-            let own = contributions.binary_search_by_key(&u, |k| k.org).map_or(0, |i| contributions[i].values[m]);
-            (total - own).max(0) as f64
-        }
     }
 }
 
