@@ -263,7 +263,16 @@ describe('browser', { skip }, () => {
     const check = page.getByRole('button', { name: 'Tarkista tiedosto' });
     async function chooseWithKeyboard(path, back) {
       await tabTo(page, fileInput, { back });
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+      // Headless Chromium now and then drops the first Space on a file field just reached
+      // by Tab (seen once in CI); pressing it again is still the keyboard alone.
+      let chooser;
+      for (let attempt = 0; !chooser && attempt < 3; attempt++) {
+        [chooser] = await Promise.all([
+          page.waitForEvent('filechooser', { timeout: 6_000 }).catch(() => undefined),
+          page.keyboard.press('Space'),
+        ]);
+      }
+      assert.ok(chooser, 'Space on the focused file field opens the file chooser');
       await chooser.setFiles(path);
     }
 
