@@ -39,7 +39,17 @@ UBL_XSD := crates/lyhty-finance/tests/xsd/ubl-2.1
 $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd:
 	bash crates/lyhty-finance/scripts/fetch-ubl-xsd.sh
 
-test: $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd
+# Saxon-HE from PyPI for the official Peppol / EN 16931 rules test (tests/peppol.rs), in a
+# virtualenv in the build folder, made again when the pinned requirements change.
+PEPPOL_VENV := $(CARGO_TARGET_DIR)/peppol-venv
+PEPPOL_REQUIREMENTS := crates/lyhty-finance/scripts/requirements-peppol.txt
+
+$(PEPPOL_VENV)/installed: $(PEPPOL_REQUIREMENTS)
+	python3 -m venv $(PEPPOL_VENV)
+	$(PEPPOL_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PEPPOL_REQUIREMENTS)
+	touch $@
+
+test: $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --no-fail-fast; \
 	else \

@@ -13,20 +13,6 @@ use roxmltree::{Document, Node};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn vat_s() -> lyhty_finance::InvoicingConfig {
-    let mut c = config();
-    c.vat = VatTreatment::Standard { rate_basis_points: 2550 };
-    c.seller_vat_id = Some("FI25742617".into());
-    c
-}
-
-fn vat_e() -> lyhty_finance::InvoicingConfig {
-    let mut c = config();
-    c.vat = VatTreatment::Exempt { reason: "Exempt under §… of the VAT Act".into() };
-    c.seller_vat_id = Some("FI25742617".into());
-    c
-}
-
 /// Every kind of document the platform writes: O, S and E invoices, a two-line invoice with
 /// an odd cent, and full and partial credit notes.
 fn all_documents() -> Vec<(String, InvoiceDocument)> {

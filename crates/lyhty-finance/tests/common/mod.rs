@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use lyhty_domain::iban::Iban;
 use lyhty_domain::{BusinessId, Cents, Lang, Org, OrgCategory, OrgId, OrgStatus};
 use lyhty_finance::invoicing::plan_invoice_run;
-use lyhty_finance::{CostShareModel, InvoiceDocument, InvoicingConfig, issue_invoice};
+use lyhty_finance::{CostShareModel, InvoiceDocument, InvoicingConfig, VatTreatment, issue_invoice};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -49,6 +49,22 @@ pub fn org(name: &str, category: OrgCategory, bid: BusinessId, joined_on: NaiveD
 
 pub fn config() -> InvoicingConfig {
     InvoicingConfig::valtori(Iban::parse("FI21 1234 5600 0007 85").unwrap(), "NDEAFIHH")
+}
+
+/// [`config`] with VAT category S at 25.5 % and the seller's VAT identifier.
+pub fn vat_s() -> InvoicingConfig {
+    let mut c = config();
+    c.vat = VatTreatment::Standard { rate_basis_points: 2550 };
+    c.seller_vat_id = Some("FI25742617".into());
+    c
+}
+
+/// [`config`] with VAT category E (exempt, with the reason) and the seller's VAT identifier.
+pub fn vat_e() -> InvoicingConfig {
+    let mut c = config();
+    c.vat = VatTreatment::Exempt { reason: "Exempt under §… of the VAT Act".into() };
+    c.seller_vat_id = Some("FI25742617".into());
+    c
 }
 
 /// Kela's instalment-1 invoice as in the example, in `lang`.
