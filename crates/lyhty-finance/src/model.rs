@@ -6,7 +6,8 @@
 //! version written into the agreement.
 
 use chrono::NaiveDate;
-use lyhty_domain::{Cents, OrgCategory};
+use lyhty_domain::vocabulary::{self, Labelled};
+use lyhty_domain::{Cents, Lang, OrgCategory};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -52,6 +53,40 @@ pub enum Tier {
     Low,
     Middle,
     High,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Low, Tier::Middle, Tier::High];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Middle => "middle",
+            Self::High => "high",
+        }
+    }
+
+    /// The tier's name for people, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let labels = match self {
+            Self::Low => ["Alin porras", "Lägsta nivån", "Lowest tier"],
+            Self::Middle => ["Keskiporras", "Mellannivån", "Middle tier"],
+            Self::High => ["Ylin porras", "Högsta nivån", "Highest tier"],
+        };
+        vocabulary::pick(lang, labels)
+    }
+}
+
+impl Labelled for Tier {
+    fn all() -> &'static [Self] {
+        &Tier::ALL
+    }
+    fn key(self) -> &'static str {
+        Tier::key(self)
+    }
+    fn label(self, lang: Lang) -> &'static str {
+        Tier::label(self, lang)
+    }
 }
 
 impl TierSchedule {
