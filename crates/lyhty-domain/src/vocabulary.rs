@@ -56,18 +56,40 @@ pub fn terms<T: Labelled>() -> Vec<Term> {
     T::all().iter().map(|&v| Term::new(v.key(), [v.label(Lang::Fi), v.label(Lang::Sv), v.label(Lang::En)])).collect()
 }
 
-/// The licence enumerations carry their labels already (`labelled_enum!` in `licence`).
-macro_rules! labelled_by_licence_macro {
-    ($($t:ty),+) => {$(
-        impl Labelled for $t {
-            fn all() -> &'static [Self] { <$t>::ALL }
-            fn key(self) -> &'static str { <$t>::key(self) }
-            fn label(self, lang: Lang) -> &'static str { <$t>::label(self, lang) }
+/// Implements [`Labelled`] for enumerations that have an inherent `ALL`, `key` and
+/// `label(lang)`, as every labelled enumeration of the platform does (its labels then sit
+/// beside its other methods).
+#[macro_export]
+macro_rules! labelled {
+    ($($t:ty),+ $(,)?) => {$(
+        impl $crate::vocabulary::Labelled for $t {
+            fn all() -> &'static [Self] {
+                &<$t>::ALL
+            }
+            fn key(self) -> &'static str {
+                <$t>::key(self)
+            }
+            fn label(self, lang: $crate::Lang) -> &'static str {
+                <$t>::label(self, lang)
+            }
         }
     )+};
 }
 
-labelled_by_licence_macro!(LicenceType, Metric, PricePeriod, ContractType, Renewal, Channel, ProductCategory);
+// The licence enumerations carry their labels already (`labelled_enum!` in `licence`); the
+// party model's and the roles' are below.
+labelled!(
+    LicenceType,
+    Metric,
+    PricePeriod,
+    ContractType,
+    Renewal,
+    Channel,
+    ProductCategory,
+    OrgCategory,
+    OrgStatus,
+    Role
+);
 
 impl OrgCategory {
     /// The category's name for people, in `lang`.
@@ -87,18 +109,6 @@ impl OrgCategory {
     }
 }
 
-impl Labelled for OrgCategory {
-    fn all() -> &'static [Self] {
-        &OrgCategory::ALL
-    }
-    fn key(self) -> &'static str {
-        OrgCategory::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        OrgCategory::label(self, lang)
-    }
-}
-
 impl OrgStatus {
     /// Every status, in the order a party goes through them.
     pub const ALL: [OrgStatus; 3] = [OrgStatus::Active, OrgStatus::Terminated, OrgStatus::Expelled];
@@ -114,18 +124,6 @@ impl OrgStatus {
     }
 }
 
-impl Labelled for OrgStatus {
-    fn all() -> &'static [Self] {
-        &OrgStatus::ALL
-    }
-    fn key(self) -> &'static str {
-        OrgStatus::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        OrgStatus::label(self, lang)
-    }
-}
-
 impl Role {
     /// The role's name for people, in `lang`.
     pub fn label(self, lang: Lang) -> &'static str {
@@ -136,18 +134,6 @@ impl Role {
             Self::Coordinator => ["Koordinaattori", "Koordinator", "Coordinator"],
         };
         pick(lang, labels)
-    }
-}
-
-impl Labelled for Role {
-    fn all() -> &'static [Self] {
-        &Role::ALL
-    }
-    fn key(self) -> &'static str {
-        Role::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        Role::label(self, lang)
     }
 }
 

@@ -6,7 +6,7 @@
 //! version written into the agreement.
 
 use chrono::NaiveDate;
-use lyhty_domain::vocabulary::{self, Labelled};
+use lyhty_domain::vocabulary;
 use lyhty_domain::{Cents, Lang, OrgCategory};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -77,17 +77,7 @@ impl Tier {
     }
 }
 
-impl Labelled for Tier {
-    fn all() -> &'static [Self] {
-        &Tier::ALL
-    }
-    fn key(self) -> &'static str {
-        Tier::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        Tier::label(self, lang)
-    }
-}
+lyhty_domain::labelled!(Tier);
 
 impl TierSchedule {
     pub fn tier_of(&self, budget: Cents) -> Tier {

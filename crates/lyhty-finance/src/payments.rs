@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use lyhty_domain::reference::{Reference, RfReference};
-use lyhty_domain::vocabulary::{self, Labelled};
+use lyhty_domain::vocabulary;
 use lyhty_domain::{Cents, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -51,17 +51,7 @@ impl PaymentStatus {
     }
 }
 
-impl Labelled for PaymentStatus {
-    fn all() -> &'static [Self] {
-        &PaymentStatus::ALL
-    }
-    fn key(self) -> &'static str {
-        PaymentStatus::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        PaymentStatus::label(self, lang)
-    }
-}
+lyhty_domain::labelled!(PaymentStatus);
 
 /// Status with the figures behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

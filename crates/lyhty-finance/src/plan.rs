@@ -6,7 +6,7 @@
 //! for reporting, a new rate applies from its `valid_from` day, and nothing is rewritten.
 
 use chrono::NaiveDate;
-use lyhty_domain::vocabulary::{self, Labelled};
+use lyhty_domain::vocabulary;
 use lyhty_domain::{Cents, Lang, Quarter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -88,17 +88,7 @@ impl ExpenseCategory {
     }
 }
 
-impl Labelled for ExpenseCategory {
-    fn all() -> &'static [Self] {
-        &ExpenseCategory::ALL
-    }
-    fn key(self) -> &'static str {
-        ExpenseCategory::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        ExpenseCategory::label(self, lang)
-    }
-}
+lyhty_domain::labelled!(ExpenseCategory);
 
 /// One amount of the plan: a category in a quarter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

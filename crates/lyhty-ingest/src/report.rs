@@ -1,7 +1,7 @@
 //! The submission report (API.md): what was read, and every error and warning.
 
 use crate::messages;
-use lyhty_domain::vocabulary::{self, Labelled};
+use lyhty_domain::vocabulary;
 use lyhty_domain::{Cents, Lang, SubmissionId};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -41,17 +41,7 @@ impl SubmissionStatus {
     }
 }
 
-impl Labelled for SubmissionStatus {
-    fn all() -> &'static [Self] {
-        &SubmissionStatus::ALL
-    }
-    fn key(self) -> &'static str {
-        SubmissionStatus::key(self)
-    }
-    fn label(self, lang: Lang) -> &'static str {
-        SubmissionStatus::label(self, lang)
-    }
-}
+lyhty_domain::labelled!(SubmissionStatus);
 
 /// The stable code of a row-level error or warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
