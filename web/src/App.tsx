@@ -91,7 +91,7 @@ function LanguageSwitch() {
 
 function Header() {
   const { me, logout } = useAuth();
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   return (
     <header className="site-header">
       <div className="header-inner">
@@ -107,7 +107,7 @@ function Header() {
             <div className="user-box">
               <span className="user-name">
                 {t('app.signedInAs', { name: me.user.name })}
-                <span className="user-role"> · {t(`role.${me.user.role}` as MessageKey)}</span>
+                <span className="user-role"> · {term('role', me.user.role)}</span>
                 {me.org && <span className="user-org"> · {me.org.name}</span>}
               </span>
               <Button

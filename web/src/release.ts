@@ -1,7 +1,7 @@
 // The release JSON of DISCLOSURE.md and the coordinator's audit report. The OpenAPI document
 // describes these as plain objects (their shape is the release library's), so they are named
 // here by hand after crates/lyhty-aggregate (release.rs, benchmark.rs, audit.rs, lib.rs).
-import { hasKey, type Translate } from './i18n';
+import type { Translate, VocabularyKind, Words } from './i18n';
 import type { AuditSummary, ReleaseSummary } from './api/types';
 
 export type CellStatus = 'published' | 'suppressed' | 'empty';
@@ -136,10 +136,12 @@ export function valueOf(cell: ReleaseCell, measure: Measure): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-const TRANSLATED: Partial<Record<string, string>> = {
-  sector: 'category',
-  contract_type: 'contract',
-  licence_type: 'licence',
+/** The dimensions whose members are values of an enumeration (`sector` is a party's
+ *  category). */
+const VOCABULARY_OF: Partial<Record<string, VocabularyKind>> = {
+  sector: 'org_category',
+  contract_type: 'contract_type',
+  licence_type: 'licence_type',
   channel: 'channel',
 };
 
@@ -151,18 +153,14 @@ export function quarterLabel(q: string, t: Translate): string {
 }
 
 /** A dimension member as the user reads it. */
-export function memberLabel(t: Translate, dimension: string, member: string): string {
+export function memberLabel({ t, term }: Words, dimension: string, member: string): string {
   if (member === MARGIN) return dimension === 'vendor' ? t('release.allVendors') : t('common.total');
   if (member === '') return t('release.notGiven');
   if (member === 'Other vendors') return t('release.otherVendors');
   if (member === 'Other products') return t('release.otherProducts');
   if (dimension === 'renewal_quarter') return quarterLabel(member, t);
-  const prefix = TRANSLATED[dimension];
-  if (prefix) {
-    const key = `${prefix}.${member}`;
-    if (hasKey(key)) return t(key);
-  }
-  return member;
+  const kind = VOCABULARY_OF[dimension];
+  return kind ? term(kind, member) : member;
 }
 
 /** Sort key of a member: quarters chronologically with `unknown` last, the recoded `Other …` after

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/releases/{id}/export.xlsx", get(routes::releases::export_xlsx))
         .route("/api/releases/{id}/audit", get(routes::releases::audit))
         .route("/api/orgs/{id}/benchmark", get(routes::releases::benchmark))
+        .route("/api/vocabulary", get(routes::vocabulary::get))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
         .fallback_service(web::service(&state.settings.web_dir))
         .method_not_allowed_fallback(routes::method_not_allowed)

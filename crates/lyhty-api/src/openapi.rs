@@ -66,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         routes::releases::export_xlsx,
         routes::releases::audit,
         routes::releases::benchmark,
+        routes::vocabulary::get,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -78,6 +79,7 @@ use utoipa::{Modify, OpenApi};
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
+        (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

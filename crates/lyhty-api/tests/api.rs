@@ -407,6 +407,23 @@ fn committed_openapi_document_matches_the_code() {
     );
 }
 
+#[tokio::test]
+async fn the_vocabulary_is_public_and_words_values_as_the_template_does() {
+    let app = TestApp::sqlite().await;
+    let v = app.call(Method::GET, "/api/vocabulary", None, None).await;
+    assert_eq!(v.status, StatusCode::OK, "no sign-in needed: {}", v.body);
+    let keys = |kind: &str| -> Vec<String> {
+        v.body[kind].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap().to_owned()).collect()
+    };
+    let framework = v.body["contract_type"].as_array().unwrap().iter().find(|t| t["key"] == "framework_agreement");
+    assert_eq!(framework.unwrap()["fi"], "Puitejärjestely (esim. Hansel)");
+    // API.md's expense categories, in the action plan's order.
+    let expected = ["personnel", "purchased_services", "communication", "platform", "office"];
+    assert_eq!(keys("expense_category")[..5], expected);
+    assert_eq!(keys("role"), ["member", "steering", "analyst", "coordinator"]);
+    assert_eq!(keys("org_category").len(), 9);
+}
+
 /// The same journey on PostgreSQL: several API instances share one database there.
 #[tokio::test]
 async fn postgres_backed_api_journey() {

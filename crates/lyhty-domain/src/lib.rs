@@ -18,6 +18,7 @@ pub mod money;
 pub mod org;
 pub mod quarter;
 pub mod role;
+pub mod vocabulary;
 
 pub use business_id::{BusinessId, BusinessIdError};
 pub use iban::{Iban, IbanError};
@@ -30,6 +31,7 @@ pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};
 pub use quarter::Quarter;
 pub use reference::{Reference, ReferenceError, RfReference};
 pub use role::Role;
+pub use vocabulary::{Labelled, Term};
 
 // Filled by the ingestion work: the licence line and its enumerations.
 pub mod licence;

@@ -24,8 +24,8 @@
 //!   county) is listed in `skipped` with the reason, and the rest of the run goes ahead;
 //!   the next run picks it up once fixed.
 
-use crate::document::{InvoiceParty, InvoicingConfig};
 use crate::model::{CostShareModel, ModelError};
+use crate::seller::{InvoiceParty, InvoicingConfig};
 use crate::shares::{Problem, share_for};
 use chrono::{Days, NaiveDate};
 use lyhty_domain::{Cents, Org, OrgId};

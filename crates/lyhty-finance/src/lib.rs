@@ -28,30 +28,70 @@
 //! No HTTP or SQL: plain types in and out, all money integer cents ([`Cents`]). Every
 //! error type has a stable `code()` for the API's error body. Check digits (business ID,
 //! IBAN, creditor references) live in `lyhty-domain`.
+//!
+//! # Module order
+//!
+//! The modules import downward only: each uses only modules listed after it.
+//!
+//! - `report_pdf`, `report_xlsx`: the spend reports as a PDF and as a workbook;
+//! - `report_rows`: the category rows, payee names and chart colours both forms share;
+//! - `spend_report`, `dissolution`: the quarterly report, the annual statement, the refund
+//!   rule;
+//! - `ledger`: expenses and their reversals;
+//! - `pdf`, `ubl`: an issued document as a PDF and as Peppol UBL;
+//! - `document`: issuing, a planned invoice becomes an invoice (or a credit note);
+//! - `invoicing`: planning a run, who is billed which instalment;
+//! - `shares`: each party's share and the cost-share table;
+//! - `seats`: steering-group seats from the parties' shares, and the tally;
+//! - `camt`: bank files of reference payments;
+//! - the ground floor, which imports no module of the crate: `model` (the cost-share
+//!   model), `plan` (budget plan, hourly rates, expense categories), `payments` (payment
+//!   status), `numbering`, `barcode`, `seller` (the parties an invoice names and the
+//!   seller's settings), `draw` (PDF fonts, painter and pages) and `format` (Finnish dates
+//!   and amounts).
 #![forbid(unsafe_code)]
 
-pub mod barcode;
-pub mod camt;
+// Reports on spending.
+pub mod report_pdf;
+pub mod report_xlsx;
+
+mod report_rows;
+
+// Spending.
 pub mod dissolution;
-pub mod document;
-pub mod invoicing;
+pub mod spend_report;
+
 pub mod ledger;
+
+// Invoices.
+pub mod pdf;
+pub mod ubl;
+
+pub mod document;
+
+pub mod invoicing;
+
+// Cost shares.
+pub mod shares;
+
+pub mod seats;
+
+// Payments.
+pub mod camt;
+
+// The ground floor: no module of this crate beneath them.
+pub mod barcode;
+mod draw;
+mod format;
 pub mod model;
 pub mod numbering;
 pub mod payments;
-pub mod pdf;
 pub mod plan;
-pub mod report_pdf;
-pub mod report_xlsx;
-pub mod seats;
-pub mod shares;
-pub mod spend_report;
-pub mod ubl;
+pub mod seller;
 
 pub use dissolution::{DissolutionPreview, PaidIn, Refund, dissolution_preview};
 pub use document::{
-    CreditedInvoice, DocumentError, DocumentKind, InvoiceDocument, InvoiceLine, InvoiceParty, InvoicingConfig,
-    PeppolId, VatTreatment, credit_note, issue_invoice,
+    CreditedInvoice, DocumentError, DocumentKind, InvoiceDocument, InvoiceLine, credit_note, issue_invoice,
 };
 pub use invoicing::{Billed, PlannedInvoice, RunError, RunPlan, SelfContribution, plan_invoice_run};
 pub use ledger::{Expense, ExpenseRequest, Hours, LedgerError, prepare_expense, reversal_of};
@@ -61,6 +101,7 @@ pub use numbering::{format_invoice_number, parse_invoice_number, reference_for};
 pub use payments::{PaymentStatus, PaymentSummary, payment_status};
 pub use plan::{BudgetPlan, ExpenseCategory, HourlyRate, PlanLine, rate_on};
 pub use seats::{MajorityBase, Seat, TallyResult, TallyRule, Vote, tally};
+pub use seller::{InvoiceParty, InvoicingConfig, PeppolId, VatTreatment};
 pub use shares::{CostShareTable, PartyShare, Share, ShareError, cost_shares, share_for};
 pub use spend_report::{
     AnnualStatement, IncomeInvoice, IncomePayment, QuarterlyReport, ReportInput, annual_statement, quarterly_report,

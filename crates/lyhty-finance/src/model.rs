@@ -6,7 +6,8 @@
 //! version written into the agreement.
 
 use chrono::NaiveDate;
-use lyhty_domain::{Cents, OrgCategory};
+use lyhty_domain::vocabulary;
+use lyhty_domain::{Cents, Lang, OrgCategory};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -53,6 +54,30 @@ pub enum Tier {
     Middle,
     High,
 }
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Low, Tier::Middle, Tier::High];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Middle => "middle",
+            Self::High => "high",
+        }
+    }
+
+    /// The tier's name for people, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let labels = match self {
+            Self::Low => ["Alin porras", "Lägsta nivån", "Lowest tier"],
+            Self::Middle => ["Keskiporras", "Mellannivån", "Middle tier"],
+            Self::High => ["Ylin porras", "Högsta nivån", "Highest tier"],
+        };
+        vocabulary::pick(lang, labels)
+    }
+}
+
+lyhty_domain::labelled!(Tier);
 
 impl TierSchedule {
     pub fn tier_of(&self, budget: Cents) -> Tier {

@@ -4,8 +4,9 @@
 //! and credit notes, and its status follows from those, its due date and today's date.
 
 use chrono::NaiveDate;
-use lyhty_domain::Cents;
 use lyhty_domain::reference::{Reference, RfReference};
+use lyhty_domain::vocabulary;
+use lyhty_domain::{Cents, Lang};
 use serde::{Deserialize, Serialize};
 
 /// Where an invoice stands (`GET /api/invoices`).
@@ -25,6 +26,20 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 5] = [Self::Open, Self::Paid, Self::PartlyPaid, Self::Overdue, Self::Credited];
+
+    /// The status's name for people, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let labels = match self {
+            Self::Open => ["Avoin", "Öppen", "Open"],
+            Self::Paid => ["Maksettu", "Betald", "Paid"],
+            Self::PartlyPaid => ["Osittain maksettu", "Delvis betald", "Partly paid"],
+            Self::Overdue => ["Erääntynyt", "Förfallen", "Overdue"],
+            Self::Credited => ["Hyvitetty", "Krediterad", "Credited"],
+        };
+        vocabulary::pick(lang, labels)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Open => "open",
@@ -35,6 +50,8 @@ impl PaymentStatus {
         }
     }
 }
+
+lyhty_domain::labelled!(PaymentStatus);
 
 /// Status with the figures behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -3,29 +3,15 @@
 //! It shows what a Finnish invoice must (seller and buyer with business IDs, number, dates,
 //! payment term, lines, totals and VAT treatment) and what a payer needs to pay it without
 //! retyping: IBAN and BIC, the creditor reference in both forms, the 54 digits of the
-//! virtual bank barcode, and the barcode itself as Code 128 (drawn as filled rectangles, so
-//! it scans at any zoom).
-//!
-//! Text is set in Liberation Sans (SIL OFL, `assets/fonts/`), embedded and subsetted by
-//! krilla, so ä, ö, å and € print the same everywhere and the text can be copied and
-//! searched (the tests read it back with `pdftotext`).
+//! virtual bank barcode, and the barcode itself as Code 128. Fonts and drawing are
+//! [`draw`](crate::draw)'s.
 
 use crate::barcode::code128c_modules;
-use crate::document::{DocumentKind, InvoiceDocument, VatTreatment};
-use chrono::NaiveDate;
-use krilla::Document;
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::Fill;
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use crate::document::{DocumentKind, InvoiceDocument};
+use crate::draw::{A4_H, A4_W, BLACK, DrawError, Pages, Painter};
+use crate::format::fi_date;
+use crate::seller::{InvoiceParty, VatTreatment};
 use lyhty_domain::{Cents, Lang};
-
-pub(crate) static REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
-pub(crate) static BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {
@@ -43,25 +29,21 @@ impl PdfError {
 
 /// Renders the invoice or credit note in its own language (`doc.lang`).
 pub fn render_pdf(doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
-    let fonts = Fonts::load().ok_or(PdfError::Font)?;
     let t = Labels::of(doc.lang);
-    let mut document = Document::new();
     let title = format!("{} {}", if doc.kind == DocumentKind::Invoice { t.invoice } else { t.credit_note }, doc.number);
-    document
-        .set_metadata(Metadata::new().title(title.clone()).language(doc.lang.code().into()).creator("Lyhty".into()));
-    {
-        let mut page = document.start_page_with(PageSettings::from_wh(A4_W, A4_H).ok_or(PdfError::Font)?);
-        let mut surface = page.surface();
-        let mut p = Painter { s: &mut surface, fonts: &fonts };
-        layout(&mut p, doc, &t, &title);
-        surface.finish();
-        page.finish();
-    }
-    document.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+    let mut pages = Pages::new(title.clone(), doc.lang.code()).map_err(pdf_error)?;
+    pages.page(|p| layout(p, doc, &t, &title));
+    pages.finish().map_err(pdf_error)
 }
 
-const A4_W: f32 = 595.28;
-const A4_H: f32 = 841.89;
+fn pdf_error(e: DrawError) -> PdfError {
+    match e {
+        DrawError::Font => PdfError::Font,
+        DrawError::PageSize => PdfError::Write("page size".into()),
+        DrawError::Write(e) => PdfError::Write(e),
+    }
+}
+
 const MARGIN: f32 = 56.0;
 const MM: f32 = 72.0 / 25.4;
 
@@ -71,21 +53,21 @@ fn layout(p: &mut Painter, doc: &InvoiceDocument, t: &Labels, title: &str) {
 
     // Seller, top left.
     let mut y = MARGIN + 10.0;
-    p.text(MARGIN, y, 14.0, true, &doc.seller.name);
+    p.text(MARGIN, y, 14.0, true, &doc.seller.name, BLACK);
     y += 16.0;
     for line in address_lines(&doc.seller) {
-        p.text(MARGIN, y, 9.0, false, &line);
+        p.text(MARGIN, y, 9.0, false, &line, BLACK);
         y += 12.0;
     }
-    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.business_id, doc.seller.business_id));
+    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.business_id, doc.seller.business_id), BLACK);
     y += 12.0;
     if let (Some(vat_id), false) = (&doc.seller_vat_id, doc.vat == VatTreatment::OutsideScope) {
-        p.text(MARGIN, y, 9.0, false, &format!("{} {vat_id}", t.vat_id));
+        p.text(MARGIN, y, 9.0, false, &format!("{} {vat_id}", t.vat_id), BLACK);
     }
 
     // Title and the invoice's key facts, top right.
     let heading = title.split(' ').next().unwrap_or(title).to_uppercase();
-    p.text(330.0, MARGIN + 10.0, 16.0, true, &heading);
+    p.text(330.0, MARGIN + 10.0, 16.0, true, &heading, BLACK);
     let mut facts: Vec<(&str, String)> = vec![(t.number, doc.number.clone()), (t.date, fi_date(doc.issue_date))];
     if credit {
         if let Some(o) = &doc.credited_invoice {
@@ -101,39 +83,39 @@ fn layout(p: &mut Painter, doc: &InvoiceDocument, t: &Labels, title: &str) {
     facts.push((t.period, format!("{}–{}", fi_date(doc.period_start), fi_date(doc.period_end))));
     let mut fy = MARGIN + 32.0;
     for (label, value) in &facts {
-        p.text(330.0, fy, 9.0, false, label);
-        p.text(440.0, fy, 9.0, true, value);
+        p.text(330.0, fy, 9.0, false, label, BLACK);
+        p.text(440.0, fy, 9.0, true, value, BLACK);
         fy += 13.0;
     }
 
     // Buyer.
     let mut y = y.max(MARGIN + 100.0) + 10.0;
-    p.text(MARGIN, y, 8.0, false, t.buyer);
+    p.text(MARGIN, y, 8.0, false, t.buyer, BLACK);
     y += 13.0;
     for line in p.wrap(&doc.buyer.legal_name, 11.0, true, 250.0) {
-        p.text(MARGIN, y, 11.0, true, &line);
+        p.text(MARGIN, y, 11.0, true, &line, BLACK);
         y += 13.0;
     }
     for line in address_lines(&doc.buyer) {
-        p.text(MARGIN, y, 9.0, false, &line);
+        p.text(MARGIN, y, 9.0, false, &line, BLACK);
         y += 12.0;
     }
-    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.business_id, doc.buyer.business_id));
+    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.business_id, doc.buyer.business_id), BLACK);
     y += 12.0;
-    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.einvoice_address, doc.buyer.endpoint));
+    p.text(MARGIN, y, 9.0, false, &format!("{} {}", t.einvoice_address, doc.buyer.endpoint), BLACK);
     y = y.max(fy) + 28.0;
 
     // Lines.
-    p.text(MARGIN, y, 9.0, true, t.description);
-    p.text_right(right, y, 9.0, true, t.amount);
+    p.text(MARGIN, y, 9.0, true, t.description, BLACK);
+    p.text_right(right, y, 9.0, true, t.amount, BLACK);
     y += 5.0;
     p.rule(MARGIN, y, right, 0.8);
     y += 14.0;
     for line in &doc.lines {
         let wrapped = p.wrap(&line.description, 10.0, false, right - MARGIN - 110.0);
-        p.text_right(right, y, 10.0, false, &line.net.to_finnish());
+        p.text_right(right, y, 10.0, false, &line.net.to_finnish(), BLACK);
         for part in wrapped {
-            p.text(MARGIN, y, 10.0, false, &part);
+            p.text(MARGIN, y, 10.0, false, &part, BLACK);
             y += 13.0;
         }
         y += 3.0;
@@ -141,23 +123,23 @@ fn layout(p: &mut Painter, doc: &InvoiceDocument, t: &Labels, title: &str) {
     p.rule(MARGIN, y - 6.0, right, 0.4);
     y += 8.0;
     let totals_x = 330.0;
-    p.text(totals_x, y, 10.0, false, t.net_total);
-    p.text_right(right, y, 10.0, false, &doc.net_total().to_finnish());
+    p.text(totals_x, y, 10.0, false, t.net_total, BLACK);
+    p.text_right(right, y, 10.0, false, &doc.net_total().to_finnish(), BLACK);
     y += 14.0;
-    p.text(totals_x, y, 10.0, false, &vat_label(t, &doc.vat));
-    p.text_right(right, y, 10.0, false, &doc.vat_total().to_finnish());
+    p.text(totals_x, y, 10.0, false, &vat_label(t, &doc.vat), BLACK);
+    p.text_right(right, y, 10.0, false, &doc.vat_total().to_finnish(), BLACK);
     y += 16.0;
-    p.text(totals_x, y, 11.0, true, if credit { t.credit_total } else { t.to_pay });
-    p.text_right(right, y, 11.0, true, &doc.payable().to_finnish());
+    p.text(totals_x, y, 11.0, true, if credit { t.credit_total } else { t.to_pay }, BLACK);
+    p.text_right(right, y, 11.0, true, &doc.payable().to_finnish(), BLACK);
     y += 14.0;
     if let VatTreatment::Exempt { reason } = &doc.vat {
-        p.text(MARGIN, y, 8.0, false, reason);
+        p.text(MARGIN, y, 8.0, false, reason, BLACK);
     } else if doc.vat == VatTreatment::OutsideScope {
-        p.text(MARGIN, y, 8.0, false, t.outside_scope);
+        p.text(MARGIN, y, 8.0, false, t.outside_scope, BLACK);
     }
 
     if credit {
-        p.text(MARGIN, A4_H - MARGIN, 8.0, false, t.credit_note_info);
+        p.text(MARGIN, A4_H - MARGIN, 8.0, false, t.credit_note_info, BLACK);
         return;
     }
 
@@ -175,16 +157,16 @@ fn layout(p: &mut Painter, doc: &InvoiceDocument, t: &Labels, title: &str) {
         (t.amount_eur, doc.payable().to_finnish()),
     ];
     for (label, value) in &rows {
-        p.text(MARGIN, by, 9.0, false, label);
-        p.text(col2, by, 10.0, true, value);
+        p.text(MARGIN, by, 9.0, false, label, BLACK);
+        p.text(col2, by, 10.0, true, value, BLACK);
         by += 15.0;
     }
     by += 6.0;
     match doc.barcode() {
         Some(digits) => {
-            p.text(MARGIN, by, 8.0, false, t.barcode);
+            p.text(MARGIN, by, 8.0, false, t.barcode, BLACK);
             by += 12.0;
-            p.text(MARGIN, by, 9.0, false, &digits);
+            p.text(MARGIN, by, 9.0, false, &digits, BLACK);
             by += 8.0;
             if let Some(modules) = code128c_modules(&digits) {
                 // Finance Finland's guide: Code 128 C, narrow bar at least 0.25 mm, height at
@@ -192,11 +174,11 @@ fn layout(p: &mut Painter, doc: &InvoiceDocument, t: &Labels, title: &str) {
                 p.code128(MARGIN + 6.4 * MM, by, 0.3 * MM, 13.0 * MM, &modules);
             }
         }
-        None => p.text(MARGIN, by, 8.0, false, t.no_barcode),
+        None => p.text(MARGIN, by, 8.0, false, t.no_barcode, BLACK),
     }
 }
 
-fn address_lines(party: &crate::document::InvoiceParty) -> Vec<String> {
+fn address_lines(party: &InvoiceParty) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(street) = &party.street {
         lines.push(street.clone());
@@ -217,110 +199,6 @@ fn vat_label(t: &Labels, vat: &VatTreatment) -> String {
         }
         VatTreatment::Exempt { .. } => format!("{} 0 %", t.vat),
         VatTreatment::OutsideScope => format!("{} (O)", t.vat),
-    }
-}
-
-/// Finnish date format, `12.6.2010`, used in all three languages on these invoices.
-pub fn fi_date(d: NaiveDate) -> String {
-    d.format("%-d.%-m.%Y").to_string()
-}
-
-struct Fonts {
-    regular: Font,
-    bold: Font,
-    regular_face: ttf_parser::Face<'static>,
-    bold_face: ttf_parser::Face<'static>,
-}
-
-impl Fonts {
-    fn load() -> Option<Self> {
-        Some(Self {
-            regular: Font::new(REGULAR.into(), 0)?,
-            bold: Font::new(BOLD.into(), 0)?,
-            regular_face: ttf_parser::Face::parse(REGULAR, 0).ok()?,
-            bold_face: ttf_parser::Face::parse(BOLD, 0).ok()?,
-        })
-    }
-}
-
-struct Painter<'a, 'b> {
-    s: &'a mut Surface<'b>,
-    fonts: &'a Fonts,
-}
-
-impl Painter<'_, '_> {
-    fn black(&mut self) {
-        self.s.set_fill(Some(Fill {
-            paint: rgb::Color::new(0, 0, 0).into(),
-            opacity: NormalizedF32::ONE,
-            rule: Default::default(),
-        }));
-    }
-
-    /// Text with its baseline at `y` (from the top of the page).
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
-        self.black();
-        let font = if bold { self.fonts.bold.clone() } else { self.fonts.regular.clone() };
-        self.s.draw_text(Point::from_xy(x, y), font, size, text, false, TextDirection::Auto);
-    }
-
-    fn text_right(&mut self, right: f32, y: f32, size: f32, bold: bool, text: &str) {
-        let w = self.width(text, size, bold);
-        self.text(right - w, y, size, bold, text);
-    }
-
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let face = if bold { &self.fonts.bold_face } else { &self.fonts.regular_face };
-        let units: f32 = text
-            .chars()
-            .map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map_or(0.0, f32::from))
-            .sum();
-        units * size / f32::from(face.units_per_em())
-    }
-
-    /// Splits `text` at spaces into lines no wider than `max` (a word longer than a line
-    /// stands alone).
-    fn wrap(&self, text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
-        let mut lines: Vec<String> = Vec::new();
-        let mut current = String::new();
-        for word in text.split_whitespace() {
-            let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
-            if !current.is_empty() && self.width(&candidate, size, bold) > max {
-                lines.push(std::mem::replace(&mut current, word.to_string()));
-            } else {
-                current = candidate;
-            }
-        }
-        if !current.is_empty() || lines.is_empty() {
-            lines.push(current);
-        }
-        lines
-    }
-
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        let Some(rect) = Rect::from_xywh(x, y, w, h) else { return };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(rect);
-        if let Some(path) = pb.finish() {
-            self.black();
-            self.s.draw_path(&path);
-        }
-    }
-
-    fn rule(&mut self, x1: f32, y: f32, x2: f32, thickness: f32) {
-        self.rect(x1, y, x2 - x1, thickness);
-    }
-
-    /// Draws Code 128 element widths (bar first) from (`x`, `y`) downwards.
-    fn code128(&mut self, x: f32, y: f32, module: f32, height: f32, modules: &[u8]) {
-        let mut cursor = x;
-        for (i, m) in modules.iter().enumerate() {
-            let w = f32::from(*m) * module;
-            if i % 2 == 0 {
-                self.rect(cursor, y, w, height);
-            }
-            cursor += w;
-        }
     }
 }
 
@@ -458,25 +336,5 @@ impl Labels {
 
     fn days_net(&self, n: u32) -> String {
         format!("{n} {}", self.days)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finnish_dates() {
-        assert_eq!(fi_date(NaiveDate::from_ymd_opt(2010, 6, 12).unwrap()), "12.6.2010");
-        assert_eq!(fi_date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()), "31.12.2026");
-    }
-
-    #[test]
-    fn fonts_cover_finnish_and_swedish_letters_and_the_euro_sign() {
-        let fonts = Fonts::load().unwrap();
-        for c in "äöåÄÖÅ€–".chars() {
-            assert!(fonts.regular_face.glyph_index(c).is_some(), "{c}");
-            assert!(fonts.bold_face.glyph_index(c).is_some(), "{c}");
-        }
     }
 }

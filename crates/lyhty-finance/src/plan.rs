@@ -6,7 +6,8 @@
 //! for reporting, a new rate applies from its `valid_from` day, and nothing is rewritten.
 
 use chrono::NaiveDate;
-use lyhty_domain::{Cents, Quarter};
+use lyhty_domain::vocabulary;
+use lyhty_domain::{Cents, Lang, Quarter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -65,21 +66,29 @@ impl ExpenseCategory {
         Self::ALL.into_iter().find(|c| c.key() == s)
     }
 
-    /// The Finnish name in the reports (the steering group reads Finnish).
-    pub fn label_fi(self) -> &'static str {
-        match self {
-            Self::Personnel => "Henkilöstö (tuntikorvaukset)",
-            Self::PurchasedServices => "Ostopalvelut",
-            Self::Communication => "Markkinointi ja viestintä",
-            Self::Platform => "Teknologinen alusta",
-            Self::Office => "Toimisto",
-            Self::Administration => "Hallinto (COO, CAO)",
-            Self::Legal => "Juridiikka",
-            Self::TrainingEvents => "Koulutus ja tapahtumat",
-            Self::Other => "Muut",
-        }
+    /// The category's name for people, in `lang`. The Finnish names are the action plan's
+    /// (§1.4 "Menot"); the reports use them, as the steering group reads Finnish.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let labels = match self {
+            Self::Personnel => {
+                ["Henkilöstö (tuntikorvaukset)", "Personal (timersättningar)", "Personnel (hourly reimbursements)"]
+            }
+            Self::PurchasedServices => ["Ostopalvelut", "Köpta tjänster", "Purchased services"],
+            Self::Communication => {
+                ["Markkinointi ja viestintä", "Marknadsföring och kommunikation", "Marketing and communication"]
+            }
+            Self::Platform => ["Teknologinen alusta", "Teknisk plattform", "Technology platform"],
+            Self::Office => ["Toimisto", "Kontor", "Office"],
+            Self::Administration => ["Hallinto (COO, CAO)", "Administration (COO, CAO)", "Administration (COO, CAO)"],
+            Self::Legal => ["Juridiikka", "Juridik", "Legal"],
+            Self::TrainingEvents => ["Koulutus ja tapahtumat", "Utbildning och evenemang", "Training and events"],
+            Self::Other => ["Muut", "Övrigt", "Other"],
+        };
+        vocabulary::pick(lang, labels)
     }
 }
+
+lyhty_domain::labelled!(ExpenseCategory);
 
 /// One amount of the plan: a category in a quarter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -8,28 +8,33 @@
 //! Then the reimbursements per organisation and the ledger entries, reversals marked.
 
 use crate::dissolution::DissolutionPreview;
+use crate::draw::{A4_H as H, A4_W as W, BLACK, DrawError, Pages, Painter};
+use crate::format::fi_date;
 use crate::ledger::Expense;
-use crate::pdf::{BOLD, REGULAR, fi_date};
-use crate::report_xlsx::{ACTUAL_COLOUR, COMMITTED_COLOUR, FUNDS_COLOUR, PLAN_COLOUR, payee_name};
+use crate::report_rows::{ACTUAL_COLOUR, COMMITTED_COLOUR, CategoryTable, FUNDS_COLOUR, PLAN_COLOUR, payee_name};
 use crate::spend_report::{AnnualStatement, QuarterlyReport, ReimbursementLine, TimelinePoint};
-use krilla::Document;
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use lyhty_domain::{Cents, OrgId};
+use lyhty_domain::{Cents, Lang, OrgId};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the report PDF could not be written: {0}")]
 pub struct PdfReportError(String);
 
-const W: f32 = 595.28;
-const H: f32 = 841.89;
+impl From<DrawError> for PdfReportError {
+    fn from(e: DrawError) -> Self {
+        Self(match e {
+            DrawError::Font => "the embedded font could not be loaded".into(),
+            DrawError::PageSize => "page size".into(),
+            DrawError::Write(e) => e,
+        })
+    }
+}
+
+/// A report's pages, with "Lyhty – " before the title in the metadata (Finnish).
+fn report_pages(title: &str) -> Result<Pages, PdfReportError> {
+    Ok(Pages::new(format!("Lyhty – {title}"), "fi")?)
+}
+
 const M: f32 = 42.0;
 const GREY: &str = "#666666";
 const LIGHT: &str = "#DDDDDD";
@@ -38,7 +43,7 @@ const RED: &str = "#B00020";
 /// The quarterly report.
 pub fn quarterly_pdf(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Result<Vec<u8>, PdfReportError> {
     let title = format!("Rahankäytön neljännesvuosiraportti Q{}/{}", r.quarter, r.year);
-    let mut doc = Doc::new(&title)?;
+    let mut doc = report_pages(&title)?;
     doc.page(|p| {
         let mut y = header(
             p,
@@ -77,36 +82,11 @@ pub fn quarterly_pdf(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Res
             ],
         );
         y += 8.0;
-        p.text(M, y, 11.0, true, "Suunnitelma ja toteuma kustannuslajeittain", "#000000");
+        p.text(M, y, 11.0, true, "Suunnitelma ja toteuma kustannuslajeittain", BLACK);
         y += 8.0;
         let head = ["Kustannuslaji", "Suunnitelma", "Toteuma", "Poikkeama", "Suunn. kum.", "Tot. kum.", "Poikk. kum."];
-        let rows: Vec<(String, Vec<Cents>)> = r
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.category.label_fi().to_string(),
-                    vec![
-                        c.plan_cents,
-                        c.actual_cents,
-                        c.variance_cents,
-                        c.cumulative_plan_cents,
-                        c.cumulative_actual_cents,
-                        c.cumulative_variance_cents,
-                    ],
-                )
-            })
-            .collect();
-        let t = &r.totals;
-        let total = vec![
-            t.plan_cents,
-            t.actual_cents,
-            t.variance_cents,
-            t.cumulative_plan_cents,
-            t.cumulative_actual_cents,
-            t.cumulative_variance_cents,
-        ];
-        y = money_table(p, y, &head, &rows, Some(("Yhteensä", total)), &[3, 6]);
+        let table = CategoryTable::quarterly(r);
+        y = money_table(p, y, &head, &table.rows, Some(("Yhteensä", table.total)), &[3, 6]);
         p.text(
             M,
             y + 10.0,
@@ -131,13 +111,13 @@ pub fn quarterly_pdf(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Res
     });
     page += 1;
     entry_pages(&mut doc, &title, &r.entries, names, &mut page);
-    doc.finish()
+    Ok(doc.finish()?)
 }
 
 /// The annual project statement (§9.1).
 pub fn annual_pdf(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Result<Vec<u8>, PdfReportError> {
     let title = format!("Hankelaskelma {}", a.year);
-    let mut doc = Doc::new(&title)?;
+    let mut doc = report_pages(&title)?;
     doc.page(|p| {
         let mut y = header(
             p,
@@ -167,12 +147,8 @@ pub fn annual_pdf(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Result
         );
         y += 8.0;
         let head = ["Kustannuslaji", "Suunnitelma", "Toteuma", "Poikkeama"];
-        let rows: Vec<(String, Vec<Cents>)> = a
-            .categories
-            .iter()
-            .map(|c| (c.category.label_fi().to_string(), vec![c.plan_cents, c.actual_cents, c.variance_cents]))
-            .collect();
-        money_table(p, y, &head, &rows, Some(("Yhteensä", vec![a.plan_cents, a.spent_cents, a.variance_cents])), &[3]);
+        let table = CategoryTable::annual(a);
+        money_table(p, y, &head, &table.rows, Some(("Yhteensä", table.total)), &[3]);
         footer(p, 1);
     });
     doc.page(|p| {
@@ -188,13 +164,13 @@ pub fn annual_pdf(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Result
     });
     let mut page = 4;
     entry_pages(&mut doc, &title, &a.entries, names, &mut page);
-    doc.finish()
+    Ok(doc.finish()?)
 }
 
 /// The dissolution preview on one page.
 pub fn dissolution_pdf(d: &DissolutionPreview) -> Result<Vec<u8>, PdfReportError> {
     let title = "Palautuslaskelma yhteistyön rauetessa (§9)";
-    let mut doc = Doc::new(title)?;
+    let mut doc = report_pages(title)?;
     doc.page(|p| {
         let mut y = header(p, title, "Ennakkolaskelma ohjausryhmän päätöstä varten");
         let verdict = if d.refund { "Palautetaan" } else { "Ei palautusta" };
@@ -235,7 +211,7 @@ pub fn dissolution_pdf(d: &DissolutionPreview) -> Result<Vec<u8>, PdfReportError
         );
         footer(p, 1);
     });
-    doc.finish()
+    Ok(doc.finish()?)
 }
 
 fn plan_label(v: Option<u32>) -> String {
@@ -248,9 +224,9 @@ fn one_decimal(x: f64) -> String {
 
 fn header(p: &mut Painter, title: &str, subtitle: &str) -> f32 {
     p.text(M, M + 6.0, 8.0, false, "LYHTY · ohjelmistolisenssiyhteistyöverkosto", GREY);
-    p.text(M, M + 26.0, 16.0, true, title, "#000000");
+    p.text(M, M + 26.0, 16.0, true, title, BLACK);
     p.text(M, M + 42.0, 9.0, false, subtitle, GREY);
-    p.rect(M, M + 50.0, W - 2.0 * M, 0.8, "#000000");
+    p.rect(M, M + 50.0, W - 2.0 * M, 0.8, BLACK);
     M + 66.0
 }
 
@@ -269,7 +245,7 @@ fn key_figures(p: &mut Painter, y: f32, boxes: &[(&str, String, String)]) -> f32
         p.rect(x, y, 3.0, 62.0, ACTUAL_COLOUR);
         p.text(x + 9.0, y + 15.0, 8.0, false, label, GREY);
         let size = if p.width(value, 15.0, true) > w - 14.0 { 12.0 } else { 15.0 };
-        let colour = if value.starts_with('-') { RED } else { "#000000" };
+        let colour = if value.starts_with('-') { RED } else { BLACK };
         p.text(x + 9.0, y + 36.0, size, true, value, colour);
         p.text(x + 9.0, y + 52.0, 7.5, false, note, GREY);
     }
@@ -284,8 +260,8 @@ fn income_block(p: &mut Painter, y: f32, pairs: &[(&str, Cents)]) -> f32 {
         let (col, row) = (i / rows, i % rows);
         let x = M + col as f32 * col_w;
         let yy = y + row as f32 * 14.0;
-        p.text(x, yy, 9.0, false, label, "#000000");
-        p.text_right(x + col_w - 16.0, yy, 9.0, true, &value.to_finnish(), "#000000");
+        p.text(x, yy, 9.0, false, label, BLACK);
+        p.text_right(x + col_w - 16.0, yy, 9.0, true, &value.to_finnish(), BLACK);
     }
     y + rows as f32 * 14.0 + 4.0
 }
@@ -305,15 +281,15 @@ fn money_table(
     let col_w = (W - 2.0 * M - name_w) / cols;
     y += 12.0;
     p.rect(M, y - 10.0, W - 2.0 * M, 14.0, "#DDE6EF");
-    p.text(M + 3.0, y, 8.0, true, head[0], "#000000");
+    p.text(M + 3.0, y, 8.0, true, head[0], BLACK);
     for (i, h) in head.iter().enumerate().skip(1) {
-        p.text_right(M + name_w + i as f32 * col_w - 3.0, y, 8.0, true, h, "#000000");
+        p.text_right(M + name_w + i as f32 * col_w - 3.0, y, 8.0, true, h, BLACK);
     }
     y += 14.0;
     let draw = |p: &mut Painter, y: f32, name: &str, values: &[Cents], bold: bool| {
-        p.text(M + 3.0, y, 8.5, bold, &p.fit(name, 8.5, bold, name_w - 6.0), "#000000");
+        p.text(M + 3.0, y, 8.5, bold, &p.fit(name, 8.5, bold, name_w - 6.0), BLACK);
         for (i, v) in values.iter().enumerate() {
-            let colour = if signed.contains(&(i + 1)) && v.0 > 0 { RED } else { "#000000" };
+            let colour = if signed.contains(&(i + 1)) && v.0 > 0 { RED } else { BLACK };
             p.text_right(M + name_w + (i + 1) as f32 * col_w - 3.0, y, 8.5, bold, &v.to_finnish(), colour);
         }
     };
@@ -323,7 +299,7 @@ fn money_table(
         y += 14.0;
     }
     if let Some((name, values)) = total {
-        p.rect(M, y - 9.0, W - 2.0 * M, 0.8, "#000000");
+        p.rect(M, y - 9.0, W - 2.0 * M, 0.8, BLACK);
         draw(p, y + 2.0, name, &values, true);
         y += 16.0;
     }
@@ -340,13 +316,13 @@ fn reimbursement_table(p: &mut Painter, y: f32, lines: &[ReimbursementLine]) -> 
     let col_w = (W - 2.0 * M - name_w) / 4.0;
     let mut y = y + 12.0;
     p.rect(M, y - 10.0, W - 2.0 * M, 14.0, "#DDE6EF");
-    p.text(M + 3.0, y, 8.0, true, head[0], "#000000");
+    p.text(M + 3.0, y, 8.0, true, head[0], BLACK);
     for (i, h) in head.iter().enumerate().skip(1) {
-        p.text_right(M + name_w + i as f32 * col_w - 3.0, y, 8.0, true, h, "#000000");
+        p.text_right(M + name_w + i as f32 * col_w - 3.0, y, 8.0, true, h, BLACK);
     }
     y += 14.0;
     for l in lines {
-        p.text(M + 3.0, y, 8.5, false, &p.fit(&l.name, 8.5, false, name_w - 6.0), "#000000");
+        p.text(M + 3.0, y, 8.5, false, &p.fit(&l.name, 8.5, false, name_w - 6.0), BLACK);
         let cells = [
             format!("{} h", l.hours.to_finnish()),
             l.amount_cents.to_finnish(),
@@ -354,14 +330,14 @@ fn reimbursement_table(p: &mut Painter, y: f32, lines: &[ReimbursementLine]) -> 
             l.cumulative_amount_cents.to_finnish(),
         ];
         for (i, c) in cells.iter().enumerate() {
-            p.text_right(M + name_w + (i + 1) as f32 * col_w - 3.0, y, 8.5, false, c, "#000000");
+            p.text_right(M + name_w + (i + 1) as f32 * col_w - 3.0, y, 8.5, false, c, BLACK);
         }
         y += 14.0;
     }
     y
 }
 
-fn entry_pages(doc: &mut Doc, title: &str, entries: &[Expense], names: &HashMap<OrgId, String>, page: &mut usize) {
+fn entry_pages(doc: &mut Pages, title: &str, entries: &[Expense], names: &HashMap<OrgId, String>, page: &mut usize) {
     const PER_PAGE: usize = 44;
     let chunks: Vec<&[Expense]> = if entries.is_empty() { vec![&[]] } else { entries.chunks(PER_PAGE).collect() };
     for chunk in chunks {
@@ -376,15 +352,15 @@ fn entry_pages(doc: &mut Doc, title: &str, entries: &[Expense], names: &HashMap<
             y += 12.0;
             p.rect(M, y - 10.0, W - 2.0 * M, 14.0, "#DDE6EF");
             for (x, h) in xs.iter().zip(["Päivä", "Laji", "Kuvaus", "Saaja"]) {
-                p.text(x + 2.0, y, 8.0, true, h, "#000000");
+                p.text(x + 2.0, y, 8.0, true, h, BLACK);
             }
-            p.text_right(xs[4], y, 8.0, true, "Tunnit", "#000000");
-            p.text_right(xs[5], y, 8.0, true, "Summa", "#000000");
+            p.text_right(xs[4], y, 8.0, true, "Tunnit", BLACK);
+            p.text_right(xs[5], y, 8.0, true, "Summa", BLACK);
             y += 14.0;
             for e in chunk {
-                let colour = if e.reverses.is_some() { RED } else { "#000000" };
+                let colour = if e.reverses.is_some() { RED } else { BLACK };
                 p.text(xs[0] + 2.0, y, 7.5, false, &fi_date(e.date), colour);
-                p.text(xs[1] + 2.0, y, 7.5, false, &p.fit(e.category.label_fi(), 7.5, false, 98.0), colour);
+                p.text(xs[1] + 2.0, y, 7.5, false, &p.fit(e.category.label(Lang::Fi), 7.5, false, 98.0), colour);
                 p.text(xs[2] + 2.0, y, 7.5, false, &p.fit(&e.description, 7.5, false, 176.0), colour);
                 p.text(xs[3] + 2.0, y, 7.5, false, &p.fit(&payee_name(e, names), 7.5, false, 100.0), colour);
                 if let Some(h) = e.hours {
@@ -437,7 +413,7 @@ fn axis_label(cents: i64) -> String {
 }
 
 fn axes(p: &mut Painter, top: f32, title: &str, points: &[TimelinePoint], max: i64) -> Plot {
-    p.text(M, top, 11.0, true, title, "#000000");
+    p.text(M, top, 11.0, true, title, BLACK);
     let (max, step) = nice_scale(max);
     let plot = Plot { x: M + 52.0, y: top + 16.0, w: W - 2.0 * M - 56.0, h: 230.0, max: max.max(1) };
     let mut v = 0;
@@ -452,9 +428,9 @@ fn axes(p: &mut Painter, top: f32, title: &str, points: &[TimelinePoint], max: i
         let cx = plot.x + plot.w * (i as f32 + 0.5) / n;
         let label = pt.label();
         let w = p.width(&label, 8.0, false);
-        p.text(cx - w / 2.0, plot.y + plot.h + 12.0, 8.0, false, &label, "#000000");
+        p.text(cx - w / 2.0, plot.y + plot.h + 12.0, 8.0, false, &label, BLACK);
     }
-    p.rect(plot.x, plot.y + plot.h, plot.w, 0.8, "#000000");
+    p.rect(plot.x, plot.y + plot.h, plot.w, 0.8, BLACK);
     plot
 }
 
@@ -462,7 +438,7 @@ fn legend(p: &mut Painter, x: f32, y: f32, items: &[(&str, &str)]) {
     let mut x = x;
     for (label, colour) in items {
         p.rect(x, y - 7.0, 10.0, 8.0, colour);
-        p.text(x + 14.0, y, 8.0, false, label, "#000000");
+        p.text(x + 14.0, y, 8.0, false, label, BLACK);
         x += 24.0 + p.width(label, 8.0, false);
     }
 }
@@ -533,137 +509,6 @@ fn line_chart(p: &mut Painter, top: f32, title: &str, points: &[TimelinePoint], 
         ],
     );
     plot.y + plot.h + 34.0
-}
-
-struct Fonts {
-    regular: Font,
-    bold: Font,
-    regular_face: ttf_parser::Face<'static>,
-    bold_face: ttf_parser::Face<'static>,
-}
-
-struct Doc {
-    document: Document,
-    fonts: Fonts,
-    failed: bool,
-}
-
-impl Doc {
-    fn new(title: &str) -> Result<Self, PdfReportError> {
-        let font_error = || PdfReportError("the embedded font could not be loaded".into());
-        let fonts = Fonts {
-            regular: Font::new(REGULAR.into(), 0).ok_or_else(font_error)?,
-            bold: Font::new(BOLD.into(), 0).ok_or_else(font_error)?,
-            regular_face: ttf_parser::Face::parse(REGULAR, 0).map_err(|_| font_error())?,
-            bold_face: ttf_parser::Face::parse(BOLD, 0).map_err(|_| font_error())?,
-        };
-        let mut document = Document::new();
-        document.set_metadata(
-            Metadata::new().title(format!("Lyhty – {title}")).language("fi".into()).creator("Lyhty".into()),
-        );
-        Ok(Self { document, fonts, failed: false })
-    }
-
-    fn page(&mut self, draw: impl FnOnce(&mut Painter)) {
-        let Some(settings) = PageSettings::from_wh(W, H) else {
-            self.failed = true;
-            return;
-        };
-        let mut page = self.document.start_page_with(settings);
-        let mut surface = page.surface();
-        let mut painter = Painter { s: &mut surface, fonts: &self.fonts };
-        draw(&mut painter);
-        surface.finish();
-        page.finish();
-    }
-
-    fn finish(self) -> Result<Vec<u8>, PdfReportError> {
-        if self.failed {
-            return Err(PdfReportError("page size".into()));
-        }
-        self.document.finish().map_err(|e| PdfReportError(format!("{e:?}")))
-    }
-}
-
-struct Painter<'a, 'b> {
-    s: &'a mut Surface<'b>,
-    fonts: &'a Fonts,
-}
-
-fn colour(hex: &str) -> rgb::Color {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    rgb::Color::new((v >> 16) as u8, (v >> 8) as u8, v as u8)
-}
-
-impl Painter<'_, '_> {
-    fn fill(&mut self, hex: &str) {
-        self.s.set_fill(Some(Fill {
-            paint: colour(hex).into(),
-            opacity: NormalizedF32::ONE,
-            rule: Default::default(),
-        }));
-    }
-
-    /// Text with its baseline at `y` (from the top of the page).
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, hex: &str) {
-        self.fill(hex);
-        let font = if bold { self.fonts.bold.clone() } else { self.fonts.regular.clone() };
-        self.s.draw_text(Point::from_xy(x, y), font, size, text, false, TextDirection::Auto);
-    }
-
-    fn text_right(&mut self, right: f32, y: f32, size: f32, bold: bool, text: &str, hex: &str) {
-        let w = self.width(text, size, bold);
-        self.text(right - w, y, size, bold, text, hex);
-    }
-
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let face = if bold { &self.fonts.bold_face } else { &self.fonts.regular_face };
-        let units: f32 = text
-            .chars()
-            .map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map_or(0.0, f32::from))
-            .sum();
-        units * size / f32::from(face.units_per_em())
-    }
-
-    /// `text` cut with an ellipsis to fit `max` points.
-    fn fit(&self, text: &str, size: f32, bold: bool, max: f32) -> String {
-        if self.width(text, size, bold) <= max {
-            return text.to_string();
-        }
-        let mut out: String = text.to_string();
-        while !out.is_empty() && self.width(&format!("{out}…"), size, bold) > max {
-            out.pop();
-        }
-        format!("{}…", out.trim_end())
-    }
-
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, hex: &str) {
-        let Some(rect) = Rect::from_xywh(x, y, w.max(0.01), h.max(0.01)) else { return };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(rect);
-        if let Some(path) = pb.finish() {
-            self.s.set_stroke(None);
-            self.fill(hex);
-            self.s.draw_path(&path);
-        }
-    }
-
-    fn line(&mut self, points: &[(f32, f32)], width: f32, hex: &str) {
-        if points.len() < 2 {
-            return;
-        }
-        let mut pb = PathBuilder::new();
-        pb.move_to(points[0].0, points[0].1);
-        for (x, y) in &points[1..] {
-            pb.line_to(*x, *y);
-        }
-        if let Some(path) = pb.finish() {
-            self.s.set_fill(None);
-            self.s.set_stroke(Some(Stroke { paint: colour(hex).into(), width, ..Default::default() }));
-            self.s.draw_path(&path);
-            self.s.set_stroke(None);
-        }
-    }
 }
 
 #[cfg(test)]

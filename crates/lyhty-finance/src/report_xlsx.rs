@@ -7,9 +7,11 @@
 //! report is the exact record, the workbook a view of it. Labels are Finnish.
 
 use crate::dissolution::DissolutionPreview;
+use crate::format::fi_date;
+use crate::ledger::Expense;
+use crate::report_rows::{ACTUAL_COLOUR, COMMITTED_COLOUR, CategoryTable, FUNDS_COLOUR, PLAN_COLOUR, payee_name};
 use crate::spend_report::{AnnualStatement, QuarterlyReport, ReimbursementLine, TimelinePoint};
-use crate::{Expense, pdf::fi_date};
-use lyhty_domain::Cents;
+use lyhty_domain::{Cents, Lang, OrgId};
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLine, ChartSolidFill, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
@@ -25,11 +27,6 @@ impl From<XlsxError> for XlsxReportError {
         Self(e.to_string())
     }
 }
-
-pub(crate) const PLAN_COLOUR: &str = "#9DB9D3";
-pub(crate) const ACTUAL_COLOUR: &str = "#1F4E79";
-pub(crate) const FUNDS_COLOUR: &str = "#2E7D32";
-pub(crate) const COMMITTED_COLOUR: &str = "#C55A11";
 
 struct Styles {
     title: Format,
@@ -62,10 +59,7 @@ fn eur(c: Cents) -> f64 {
 
 /// The quarterly report: summary with the charts, the timeline behind them,
 /// reimbursements and the quarter's ledger entries.
-pub fn quarterly_xlsx(
-    r: &QuarterlyReport,
-    names: &HashMap<lyhty_domain::OrgId, String>,
-) -> Result<Vec<u8>, XlsxReportError> {
+pub fn quarterly_xlsx(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Result<Vec<u8>, XlsxReportError> {
     let s = Styles::new();
     let mut wb = Workbook::new();
     let title = format!("Lyhty – rahankäytön neljännesvuosiraportti Q{}/{}", r.quarter, r.year);
@@ -128,39 +122,7 @@ pub fn quarterly_xlsx(
             "Toteuma kumulatiivinen",
             "Poikkeama kumulatiivinen",
         ];
-        for (col, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(row, col as u16, *h, &s.header)?;
-        }
-        row += 1;
-        for c in &r.categories {
-            ws.write_string(row, 0, c.category.label_fi())?;
-            let values = [
-                c.plan_cents,
-                c.actual_cents,
-                c.variance_cents,
-                c.cumulative_plan_cents,
-                c.cumulative_actual_cents,
-                c.cumulative_variance_cents,
-            ];
-            for (i, v) in values.into_iter().enumerate() {
-                ws.write_number_with_format(row, i as u16 + 1, eur(v), &s.euro)?;
-            }
-            row += 1;
-        }
-        ws.write_string_with_format(row, 0, "Yhteensä", &s.bold)?;
-        let t = &r.totals;
-        let totals = [
-            t.plan_cents,
-            t.actual_cents,
-            t.variance_cents,
-            t.cumulative_plan_cents,
-            t.cumulative_actual_cents,
-            t.cumulative_variance_cents,
-        ];
-        for (i, v) in totals.into_iter().enumerate() {
-            ws.write_number_with_format(row, i as u16 + 1, eur(v), &s.euro_bold)?;
-        }
-        row += 2;
+        row = category_table(ws, &s, row, &headers, &CategoryTable::quarterly(r))? + 1;
         write_charts(ws, "Aikasarja", r.timeline.len(), row)?;
     }
     timeline_sheet(wb.add_worksheet(), &s, &r.timeline, r.committed_funding_cents)?;
@@ -170,10 +132,7 @@ pub fn quarterly_xlsx(
 }
 
 /// The annual project statement.
-pub fn annual_xlsx(
-    a: &AnnualStatement,
-    names: &HashMap<lyhty_domain::OrgId, String>,
-) -> Result<Vec<u8>, XlsxReportError> {
+pub fn annual_xlsx(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Result<Vec<u8>, XlsxReportError> {
     let s = Styles::new();
     let mut wb = Workbook::new();
     {
@@ -200,22 +159,8 @@ pub fn annual_xlsx(
             row += 1;
         }
         row += 1;
-        for (col, h) in ["Kustannuslaji", "Suunnitelma", "Toteuma", "Poikkeama"].iter().enumerate() {
-            ws.write_string_with_format(row, col as u16, *h, &s.header)?;
-        }
-        row += 1;
-        for c in &a.categories {
-            ws.write_string(row, 0, c.category.label_fi())?;
-            for (i, v) in [c.plan_cents, c.actual_cents, c.variance_cents].into_iter().enumerate() {
-                ws.write_number_with_format(row, i as u16 + 1, eur(v), &s.euro)?;
-            }
-            row += 1;
-        }
-        ws.write_string_with_format(row, 0, "Yhteensä", &s.bold)?;
-        for (i, v) in [a.plan_cents, a.spent_cents, a.variance_cents].into_iter().enumerate() {
-            ws.write_number_with_format(row, i as u16 + 1, eur(v), &s.euro_bold)?;
-        }
-        row += 2;
+        let headers = ["Kustannuslaji", "Suunnitelma", "Toteuma", "Poikkeama"];
+        row = category_table(ws, &s, row, &headers, &CategoryTable::annual(a))? + 1;
         write_charts(ws, "Aikasarja", a.quarters.len(), row)?;
     }
     timeline_sheet(wb.add_worksheet(), &s, &a.quarters, a.committed_funding_cents)?;
@@ -262,6 +207,33 @@ pub fn dissolution_xlsx(p: &DissolutionPreview) -> Result<Vec<u8>, XlsxReportErr
         row += 1;
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// The plan-vs-actual table from `row` down: headings, a row per category, the total.
+/// Returns the row after the total.
+fn category_table(
+    ws: &mut Worksheet,
+    s: &Styles,
+    mut row: u32,
+    headers: &[&str],
+    table: &CategoryTable,
+) -> Result<u32, XlsxError> {
+    for (col, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *h, &s.header)?;
+    }
+    row += 1;
+    for (name, values) in &table.rows {
+        ws.write_string(row, 0, name)?;
+        for (i, v) in values.iter().enumerate() {
+            ws.write_number_with_format(row, i as u16 + 1, eur(*v), &s.euro)?;
+        }
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, "Yhteensä", &s.bold)?;
+    for (i, v) in table.total.iter().enumerate() {
+        ws.write_number_with_format(row, i as u16 + 1, eur(*v), &s.euro_bold)?;
+    }
+    Ok(row + 1)
 }
 
 fn timeline_sheet(ws: &mut Worksheet, s: &Styles, points: &[TimelinePoint], committed: Cents) -> Result<(), XlsxError> {
@@ -363,7 +335,7 @@ fn entries_sheet(
     ws: &mut Worksheet,
     s: &Styles,
     entries: &[Expense],
-    names: &HashMap<lyhty_domain::OrgId, String>,
+    names: &HashMap<OrgId, String>,
 ) -> Result<(), XlsxError> {
     ws.set_name("Kirjaukset")?;
     let headers = ["Päivä", "Kustannuslaji", "Kuvaus", "Saaja", "Tunnit", "Tuntihinta", "Summa", "Tosite", "Oikaisu"];
@@ -375,7 +347,7 @@ fn entries_sheet(
     for (i, e) in entries.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, fi_date(e.date))?;
-        ws.write_string(row, 1, e.category.label_fi())?;
+        ws.write_string(row, 1, e.category.label(Lang::Fi))?;
         ws.write_string_with_format(row, 2, &e.description, &s.text)?;
         ws.write_string(row, 3, payee_name(e, names))?;
         if let Some(h) = e.hours {
@@ -389,13 +361,4 @@ fn entries_sheet(
         ws.write_string(row, 8, if e.reverses.is_some() { "oikaisu" } else { "" })?;
     }
     Ok(())
-}
-
-/// The payee as a person reads it: the party's name, or the supplier's.
-pub(crate) fn payee_name(e: &Expense, names: &HashMap<lyhty_domain::OrgId, String>) -> String {
-    match (e.payee_org_id, &e.payee) {
-        (Some(org), _) => names.get(&org).cloned().unwrap_or_else(|| org.to_string()),
-        (None, Some(p)) => p.clone(),
-        (None, None) => String::new(),
-    }
 }

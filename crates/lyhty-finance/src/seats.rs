@@ -21,9 +21,8 @@
 //!   can be switched to the votes cast.
 
 use crate::model::Ratio;
-use crate::shares::PartyShare;
 use chrono::NaiveDate;
-use lyhty_domain::{Cents, Org, OrgCategory, OrgId};
+use lyhty_domain::{Cents, Org, OrgCategory, OrgId, Term};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -43,49 +42,116 @@ pub struct Seat {
     pub org_ids: Vec<OrgId>,
 }
 
-/// The seat of a category: (key, name, members).
-pub fn seat_of(category: OrgCategory) -> (&'static str, &'static str, u8) {
-    match category {
-        OrgCategory::State => ("state", "state (Valtori)", 1),
-        OrgCategory::LargeCity => ("large_cities", "largest cities", 1),
-        OrgCategory::Municipalities => ("municipalities", "other municipalities (Kuntaliitto)", 1),
-        OrgCategory::WellbeingCounty => ("wellbeing_counties", "wellbeing counties", 2),
-        OrgCategory::Kela => ("kela", "Kela", 1),
-        OrgCategory::University => ("universities", "universities", 1),
-        OrgCategory::Uas => ("uas", "universities of applied sciences", 1),
-        OrgCategory::Parish => ("parish", "Evangelical Lutheran Church", 1),
-        OrgCategory::Other => ("other", "other parties", 1),
-    }
+/// A seat of §8.1 and the sector's category it speaks for.
+struct SeatOf {
+    category: OrgCategory,
+    /// Stable key (`Seat::key`).
+    key: &'static str,
+    /// The API's `Seat::seat`, in English as the API's other words are.
+    name: &'static str,
+    members: u8,
+    /// The seat's name for people in Finnish, Swedish and English.
+    labels: [&'static str; 3],
 }
 
-/// Seats of the parties taking part on `as_of`, in the order of §8.1.
-pub(crate) fn seats_for(orgs: &[Org], shares: &[PartyShare], as_of: NaiveDate) -> Vec<Seat> {
-    let order = [
-        OrgCategory::State,
-        OrgCategory::LargeCity,
-        OrgCategory::Municipalities,
-        OrgCategory::WellbeingCounty,
-        OrgCategory::Kela,
-        OrgCategory::University,
-        OrgCategory::Uas,
-        OrgCategory::Parish,
-        OrgCategory::Other,
-    ];
+/// The seats in the order of §8.1.
+const SEATS: [SeatOf; 9] = [
+    SeatOf {
+        category: OrgCategory::State,
+        key: "state",
+        name: "state (Valtori)",
+        members: 1,
+        labels: ["Valtio (Valtori)", "Staten (Valtori)", "State (Valtori)"],
+    },
+    SeatOf {
+        category: OrgCategory::LargeCity,
+        key: "large_cities",
+        name: "largest cities",
+        members: 1,
+        labels: ["Suurimmat kaupungit", "De största städerna", "Largest cities"],
+    },
+    SeatOf {
+        category: OrgCategory::Municipalities,
+        key: "municipalities",
+        name: "other municipalities (Kuntaliitto)",
+        members: 1,
+        labels: [
+            "Muut kunnat (Kuntaliitto)",
+            "Övriga kommuner (Kommunförbundet)",
+            "Other municipalities (Kuntaliitto)",
+        ],
+    },
+    SeatOf {
+        category: OrgCategory::WellbeingCounty,
+        key: "wellbeing_counties",
+        name: "wellbeing counties",
+        members: 2,
+        labels: ["Hyvinvointialueet", "Välfärdsområdena", "Wellbeing services counties"],
+    },
+    SeatOf { category: OrgCategory::Kela, key: "kela", name: "Kela", members: 1, labels: ["Kela", "FPA", "Kela"] },
+    SeatOf {
+        category: OrgCategory::University,
+        key: "universities",
+        name: "universities",
+        members: 1,
+        labels: ["Yliopistot", "Universiteten", "Universities"],
+    },
+    SeatOf {
+        category: OrgCategory::Uas,
+        key: "uas",
+        name: "universities of applied sciences",
+        members: 1,
+        labels: ["Ammattikorkeakoulut", "Yrkeshögskolorna", "Universities of applied sciences"],
+    },
+    SeatOf {
+        category: OrgCategory::Parish,
+        key: "parish",
+        name: "Evangelical Lutheran Church",
+        members: 1,
+        labels: ["Evankelis-luterilainen kirkko", "Evangelisk-lutherska kyrkan", "Evangelical Lutheran Church"],
+    },
+    SeatOf {
+        category: OrgCategory::Other,
+        key: "other",
+        name: "other parties",
+        members: 1,
+        labels: ["Muut osapuolet", "Övriga parter", "Other parties"],
+    },
+];
+
+/// Where a category sits in [`SEATS`] (every category has a seat; `other` catches the rest).
+fn seat_index(category: OrgCategory) -> usize {
+    SEATS.iter().position(|s| s.category == category).unwrap_or(SEATS.len() - 1)
+}
+
+/// The seat of a category: (key, name, members).
+pub fn seat_of(category: OrgCategory) -> (&'static str, &'static str, u8) {
+    let s = &SEATS[seat_index(category)];
+    (s.key, s.name, s.members)
+}
+
+/// The seats' names for people, by `Seat::key`, in the order of §8.1.
+pub fn seat_terms() -> Vec<Term> {
+    SEATS.iter().map(|s| Term::new(s.key, s.labels)).collect()
+}
+
+/// Seats of the parties taking part on `as_of`, in the order of §8.1, from each party
+/// with its cost share.
+pub(crate) fn seats_for<'a>(parties: impl IntoIterator<Item = (&'a Org, Cents)>, as_of: NaiveDate) -> Vec<Seat> {
     let mut by_seat: BTreeMap<usize, (Cents, Vec<OrgId>)> = BTreeMap::new();
-    for (org, share) in orgs.iter().zip(shares) {
+    for (org, share_cents) in parties {
         if org.joined_on > as_of || !org.has_access_on(as_of) {
             continue;
         }
-        let idx = order.iter().position(|c| *c == org.category).unwrap_or(order.len() - 1);
-        let entry = by_seat.entry(idx).or_default();
-        entry.0 += share.share_cents;
+        let entry = by_seat.entry(seat_index(org.category)).or_default();
+        entry.0 += share_cents;
         entry.1.push(org.id);
     }
     let total: Cents = by_seat.values().map(|(c, _)| *c).sum();
     by_seat
         .into_iter()
         .map(|(idx, (share_cents, org_ids))| {
-            let (key, name, members) = seat_of(order[idx]);
+            let SeatOf { key, name, members, .. } = SEATS[idx];
             let weight = if total.0 > 0 { share_cents.0 as f64 / total.0 as f64 } else { 0.0 };
             Seat { seat: name.into(), key: key.into(), members, weight, share_cents, org_ids }
         })
@@ -233,6 +299,15 @@ mod tests {
         let r = tally(&seats, &votes, TallyRule { base: MajorityBase::VotesCast, ..TallyRule::default() }).unwrap();
         assert!(r.passed);
         assert_eq!(r.yes_share, 0.75);
+    }
+
+    #[test]
+    fn every_category_has_a_seat_of_its_own() {
+        let keys: std::collections::HashSet<_> = OrgCategory::ALL.iter().map(|c| seat_of(*c).0).collect();
+        assert_eq!(keys.len(), OrgCategory::ALL.len());
+        let terms = seat_terms();
+        assert_eq!(terms.iter().map(|t| t.key).collect::<Vec<_>>()[..3], ["state", "large_cities", "municipalities"]);
+        assert_eq!(terms[3].fi, "Hyvinvointialueet");
     }
 
     #[test]

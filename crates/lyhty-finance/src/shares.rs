@@ -13,6 +13,7 @@
 //! The share never depends on the joining date (§1.1), and a terminated or expelled party
 //! stays liable for it (§17).
 
+use crate::format::{euros, meur};
 use crate::model::{CostShareModel, Tier};
 use crate::seats::{Seat, seats_for};
 use chrono::NaiveDate;
@@ -119,48 +120,6 @@ pub fn share_for(org: &Org, model: &CostShareModel) -> Result<Share, ShareError>
     }
 }
 
-/// Groups digits in threes with plain spaces: `1450` → `1 450`.
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// A budget in millions of euros (`1 450 M€`, `1 450,5 M€`). A figure that needs more than
-/// two decimals in millions is written out in euros instead, so that a budget of
-/// 2 000 000 000,01 € never reads as "2 000 M€" next to "over 2 000 M€".
-fn meur(c: Cents) -> String {
-    let abs = c.0.unsigned_abs();
-    let sign = if c.0 < 0 { "-" } else { "" };
-    let whole = abs / 100_000_000;
-    let rest = abs % 100_000_000;
-    if rest == 0 {
-        format!("{sign}{} M€", group_thousands(whole))
-    } else if rest.is_multiple_of(1_000_000) {
-        let dec = format!("{:02}", rest / 1_000_000);
-        format!("{sign}{},{} M€", group_thousands(whole), dec.trim_end_matches('0'))
-    } else {
-        euros(c)
-    }
-}
-
-/// Euros with Finnish decimals and plain spaces: `10 000 €`, `2 000 000 000,01 €`.
-fn euros(c: Cents) -> String {
-    let abs = c.0.unsigned_abs();
-    let sign = if c.0 < 0 { "-" } else { "" };
-    if abs.is_multiple_of(100) {
-        format!("{sign}{} €", group_thousands(abs / 100))
-    } else {
-        format!("{sign}{},{:02} €", group_thousands(abs / 100), abs % 100)
-    }
-}
-
 /// One row of the cost-share table (`GET /api/cost-shares`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartyShare {
@@ -247,7 +206,7 @@ pub fn cost_shares(model: &CostShareModel, orgs: &[Org], as_of: NaiveDate) -> Co
     } else {
         0.0
     };
-    let seats = seats_for(orgs, &parties, as_of);
+    let seats = seats_for(orgs.iter().zip(parties.iter().map(|p| p.share_cents)), as_of);
     CostShareTable {
         model: ModelSummary { version: model.version.clone(), valid_from: model.valid_from, budget_cents },
         parties,

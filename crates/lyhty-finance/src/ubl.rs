@@ -15,7 +15,8 @@
 //! The XML is written by hand with escaping rather than through a serialiser: the document
 //! is small and flat, and the code reads in the same order as the schema.
 
-use crate::document::{DocumentKind, InvoiceDocument, InvoiceParty, VatTreatment};
+use crate::document::{DocumentKind, InvoiceDocument};
+use crate::seller::{InvoiceParty, VatTreatment};
 use lyhty_domain::{Cents, Lang};
 
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";

@@ -12,10 +12,12 @@
 //!    measured from their central directory before anything is unpacked.
 //! 2. `workbook` (calamine) or `delimited` (encoding and delimiter detection, the csv crate)
 //!    turn the file into rows of cells, after checking declared sheet sizes against [`Limits`].
-//! 3. `headers` finds the header row (fi/sv/en names and aliases, in the first 20 rows) and
-//!    `values` reads Finnish numbers, money, dates and enumeration labels.
+//! 3. `headers` finds the header row (fi/sv/en names and aliases, in the first 20 rows).
 //! 4. `validate` turns rows into [`LicenceLine`]s and collects every error and warning into a
-//!    [`Report`], with messages from `messages` in Finnish, Swedish or English.
+//!    [`Report`], with messages from `messages` in Finnish, Swedish or English. It reads each
+//!    row with a `row_reader`, which has a method per kind of field and records each
+//!    problem with its row, column, value and code; `values` reads Finnish numbers, money
+//!    and dates, `enumerations` the enumerations' keys, labels and aliases.
 //!
 //! Around that: [`VendorCatalogue`] normalises vendor names, [`diff`] compares two inventory
 //! versions, [`template_xlsx`] and [`template_csv`] write the submission template, and
@@ -25,10 +27,12 @@
 mod delimited;
 mod detect;
 mod diff;
+mod enumerations;
 mod error;
 mod headers;
 mod messages;
 mod report;
+mod row_reader;
 mod rows;
 mod template;
 mod text;

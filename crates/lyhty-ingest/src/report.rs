@@ -1,6 +1,7 @@
 //! The submission report (API.md): what was read, and every error and warning.
 
 use crate::messages;
+use lyhty_domain::vocabulary;
 use lyhty_domain::{Cents, Lang, SubmissionId};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -17,6 +18,8 @@ pub enum SubmissionStatus {
 }
 
 impl SubmissionStatus {
+    pub const ALL: [SubmissionStatus; 4] = [Self::Accepted, Self::Rejected, Self::Validated, Self::Unchanged];
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Accepted => "accepted",
@@ -25,7 +28,20 @@ impl SubmissionStatus {
             Self::Unchanged => "unchanged",
         }
     }
+
+    /// The status's name for people, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let labels = match self {
+            Self::Accepted => ["Hyväksytty", "Godkänd", "Accepted"],
+            Self::Rejected => ["Hylätty", "Avvisad", "Rejected"],
+            Self::Validated => ["Tarkistettu", "Kontrollerad", "Checked"],
+            Self::Unchanged => ["Ei muutoksia", "Oförändrad", "Unchanged"],
+        };
+        vocabulary::pick(lang, labels)
+    }
 }
+
+lyhty_domain::labelled!(SubmissionStatus);
 
 /// The stable code of a row-level error or warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]

@@ -7,13 +7,13 @@
 
 use crate::headers::{Field, HEADER_SEARCH_ROWS, HeaderMap, Need};
 use crate::report::{FileInfo, Issue, IssueCode, Report, SubmissionStatus};
+use crate::row_reader::RowReader;
 use crate::rows::RowSink;
-use crate::text::{clean, fold};
-use crate::values::{self, Cell, ValueError, Vocabulary, format_date, is_total_word, micros_to_cents};
+use crate::text::fold;
+use crate::values::{Cell, format_date, is_total_word, micros_to_cents};
 use crate::vendors::{VendorCatalogue, VendorMatch};
 use crate::{IngestError, Limits, messages};
 use chrono::NaiveDate;
-use lyhty_domain::email::is_valid_email;
 use lyhty_domain::licence::{
     Channel, ContractType, LicenceLine, LicenceType, Metric, PricePeriod, ProductCategory, Renewal,
 };
@@ -22,9 +22,6 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
-
-/// Longest text accepted in a cell; longer is a pasted document, not a licence line.
-const MAX_TEXT_CHARS: usize = 1000;
 
 pub(crate) struct Validator<'c> {
     catalogue: &'c VendorCatalogue,
@@ -143,288 +140,94 @@ impl<'c> Validator<'c> {
 
     /// Reads one data row; returns its issues and keeps the line if it has no errors.
     fn read_line(&mut self, h: &HeaderMap, row: u32, cells: &[Cell<'_>]) -> Vec<Issue> {
-        let lang = self.lang;
-        let mut issues = Vec::new();
-        let empty = Cell::Empty;
-        let cell = |f: Field| h.column(f).and_then(|i| cells.get(i)).unwrap_or(&empty);
-        let col = |f: Field| h.header(f, lang).to_owned();
-        let mut err = |f: Field, code: IssueCode, value: String, detail: Option<String>| {
-            issues.push(Issue::new(row, &col(f), value, code, detail));
-        };
-
-        // Text: cleaned, empty → None, too long → error.
-        let text = |f: Field, err: &mut dyn FnMut(Field, IssueCode, String, Option<String>)| -> Option<String> {
-            let c = cell(f);
-            if c.is_blank() {
-                return None;
-            }
-            if let Cell::Error(e) = c {
-                err(f, IssueCode::FormulaError, e.clone(), None);
-                return None;
-            }
-            let s = match c {
-                Cell::Text(t) => clean(t).into_owned(),
-                other => other.display(),
-            };
-            if s.chars().count() > MAX_TEXT_CHARS {
-                let shown: String = s.chars().take(40).collect();
-                err(f, IssueCode::ValueTooLong, format!("{shown}…"), Some(MAX_TEXT_CHARS.to_string()));
-                return None;
-            }
-            Some(s)
-        };
-        let value_error = |e: ValueError, date: bool| match e {
-            ValueError::Invalid if date => IssueCode::InvalidDate,
-            ValueError::Invalid => IssueCode::InvalidNumber,
-            ValueError::Negative => IssueCode::NegativeNumber,
-            ValueError::NotWhole => IssueCode::NotWholeNumber,
-            ValueError::Currency(_) => IssueCode::CurrencyNotEur,
-            ValueError::Formula => IssueCode::FormulaError,
-        };
-
-        let vendor = text(Field::Vendor, &mut err);
-        let product = text(Field::Product, &mut err);
-        let sku = text(Field::Sku, &mut err);
-        let contract_id = text(Field::ContractId, &mut err);
-        let reseller = text(Field::Reseller, &mut err);
-        let contact_name = text(Field::ContactName, &mut err);
-        let email_text = text(Field::ContactEmail, &mut err);
-        let notes = text(Field::Notes, &mut err);
-        let currency = text(Field::Currency, &mut err);
-        for (f, v) in [(Field::Vendor, &vendor), (Field::Product, &product)] {
-            if v.is_none() && cell(f).is_blank() && h.column(f).is_some() {
-                err(f, IssueCode::MissingValue, String::new(), None);
-            }
-        }
-
-        // Enumerations: keys, labels in three languages, aliases.
-        fn enumeration<T: Vocabulary>(
-            f: Field,
-            c: &Cell<'_>,
-            lang: Lang,
-            err: &mut dyn FnMut(Field, IssueCode, String, Option<String>),
-        ) -> Option<T> {
-            if c.is_blank() {
-                return None;
-            }
-            if let Cell::Error(e) = c {
-                err(f, IssueCode::FormulaError, e.clone(), None);
-                return None;
-            }
-            let shown = c.display();
-            let v = T::read(&shown);
-            if v.is_none() {
-                err(f, IssueCode::UnknownValue, shown, Some(T::allowed(lang)));
-            }
-            v
-        }
-        let product_category: Option<ProductCategory> =
-            enumeration(Field::ProductCategory, cell(Field::ProductCategory), lang, &mut err);
-        let licence_type: Option<LicenceType> =
-            enumeration(Field::LicenceType, cell(Field::LicenceType), lang, &mut err);
-        let metric: Option<Metric> = enumeration(Field::Metric, cell(Field::Metric), lang, &mut err);
-        let price_period: Option<PricePeriod> =
-            enumeration(Field::PricePeriod, cell(Field::PricePeriod), lang, &mut err);
-        let contract_type: Option<ContractType> =
-            enumeration(Field::ContractType, cell(Field::ContractType), lang, &mut err);
-        let renewal: Option<Renewal> = enumeration(Field::Renewal, cell(Field::Renewal), lang, &mut err);
-        let channel: Option<Channel> = enumeration(Field::Channel, cell(Field::Channel), lang, &mut err);
-        for (f, missing) in
-            [(Field::LicenceType, licence_type.is_none()), (Field::ContractType, contract_type.is_none())]
+        let mut r = RowReader::new(h, cells, row, self.lang, self.is_1904);
+        let mut values = RowValues::read(&mut r);
+        let cost = AnnualCost::of(&values);
+        if cost.cents.is_none() || (values.unit_price.is_some() && values.quantity.is_some() && cost.derived.is_none())
         {
-            if missing && cell(f).is_blank() && h.column(f).is_some() {
-                err(f, IssueCode::MissingValue, String::new(), None);
+            r.report_cell(Field::AnnualCost, IssueCode::InvalidNumber, None);
+        }
+        // Without errors, every required value is there unless its column is missing.
+        if !r.has_errors() && values.has_required() {
+            values.warn(&mut r, &cost, self.today);
+            if let Some(line) = self.licence_line(&mut r, values, &cost) {
+                self.lines.push(line);
             }
         }
+        r.into_issues()
+    }
 
-        // Numbers.
-        let quantity = match values::quantity(cell(Field::Quantity)) {
-            Ok(q) => {
-                if q.is_none() && h.column(Field::Quantity).is_some() {
-                    err(Field::Quantity, IssueCode::MissingValue, String::new(), None);
-                }
-                q
-            }
-            Err(e) => {
-                err(Field::Quantity, value_error(e, false), cell(Field::Quantity).display(), None);
-                None
-            }
-        };
-        let mut number = |f: Field, parse: fn(&Cell<'_>) -> Result<Option<i128>, ValueError>| match parse(cell(f)) {
-            Ok(v) => v,
-            Err(e) => {
-                err(f, value_error(e, false), cell(f).display(), None);
-                None
-            }
-        };
-        let unit_price = number(Field::UnitPrice, values::money);
-        let annual_cost = number(Field::AnnualCost, values::money);
-        let mut count = |f: Field| match values::count(cell(f)) {
-            Ok(v) => v,
-            Err(e) => {
-                err(f, value_error(e, false), cell(f).display(), None);
-                None
-            }
-        };
-        let in_use = count(Field::InUse);
-        let notice = count(Field::NoticeMonths);
-        let notice_months = match notice.map(u16::try_from) {
-            Some(Ok(n)) => Some(n),
-            Some(Err(_)) => {
-                err(Field::NoticeMonths, IssueCode::InvalidNumber, cell(Field::NoticeMonths).display(), None);
-                None
-            }
-            None => None,
-        };
-        if let Some(cur) = &currency {
-            let folded = fold(cur);
-            let euro =
-                matches!(folded.as_str(), "eur" | "euro" | "euroa" | "e") || (folded.is_empty() && cur.contains('€'));
-            if !euro {
-                err(Field::Currency, IssueCode::CurrencyNotEur, cur.clone(), None);
-            }
-        }
-
-        // Dates.
-        let is_1904 = self.is_1904;
-        let mut date = |f: Field| match values::date(cell(f), is_1904) {
-            Ok(d) => d,
-            Err(e) => {
-                err(f, value_error(e, true), cell(f).display(), None);
-                None
-            }
-        };
-        let contract_start = date(Field::ContractStart);
-        let contract_end = date(Field::ContractEnd);
-        let review_date = date(Field::ReviewDate);
-        if let (Some(s), Some(e)) = (contract_start, contract_end)
-            && e < s
-        {
-            err(Field::ContractEnd, IssueCode::EndBeforeStart, format_date(e), Some(format_date(s)));
-        }
-
-        // Annual cost: given, else derived. A one-off price is a purchase, not a yearly cost:
-        // a licence manager reporting annual spend counts the maintenance or subscription that
-        // recurs, so a one-off price is not annualised (nor counted once, which would make the
-        // year's figure depend on when a perpetual licence happened to be bought).
-        let period = price_period.unwrap_or(PricePeriod::Annual);
-        let per_year: i128 = match period {
-            PricePeriod::Annual => 1,
-            PricePeriod::Monthly => 12,
-            PricePeriod::OneOff => 0,
-        };
-        let derived = match (unit_price, quantity) {
-            (Some(u), Some((q, _))) => u.checked_mul(i128::from(q)).and_then(|m| m.checked_mul(per_year)),
-            _ => None,
-        };
-        let annual_micros = annual_cost.or(derived).unwrap_or(0);
-        let annual_cents = micros_to_cents(annual_micros);
-        if annual_cents.is_none() || (unit_price.is_some() && quantity.is_some() && derived.is_none()) {
-            err(Field::AnnualCost, IssueCode::InvalidNumber, cell(Field::AnnualCost).display(), None);
-        }
-
-        if issues.iter().any(|i| i.code.is_error()) {
-            return issues;
-        }
-        // No errors: every required value is there.
-        let (Some(vendor), Some(product), Some(licence_type), Some((quantity, approximate)), Some(contract_type)) =
-            (vendor, product, licence_type, quantity, contract_type)
+    /// The line of a row without errors; warns of an unknown vendor and of a line seen
+    /// before.
+    fn licence_line(&mut self, r: &mut RowReader<'_, '_>, v: RowValues, cost: &AnnualCost) -> Option<LicenceLine> {
+        let RowValues {
+            vendor: Some(vendor),
+            product: Some(product),
+            licence_type: Some(licence_type),
+            quantity: Some((quantity, approximate)),
+            contract_type: Some(contract_type),
+            ..
+        } = v
         else {
-            return issues;
+            return None;
         };
-        let mut warn = |f: Field, code: IssueCode, value: String, detail: Option<String>| {
-            issues.push(Issue::new(row, h.header(f, lang), value, code, detail));
-        };
-        if unit_price.is_none() && h.column(Field::UnitPrice).is_some() {
-            warn(Field::UnitPrice, IssueCode::MissingUnitPrice, String::new(), None);
-        }
-        if contract_end.is_none() && h.column(Field::ContractEnd).is_some() {
-            warn(Field::ContractEnd, IssueCode::MissingContractEnd, String::new(), None);
-        }
-        if let (Some(given), Some(derived)) = (annual_cost, derived) {
-            // More than 1 % apart (of the derived value) is worth a look.
-            if period != PricePeriod::OneOff && (given - derived).abs() * 100 > derived.abs().max(1) {
-                let shown = micros_to_cents(derived).map(|c| Cents(c).to_finnish()).unwrap_or_default();
-                warn(Field::AnnualCost, IssueCode::CostMismatch, cell(Field::AnnualCost).display(), Some(shown));
-            }
-        }
-        if period == PricePeriod::OneOff && annual_cost.is_none() && unit_price.is_some() {
-            warn(Field::PricePeriod, IssueCode::OneOffPrice, cell(Field::PricePeriod).display(), None);
-        }
-        if approximate {
-            warn(
-                Field::Quantity,
-                IssueCode::ApproximateQuantity,
-                cell(Field::Quantity).display(),
-                Some(quantity.to_string()),
-            );
-        }
-        if let Some(u) = in_use.filter(|&u| u > quantity) {
-            warn(Field::InUse, IssueCode::InUseExceedsQuantity, u.to_string(), Some(quantity.to_string()));
-        }
-        if let Some(end) = contract_end.filter(|&e| e < self.today) {
-            warn(Field::ContractEnd, IssueCode::ContractEnded, format_date(end), None);
-        }
-        let contact_email = match email_text {
-            Some(e) if !is_valid_email(&e) => {
-                warn(Field::ContactEmail, IssueCode::InvalidEmail, e, None);
-                None
-            }
-            other => other,
-        };
-        let vm = match self.vendor_cache.get(&vendor) {
-            Some(m) => m.clone(),
-            None => {
-                let m = self.catalogue.normalise(&vendor);
-                self.vendor_cache.insert(vendor.clone(), m.clone());
-                m
-            }
-        };
+        let vm = self.vendor(&vendor);
         if !vm.known && self.unknown_vendors_warned.insert(fold(&vm.canonical)) {
-            warn(Field::Vendor, IssueCode::UnknownVendor, vendor.clone(), Some(vm.canonical.clone()));
+            r.report(Field::Vendor, IssueCode::UnknownVendor, vendor.clone(), Some(vm.canonical.clone()));
         }
-        let unit_price_cents = unit_price.and_then(micros_to_cents).map(Cents);
+        let unit_price_cents = v.unit_price.and_then(micros_to_cents).map(Cents);
         let mut hasher = DefaultHasher::new();
-        (fold(&vm.canonical), fold(&product), sku.as_deref().map(fold), licence_type, metric).hash(&mut hasher);
-        (contract_id.as_deref().map(fold), quantity, unit_price_cents, contract_end).hash(&mut hasher);
+        (fold(&vm.canonical), fold(&product), v.sku.as_deref().map(fold), licence_type, v.metric).hash(&mut hasher);
+        (v.contract_id.as_deref().map(fold), quantity, unit_price_cents, v.contract_end).hash(&mut hasher);
         let fingerprint = hasher.finish();
         match self.seen.get(&fingerprint) {
-            Some(&first) => warn(Field::Product, IssueCode::DuplicateLine, product.clone(), Some(first.to_string())),
+            Some(&first) => {
+                r.report(Field::Product, IssueCode::DuplicateLine, product.clone(), Some(first.to_string()))
+            }
             None => {
-                self.seen.insert(fingerprint, row);
+                self.seen.insert(fingerprint, r.row());
             }
         }
-        self.lines.push(LicenceLine {
+        Some(LicenceLine {
             vendor,
             vendor_canonical: vm.canonical,
             vendor_known: vm.known,
             product,
-            sku,
-            product_category,
+            sku: v.sku,
+            product_category: v.product_category,
             licence_type,
-            metric,
+            metric: v.metric,
             quantity,
             quantity_approximate: approximate,
             unit_price_cents,
-            price_period: period,
-            annual_cost_cents: Cents(annual_cents.unwrap_or(0)),
-            annual_cost_derived: annual_cost.is_none(),
+            price_period: cost.period,
+            annual_cost_cents: Cents(cost.cents.unwrap_or(0)),
+            annual_cost_derived: v.annual_cost.is_none(),
             contract_type,
-            contract_id,
-            contract_start,
-            contract_end,
-            review_date,
-            notice_months,
-            renewal,
-            channel,
-            reseller,
-            contact_name,
-            contact_email,
-            in_use,
-            notes,
-            source_row: row,
-        });
-        issues
+            contract_id: v.contract_id,
+            contract_start: v.contract_start,
+            contract_end: v.contract_end,
+            review_date: v.review_date,
+            notice_months: v.notice_months,
+            renewal: v.renewal,
+            channel: v.channel,
+            reseller: v.reseller,
+            contact_name: v.contact_name,
+            contact_email: v.contact_email,
+            in_use: v.in_use,
+            notes: v.notes,
+            source_row: r.row(),
+        })
+    }
+
+    /// The catalogue's match for a vendor name, remembered for the rest of the file.
+    fn vendor(&mut self, name: &str) -> VendorMatch {
+        if let Some(m) = self.vendor_cache.get(name) {
+            return m.clone();
+        }
+        let m = self.catalogue.normalise(name);
+        self.vendor_cache.insert(name.to_owned(), m.clone());
+        m
     }
 
     /// Ends reading: the lines and the report, or the problem that made the file unreadable.
@@ -511,5 +314,176 @@ impl RowSink for Validator<'_> {
             return ControlFlow::Continue(());
         }
         self.data_row(row, cells)
+    }
+}
+
+/// What a row says, field by field: `None` where a cell is blank or could not be read.
+/// Amounts are in micro-euros.
+struct RowValues {
+    vendor: Option<String>,
+    product: Option<String>,
+    sku: Option<String>,
+    contract_id: Option<String>,
+    reseller: Option<String>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    notes: Option<String>,
+    product_category: Option<ProductCategory>,
+    licence_type: Option<LicenceType>,
+    metric: Option<Metric>,
+    price_period: Option<PricePeriod>,
+    contract_type: Option<ContractType>,
+    renewal: Option<Renewal>,
+    channel: Option<Channel>,
+    quantity: Option<(u64, bool)>,
+    unit_price: Option<i128>,
+    annual_cost: Option<i128>,
+    in_use: Option<u64>,
+    notice_months: Option<u16>,
+    contract_start: Option<NaiveDate>,
+    contract_end: Option<NaiveDate>,
+    review_date: Option<NaiveDate>,
+}
+
+impl RowValues {
+    /// Reads every field of the row; the errors land in `r` in the order read here.
+    fn read(r: &mut RowReader<'_, '_>) -> Self {
+        let vendor = r.text(Field::Vendor);
+        let product = r.text(Field::Product);
+        let sku = r.text(Field::Sku);
+        let contract_id = r.text(Field::ContractId);
+        let reseller = r.text(Field::Reseller);
+        let contact_name = r.text(Field::ContactName);
+        let contact_email = r.text(Field::ContactEmail);
+        let notes = r.text(Field::Notes);
+        // Read with the text, checked with the amounts.
+        let currency = r.text(Field::Currency);
+        r.require(Field::Vendor, &vendor);
+        r.require(Field::Product, &product);
+
+        let product_category = r.enumeration(Field::ProductCategory);
+        let licence_type = r.enumeration(Field::LicenceType);
+        let metric = r.enumeration(Field::Metric);
+        let price_period = r.enumeration(Field::PricePeriod);
+        let contract_type = r.enumeration(Field::ContractType);
+        let renewal = r.enumeration(Field::Renewal);
+        let channel = r.enumeration(Field::Channel);
+        r.require(Field::LicenceType, &licence_type);
+        r.require(Field::ContractType, &contract_type);
+
+        let quantity = r.quantity(Field::Quantity);
+        let unit_price = r.money(Field::UnitPrice);
+        let annual_cost = r.money(Field::AnnualCost);
+        let in_use = r.count(Field::InUse);
+        let notice_months = r.count(Field::NoticeMonths);
+        r.euro(Field::Currency, currency.as_deref());
+
+        let contract_start = r.date(Field::ContractStart);
+        let contract_end = r.date(Field::ContractEnd);
+        let review_date = r.date(Field::ReviewDate);
+        if let (Some(start), Some(end)) = (contract_start, contract_end)
+            && end < start
+        {
+            r.report(Field::ContractEnd, IssueCode::EndBeforeStart, format_date(end), Some(format_date(start)));
+        }
+        Self {
+            vendor,
+            product,
+            sku,
+            contract_id,
+            reseller,
+            contact_name,
+            contact_email,
+            notes,
+            product_category,
+            licence_type,
+            metric,
+            price_period,
+            contract_type,
+            renewal,
+            channel,
+            quantity,
+            unit_price,
+            annual_cost,
+            in_use,
+            notice_months,
+            contract_start,
+            contract_end,
+            review_date,
+        }
+    }
+
+    /// Whether the values a licence line cannot do without are there.
+    fn has_required(&self) -> bool {
+        self.vendor.is_some()
+            && self.product.is_some()
+            && self.licence_type.is_some()
+            && self.quantity.is_some()
+            && self.contract_type.is_some()
+    }
+
+    /// The warnings of a row without errors (the line is kept); an invalid e-mail address
+    /// is dropped.
+    fn warn(&mut self, r: &mut RowReader<'_, '_>, cost: &AnnualCost, today: NaiveDate) {
+        if self.unit_price.is_none() && r.has_column(Field::UnitPrice) {
+            r.report(Field::UnitPrice, IssueCode::MissingUnitPrice, String::new(), None);
+        }
+        if self.contract_end.is_none() && r.has_column(Field::ContractEnd) {
+            r.report(Field::ContractEnd, IssueCode::MissingContractEnd, String::new(), None);
+        }
+        // More than 1 % apart (of the derived value) is worth a look.
+        if let (Some(given), Some(derived)) = (self.annual_cost, cost.derived)
+            && cost.period != PricePeriod::OneOff
+            && (given - derived).abs() * 100 > derived.abs().max(1)
+        {
+            let shown = micros_to_cents(derived).map(|c| Cents(c).to_finnish()).unwrap_or_default();
+            r.report_cell(Field::AnnualCost, IssueCode::CostMismatch, Some(shown));
+        }
+        if cost.period == PricePeriod::OneOff && self.annual_cost.is_none() && self.unit_price.is_some() {
+            r.report_cell(Field::PricePeriod, IssueCode::OneOffPrice, None);
+        }
+        if let Some((quantity, true)) = self.quantity {
+            r.report_cell(Field::Quantity, IssueCode::ApproximateQuantity, Some(quantity.to_string()));
+        }
+        if let (Some(in_use), Some((quantity, _))) = (self.in_use, self.quantity)
+            && in_use > quantity
+        {
+            r.report(Field::InUse, IssueCode::InUseExceedsQuantity, in_use.to_string(), Some(quantity.to_string()));
+        }
+        if let Some(end) = self.contract_end.filter(|&e| e < today) {
+            r.report(Field::ContractEnd, IssueCode::ContractEnded, format_date(end), None);
+        }
+        self.contact_email = r.email(Field::ContactEmail, self.contact_email.take());
+    }
+}
+
+/// A line's annual cost: as given, else quantity × unit price × the price's periods a
+/// year.
+///
+/// A one-off price is a purchase, not a yearly cost: a licence manager reporting annual
+/// spend counts the maintenance or subscription that recurs, so a one-off price is not
+/// annualised (nor counted once, which would make the year's figure depend on when a
+/// perpetual licence happened to be bought).
+struct AnnualCost {
+    period: PricePeriod,
+    /// Quantity × unit price × periods, when both are given and the product fits.
+    derived: Option<i128>,
+    /// The annual cost in cents; `None` when it is too large to be one.
+    cents: Option<i64>,
+}
+
+impl AnnualCost {
+    fn of(v: &RowValues) -> Self {
+        let period = v.price_period.unwrap_or(PricePeriod::Annual);
+        let per_year: i128 = match period {
+            PricePeriod::Annual => 1,
+            PricePeriod::Monthly => 12,
+            PricePeriod::OneOff => 0,
+        };
+        let derived = match (v.unit_price, v.quantity) {
+            (Some(u), Some((q, _))) => u.checked_mul(i128::from(q)).and_then(|m| m.checked_mul(per_year)),
+            _ => None,
+        };
+        Self { period, derived, cents: micros_to_cents(v.annual_cost.or(derived).unwrap_or(0)) }
     }
 }

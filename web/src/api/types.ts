@@ -41,3 +41,4 @@ export type TimelinePoint = S['TimelinePoint'];
 export type ReimbursementLine = S['ReimbursementLine'];
 export type Refund = S['Refund'];
 export type Expense = S['Expense'];
+export type Vocabulary = S['Vocabulary'];

@@ -8,9 +8,9 @@ import type { BudgetPlan, BudgetPlanView, HourlyRate, HourlyRatesView, PlanLine 
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, Section, SuccessNotice, TextField, useLoad } from '../components/ui';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 import { centsToInput, formatCents, formatDate, formatDateTime, parseEuros, parseFinnishDate, todayFinnish } from '../format';
-import { EXPENSE_CATEGORIES } from './Expenses';
+import { useExpenseCategories } from './Expenses';
 
 interface Q {
   year: number;
@@ -52,7 +52,8 @@ export function BudgetPage() {
 }
 
 function PlanSection({ coordinator }: { coordinator: boolean }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
+  const categories = useExpenseCategories();
   const { data, error, reload } = useLoad(() => apiGet<BudgetPlanView>('/api/budget-plan'), []);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<number | null>(null);
@@ -90,9 +91,9 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {EXPENSE_CATEGORIES.map((c) => (
+                  {categories.map((c) => (
                     <tr key={c}>
-                      <th scope="row">{label(t, 'expense', c)}</th>
+                      <th scope="row">{term('expense_category', c)}</th>
                       {quarters.map((q) => (
                         <td key={qKey(q)} className="num">
                           {formatCents(amount(c, q))}
@@ -105,7 +106,7 @@ function PlanSection({ coordinator }: { coordinator: boolean }) {
                     <th scope="row">{t('common.total')}</th>
                     {quarters.map((q) => (
                       <td key={qKey(q)} className="num">
-                        {formatCents(EXPENSE_CATEGORIES.reduce((s, c) => s + amount(c, q), 0))}
+                        {formatCents(categories.reduce((s, c) => s + amount(c, q), 0))}
                       </td>
                     ))}
                     <td className="num">{formatCents(data!.total_cents)}</td>
@@ -170,10 +171,11 @@ function PlanEditor({
   onCancel: () => void;
   onSaved: (version: number) => void;
 }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
+  const categories = useExpenseCategories();
   const [values, setValues] = useState<Record<string, string>>(() => {
     const v: Record<string, string> = {};
-    for (const c of EXPENSE_CATEGORIES)
+    for (const c of categories)
       for (const q of quarters) {
         const line = plan?.lines.find((l) => l.category === c && l.year === q.year && l.quarter === q.quarter);
         v[`${c}|${qKey(q)}`] = centsToInput(line?.amount_cents ?? 0);
@@ -184,14 +186,14 @@ function PlanEditor({
   const [note, setNote] = useState('');
   const [bad, setBad] = useState<Set<string>>(new Set());
   const [badDate, setBadDate] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const save = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(approved);
     setBadDate(iso ? '' : t('error.badDate'));
     const lines: PlanLine[] = [];
     const wrong = new Set<string>();
-    for (const c of EXPENSE_CATEGORIES)
+    for (const c of categories)
       for (const q of quarters) {
         const k = `${c}|${qKey(q)}`;
         const cents = parseEuros(values[k] || '0');
@@ -200,13 +202,10 @@ function PlanEditor({
       }
     setBad(wrong);
     if (!iso || wrong.size > 0) return;
-    setError(null);
-    try {
+    void save.run(async () => {
       const saved = await apiPut<BudgetPlan>('/api/budget-plan', { approved_on: iso, note: note.trim() || null, lines });
       onSaved(saved.version);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate className="plan-editor">
@@ -225,16 +224,16 @@ function PlanEditor({
             </tr>
           </thead>
           <tbody>
-            {EXPENSE_CATEGORIES.map((c) => (
+            {categories.map((c) => (
               <tr key={c}>
-                <th scope="row">{label(t, 'expense', c)}</th>
+                <th scope="row">{term('expense_category', c)}</th>
                 {quarters.map((q) => {
                   const k = `${c}|${qKey(q)}`;
                   return (
                     <td key={k} className="num">
                       <input
                         className={bad.has(k) ? 'cell-input invalid' : 'cell-input'}
-                        aria-label={`${label(t, 'expense', c)} ${qLabel(q)} (€)`}
+                        aria-label={`${term('expense_category', c)} ${qLabel(q)} (€)`}
                         aria-invalid={bad.has(k) || undefined}
                         inputMode="decimal"
                         value={values[k]}
@@ -256,7 +255,7 @@ function PlanEditor({
       <div className="form">
         <TextField id="plan-approved" label={t('budget.approvedOn')} hint={t('budget.approvedHint')} value={approved} onChange={setApproved} error={badDate || undefined} />
         <TextField id="plan-note" label={t('budget.note')} hint={t('budget.noteHint')} value={note} onChange={setNote} optional />
-        <ErrorNotice error={error} />
+        <ErrorNotice error={save.error} />
         <div className="button-row">
           <Button type="submit">{t('budget.saveVersion')}</Button>
           <Button type="button" variant="secondary" onClick={onCancel}>
@@ -309,25 +308,21 @@ function RateForm({ onDone }: { onDone: () => void }) {
   const [rate, setRate] = useState('');
   const [decision, setDecision] = useState('');
   const [invalid, setInvalid] = useState<{ from?: string; rate?: string }>({});
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
-  const submit = async (e: FormEvent) => {
+  const save = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(from);
     const cents = parseEuros(rate);
     const bad = { from: iso ? undefined : t('error.badDate'), rate: cents !== null && cents > 0 ? undefined : t('error.badMoney') };
     setInvalid(bad);
     if (bad.from || bad.rate) return;
-    setError(null);
-    try {
+    void save.run(async () => {
       const r = await apiPost<HourlyRate>('/api/hourly-rates', { valid_from: iso, rate_cents: cents, decision: decision.trim() || null });
-      setDone(t('budget.rateSaved', { rate: formatCents(r.rate_cents), date: formatDate(r.valid_from) }));
       setRate('');
       setDecision('');
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+      return t('budget.rateSaved', { rate: formatCents(r.rate_cents), date: formatDate(r.valid_from) });
+    });
   };
   return (
     <form onSubmit={submit} className="form" noValidate aria-labelledby="rate-form-title">
@@ -337,8 +332,8 @@ function RateForm({ onDone }: { onDone: () => void }) {
       <TextField id="rate-from" label={t('budget.validFrom')} hint={t('common.dateHint')} value={from} onChange={setFrom} error={invalid.from} />
       <TextField id="rate-amount" label={t('budget.rateEuros')} hint={t('common.moneyHint')} value={rate} onChange={setRate} error={invalid.rate} />
       <TextField id="rate-decision" label={t('budget.decision')} hint={t('budget.noteHint')} value={decision} onChange={setDecision} optional />
-      <ErrorNotice error={error} />
-      <SuccessNotice>{done}</SuccessNotice>
+      <ErrorNotice error={save.error} />
+      <SuccessNotice>{save.done}</SuccessNotice>
       <Button type="submit">{t('budget.saveRate')}</Button>
     </form>
   );

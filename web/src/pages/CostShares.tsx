@@ -2,16 +2,15 @@ import { Paragraph } from 'suomifi-ui-components';
 import { apiGet } from '../api/client';
 import type { CostShareTable } from '../api/types';
 import { useAuth } from '../auth';
-import { useI18n } from '../i18n';
+import { messageFor, useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, StatusTag, useLoad } from '../components/ui';
 import { formatCents, formatDate, formatInt, formatPercent } from '../format';
-import { label } from '../enums';
 
 type Party = CostShareTable['parties'][number];
 type Seat = CostShareTable['seats'][number];
 
 export function CostSharesPage() {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const { me } = useAuth();
   const member = me?.user.role === 'member';
   const { data, error } = useLoad(() => apiGet<CostShareTable>('/api/cost-shares'), []);
@@ -46,18 +45,18 @@ export function CostSharesPage() {
             initialSort={{ key: 'share', dir: 'desc' }}
             columns={[
               { key: 'name', label: t('common.name'), render: (p) => p.name, sort: (p) => p.name },
-              { key: 'category', label: t('shares.category'), render: (p) => label(t, 'category', p.category), sort: (p) => label(t, 'category', p.category) },
-              { key: 'tier', label: t('shares.tier'), render: (p) => (p.tier ? label(t, 'tier', p.tier) : '–') },
+              { key: 'category', label: t('shares.category'), render: (p) => term('org_category', p.category), sort: (p) => term('org_category', p.category) },
+              { key: 'tier', label: t('shares.tier'), render: (p) => (p.tier ? term('tier', p.tier) : '–') },
               {
                 key: 'status',
                 label: t('common.status'),
-                render: (p) => <StatusTag status={p.status} label={label(t, 'status', p.status)} />,
+                render: (p) => <StatusTag status={p.status} label={term('org_status', p.status)} />,
                 sort: (p) => p.status,
               },
               {
                 key: 'share',
                 label: t('shares.share'),
-                render: (p) => (p.problem ? t('shares.problem', { problem: label(t, 'error', p.problem.code) }) : formatCents(p.share_cents)),
+                render: (p) => (p.problem ? t('shares.problem', { problem: messageFor(t, 'error', p.problem.code) }) : formatCents(p.share_cents)),
                 sort: (p) => p.share_cents,
                 numeric: true,
               },
@@ -69,7 +68,7 @@ export function CostSharesPage() {
               rows={data.seats}
               rowKey={(s) => s.key}
               columns={[
-                { key: 'seat', label: t('shares.seat'), render: (s) => label(t, 'seat', s.key) },
+                { key: 'seat', label: t('shares.seat'), render: (s) => term('seat', s.key) },
                 { key: 'members', label: t('shares.members'), render: (s) => formatInt(s.members), numeric: true },
                 { key: 'parties', label: t('shares.parties'), render: (s) => formatInt(s.org_ids.length), numeric: true },
                 { key: 'share', label: t('shares.share'), render: (s) => formatCents(s.share_cents), sort: (s) => s.share_cents, numeric: true },

@@ -7,7 +7,7 @@ import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, download } from '../api/client';
 import type { ReleaseSummary } from '../api/types';
 import { useAuth } from '../auth';
-import { useI18n, type MessageKey, type Translate } from '../i18n';
+import { useI18n, type MessageKey, type Translate, type Words } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Loading, Page, Section, SelectField, useLoad } from '../components/ui';
 import { BarFigure, COLOURS, type Datum } from '../components/charts';
@@ -89,17 +89,17 @@ function chartSummary(t: Translate, title: string, data: Datum[], key: string, f
 }
 
 /** Chart data from cells: published values only; suppressed ones are counted apart. */
-function chartData(t: Translate, cells: ReleaseCell[], dimension: string, measure: Measure) {
+function chartData(words: Words, cells: ReleaseCell[], dimension: string, measure: Measure) {
   const data: Datum[] = [];
   let hidden = 0;
   for (const c of cells) {
     if (c.status === 'suppressed') {
       hidden++;
       // The calendar keeps every quarter in its place; a suppressed one has no bar.
-      if (dimension === 'renewal_quarter') data.push({ name: memberLabel(t, dimension, String(c[dimension])), value: null });
+      if (dimension === 'renewal_quarter') data.push({ name: memberLabel(words, dimension, String(c[dimension])), value: null });
       continue;
     }
-    data.push({ name: memberLabel(t, dimension, String(c[dimension])), value: valueOf(c, measure) ?? 0 });
+    data.push({ name: memberLabel(words, dimension, String(c[dimension])), value: valueOf(c, measure) ?? 0 });
   }
   // Largest first, except the calendar, which stays in time order.
   if (dimension !== 'renewal_quarter') data.sort((a, b) => Number(b.value) - Number(a.value));
@@ -246,9 +246,10 @@ function ReleaseView({
 }
 
 function VendorSection({ table, measure }: { table: ReleaseTable; measure: Measure }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const cells = table.cells.filter((c) => c.vendor !== MARGIN);
-  const { data, hidden } = chartData(t, cells, 'vendor', measure);
+  const { data, hidden } = chartData(words, cells, 'vendor', measure);
   const format = (v: number) => formatMeasure(measure, v);
   const title = `${t('release.byVendor')}: ${t(MEASURE_LABEL[measure])}`;
   const num = (m: Measure) => (c: ReleaseCell) => (c.status === 'suppressed' ? -1 : valueOf(c, m));
@@ -270,7 +271,7 @@ function VendorSection({ table, measure }: { table: ReleaseTable; measure: Measu
           {
             key: 'vendor',
             label: t('inventory.vendor'),
-            render: (c) => memberLabel(t, 'vendor', String(c.vendor)),
+            render: (c) => memberLabel(words, 'vendor', String(c.vendor)),
             sort: (c) => memberOrder('vendor', String(c.vendor)),
           },
           { key: 'orgs', label: t('release.measureOrgs'), render: (c) => <CellValue cell={c} measure="organisations" />, sort: num('organisations'), numeric: true },
@@ -285,10 +286,11 @@ function VendorSection({ table, measure }: { table: ReleaseTable; measure: Measu
 
 /** `vendor × dimension`: the totals per member as a chart, the whole table as a grid. */
 function DimensionSection({ dimension, table, measure }: { dimension: Dimension; table: ReleaseTable; measure: Measure }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const { vendors, members, lookup } = useMemo(() => pivot(table, dimension), [table, dimension]);
   const margins = members.filter((m) => m !== MARGIN).map((m) => lookup.get(MARGIN)?.get(m)).filter((c): c is ReleaseCell => !!c);
-  const { data, hidden } = chartData(t, margins, dimension, measure);
+  const { data, hidden } = chartData(words, margins, dimension, measure);
   const format = (v: number) => formatMeasure(measure, v);
   const sectionTitle = t(SECTION_TITLE[dimension]);
   const title = `${sectionTitle}: ${t(MEASURE_LABEL[measure])}`;
@@ -310,7 +312,7 @@ function DimensionSection({ dimension, table, measure }: { dimension: Dimension;
               <th scope="col">{t('inventory.vendor')}</th>
               {members.map((m) => (
                 <th scope="col" key={m} className="num">
-                  {memberLabel(t, dimension, m)}
+                  {memberLabel(words, dimension, m)}
                 </th>
               ))}
             </tr>
@@ -318,7 +320,7 @@ function DimensionSection({ dimension, table, measure }: { dimension: Dimension;
           <tbody>
             {vendors.map((v) => (
               <tr key={v} className={v === MARGIN ? 'total-row' : undefined}>
-                <th scope="row">{memberLabel(t, 'vendor', v)}</th>
+                <th scope="row">{memberLabel(words, 'vendor', v)}</th>
                 {members.map((m) => (
                   <td key={m} className="num">
                     <CellValue cell={lookup.get(v)?.get(m)} measure={measure} />
@@ -357,7 +359,8 @@ function pivot(table: ReleaseTable, dimension: string) {
 
 /** Quarters in which contracts with several vendors renew: windows for joint procurement. */
 function JointWindows({ vendors, members, lookup }: { vendors: string[]; members: string[]; lookup: Lookup }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const rows = members
     .filter((q) => q !== MARGIN && q !== 'unknown')
     .map((q) => {
@@ -373,7 +376,7 @@ function JointWindows({ vendors, members, lookup }: { vendors: string[]; members
         rows={rows}
         rowKey={(r) => r.quarter}
         columns={[
-          { key: 'q', label: t('release.renewalQuarter'), render: (r) => memberLabel(t, 'renewal_quarter', r.quarter), nowrap: true },
+          { key: 'q', label: t('release.renewalQuarter'), render: (r) => memberLabel(words, 'renewal_quarter', r.quarter), nowrap: true },
           {
             key: 'window',
             label: t('release.window'),
@@ -388,7 +391,7 @@ function JointWindows({ vendors, members, lookup }: { vendors: string[]; members
               r.renewing
                 .map((v) => {
                   const c = lookup.get(v)!.get(r.quarter)!;
-                  const name = memberLabel(t, 'vendor', v);
+                  const name = memberLabel(words, 'vendor', v);
                   return c.status === 'published'
                     ? t('release.vendorOrgs', { vendor: name, count: formatInt(c.organisations) })
                     : `${name} (${t('release.suppressed')})`;
@@ -403,7 +406,8 @@ function JointWindows({ vendors, members, lookup }: { vendors: string[]; members
 
 /** The published average unit price per vendor for end-user and server licences. */
 function UnitPrices({ vendors, lookup }: { vendors: string[]; lookup: Lookup }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const price = (c: ReleaseCell | undefined) => {
     if (!c || c.status !== 'published') return <CellValue cell={c} measure="annual_cost_cents" />;
     return <>{c.avg_unit_price_cents !== undefined ? formatCents(c.avg_unit_price_cents) : '–'}</>;
@@ -414,9 +418,9 @@ function UnitPrices({ vendors, lookup }: { vendors: string[]; lookup: Lookup }) 
       rows={vendors.filter((v) => v !== MARGIN)}
       rowKey={(v) => v}
       columns={[
-        { key: 'vendor', label: t('inventory.vendor'), render: (v) => memberLabel(t, 'vendor', v) },
-        { key: 'eu', label: t('licence.end_user'), render: (v) => price(lookup.get(v)?.get('end_user')), numeric: true },
-        { key: 'srv', label: t('licence.server'), render: (v) => price(lookup.get(v)?.get('server')), numeric: true },
+        { key: 'vendor', label: t('inventory.vendor'), render: (v) => memberLabel(words, 'vendor', v) },
+        { key: 'eu', label: words.term('licence_type', 'end_user'), render: (v) => price(lookup.get(v)?.get('end_user')), numeric: true },
+        { key: 'srv', label: words.term('licence_type', 'server'), render: (v) => price(lookup.get(v)?.get('server')), numeric: true },
       ]}
     />
   );
@@ -424,9 +428,10 @@ function UnitPrices({ vendors, lookup }: { vendors: string[]; lookup: Lookup }) 
 
 /** Products are nested in vendors: a list, and the largest published products as a chart. */
 function ProductSection({ table, measure }: { table: ReleaseTable; measure: Measure }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const cells = table.cells.filter((c) => c.vendor !== MARGIN && c.product !== MARGIN);
-  const label = (c: ReleaseCell) => `${memberLabel(t, 'product', String(c.product))} (${memberLabel(t, 'vendor', String(c.vendor))})`;
+  const label = (c: ReleaseCell) => `${memberLabel(words, 'product', String(c.product))} (${memberLabel(words, 'vendor', String(c.vendor))})`;
   const published = cells
     .filter((c) => c.status === 'published')
     .sort((a, b) => (valueOf(b, measure) ?? 0) - (valueOf(a, measure) ?? 0))
@@ -451,8 +456,8 @@ function ProductSection({ table, measure }: { table: ReleaseTable; measure: Meas
         rows={cells}
         rowKey={(c) => `${c.vendor}\u0000${c.product}`}
         columns={[
-          { key: 'vendor', label: t('inventory.vendor'), render: (c) => memberLabel(t, 'vendor', String(c.vendor)), sort: (c) => String(c.vendor) },
-          { key: 'product', label: t('inventory.product'), render: (c) => memberLabel(t, 'product', String(c.product)), sort: (c) => String(c.product) },
+          { key: 'vendor', label: t('inventory.vendor'), render: (c) => memberLabel(words, 'vendor', String(c.vendor)), sort: (c) => String(c.vendor) },
+          { key: 'product', label: t('inventory.product'), render: (c) => memberLabel(words, 'product', String(c.product)), sort: (c) => String(c.product) },
           { key: 'value', label: t(MEASURE_LABEL[measure]), render: (c) => <CellValue cell={c} measure={measure} />, sort: num, numeric: true },
         ]}
       />
@@ -462,7 +467,8 @@ function ProductSection({ table, measure }: { table: ReleaseTable; measure: Meas
 
 /** A member's own figures beside the published cells they fall in. */
 function OwnFigures({ orgId, releaseId }: { orgId: string; releaseId: string }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const { data, error } = useLoad(
     () => apiGet<MemberBenchmark>(`/api/orgs/${orgId}/benchmark?release=${encodeURIComponent(releaseId)}`),
     [orgId, releaseId],
@@ -503,13 +509,13 @@ function OwnFigures({ orgId, releaseId }: { orgId: string; releaseId: string }) 
             rows={rows}
             rowKey={(r) => r.members.join('\u0000')}
             columns={[
-              { key: 'vendor', label: t('inventory.vendor'), render: (r) => memberLabel(t, 'vendor', r.members[0]), sort: (r) => r.members[0] },
+              { key: 'vendor', label: t('inventory.vendor'), render: (r) => memberLabel(words, 'vendor', r.members[0]), sort: (r) => r.members[0] },
               ...(dimension
                 ? [
                     {
                       key: 'member',
                       label: t(DIMENSION_LABEL[dimension] ?? 'release.member'),
-                      render: (r: BenchmarkRow) => memberLabel(t, dimension, r.members[1]),
+                      render: (r: BenchmarkRow) => memberLabel(words, dimension, r.members[1]),
                       sort: (r: BenchmarkRow) => memberOrder(dimension, r.members[1]),
                     },
                   ]

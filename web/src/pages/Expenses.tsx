@@ -7,20 +7,14 @@ import type { Expense, ExpenseCategory, ExpenseView, HourlyRatesView, OrgView } 
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, Section, SelectField, SuccessNotice, TextField, useLoad, type Column } from '../components/ui';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 import { formatCents, formatDate, formatInt, parseEuros, parseFinnishDate, todayFinnish } from '../format';
 
-export const EXPENSE_CATEGORIES: ExpenseCategory[] = [
-  'personnel',
-  'purchased_services',
-  'communication',
-  'platform',
-  'office',
-  'administration',
-  'legal',
-  'training_events',
-  'other',
-];
+/** The cost categories in the action plan's order (the vocabulary's). */
+export function useExpenseCategories(): ExpenseCategory[] {
+  const { options } = useI18n();
+  return useMemo(() => options('expense_category').map((o) => o.value as ExpenseCategory), [options]);
+}
 
 const hoursFormat = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 2 });
 
@@ -36,7 +30,7 @@ export function EntriesTable<T extends Expense>({
   payee?: (e: T) => string | null | undefined;
   extra?: Column<T>[];
 }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   return (
     <DataTable<T>
       caption={caption}
@@ -44,7 +38,7 @@ export function EntriesTable<T extends Expense>({
       rowKey={(e) => e.id}
       columns={[
         { key: 'date', label: t('expenses.date'), render: (e) => formatDate(e.date), sort: (e) => e.date, nowrap: true },
-        { key: 'category', label: t('expenses.category'), render: (e) => label(t, 'expense', e.category), sort: (e) => label(t, 'expense', e.category) },
+        { key: 'category', label: t('expenses.category'), render: (e) => term('expense_category', e.category), sort: (e) => term('expense_category', e.category) },
         { key: 'description', label: t('expenses.description'), render: (e) => e.description },
         { key: 'payee', label: t('expenses.payee'), render: (e) => (payee?.(e) ?? e.payee) || '–' },
         { key: 'hours', label: t('expenses.hours'), render: (e) => (e.hours == null ? '–' : `${hoursFormat.format(e.hours)} h`), numeric: true },
@@ -140,7 +134,7 @@ export function ExpensesPage() {
 }
 
 function ExpenseForm({ onDone }: { onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, options } = useI18n();
   const orgs = useLoad(() => apiGet<OrgView[]>('/api/orgs'), []);
   const rates = useLoad(() => apiGet<HourlyRatesView>('/api/hourly-rates'), []);
   const [category, setCategory] = useState<ExpenseCategory>('purchased_services');
@@ -152,11 +146,10 @@ function ExpenseForm({ onDone }: { onDone: () => void }) {
   const [description, setDescription] = useState('');
   const [doc, setDoc] = useState('');
   const [invalid, setInvalid] = useState<Record<string, string | undefined>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
+  const save = useSubmit();
   const personnel = category === 'personnel';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     const cents = personnel ? null : parseEuros(amount);
@@ -170,9 +163,7 @@ function ExpenseForm({ onDone }: { onDone: () => void }) {
     };
     setInvalid(bad);
     if (Object.values(bad).some(Boolean)) return;
-    setError(null);
-    setDone('');
-    try {
+    void save.run(async () => {
       const v = await apiPost<ExpenseView>('/api/expenses', {
         date: iso,
         category,
@@ -183,16 +174,14 @@ function ExpenseForm({ onDone }: { onDone: () => void }) {
         description: description.trim(),
         document_ref: doc.trim() || null,
       });
-      setDone(t('expenses.saved', { amount: formatCents(v.amount_cents), date: formatDate(v.date) }));
       setAmount('');
       setHours('');
       setDescription('');
       setDoc('');
       setPayee('');
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+      return t('expenses.saved', { amount: formatCents(v.amount_cents), date: formatDate(v.date) });
+    });
   };
 
   return (
@@ -203,7 +192,7 @@ function ExpenseForm({ onDone }: { onDone: () => void }) {
           label={t('expenses.category')}
           value={category}
           onChange={(v) => setCategory(v as ExpenseCategory)}
-          options={EXPENSE_CATEGORIES.map((c) => ({ value: c, label: label(t, 'expense', c) }))}
+          options={options('expense_category')}
         />
         <TextField id="expense-date" label={t('expenses.date')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid.date} />
         {personnel ? (
@@ -239,8 +228,8 @@ function ExpenseForm({ onDone }: { onDone: () => void }) {
         <TextField id="expense-description" label={t('expenses.description')} value={description} onChange={setDescription} error={invalid.description} />
         <TextField id="expense-doc" label={t('expenses.document')} hint={t('expenses.documentHint')} value={doc} onChange={setDoc} optional />
         <div className="form-actions">
-          <ErrorNotice error={error} />
-          <SuccessNotice>{done}</SuccessNotice>
+          <ErrorNotice error={save.error} />
+          <SuccessNotice>{save.done}</SuccessNotice>
           <Button type="submit">{t('expenses.save')}</Button>
         </div>
       </form>
@@ -253,21 +242,17 @@ function ReverseForm({ expense, onDone }: { expense: ExpenseView; onDone: () => 
   const [date, setDate] = useState(todayFinnish());
   const [reason, setReason] = useState('');
   const [invalid, setInvalid] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
-  const submit = async (e: FormEvent) => {
+  const reversal = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     setInvalid(iso ? '' : t('error.badDate'));
     if (!iso) return;
-    setError(null);
-    try {
+    void reversal.run(async () => {
       const v = await apiPost<ExpenseView>(`/api/expenses/${expense.id}/reverse`, { date: iso, reason: reason.trim() || null });
-      setDone(t('expenses.reversedDone', { amount: formatCents(v.amount_cents) }));
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+      return t('expenses.reversedDone', { amount: formatCents(v.amount_cents) });
+    });
   };
   return (
     <>
@@ -275,9 +260,9 @@ function ReverseForm({ expense, onDone }: { expense: ExpenseView; onDone: () => 
       <form onSubmit={submit} className="form" noValidate>
         <TextField id="reverse-date" label={t('expenses.reverseDate')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid || undefined} />
         <TextField id="reverse-reason" label={t('expenses.reason')} value={reason} onChange={setReason} optional />
-        <ErrorNotice error={error} />
-        <SuccessNotice>{done}</SuccessNotice>
-        <Button type="submit" variant="secondary" disabled={!!done}>
+        <ErrorNotice error={reversal.error} />
+        <SuccessNotice>{reversal.done}</SuccessNotice>
+        <Button type="submit" variant="secondary" disabled={!!reversal.done}>
           {t('expenses.reverseSave')}
         </Button>
       </form>

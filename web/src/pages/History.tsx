@@ -3,13 +3,13 @@ import { Button, Heading, Paragraph } from 'suomifi-ui-components';
 import { apiGet, apiPost } from '../api/client';
 import type { LicenceLine, OrgView, SubmissionDiff, SubmissionMeta } from '../api/types';
 import { useAuth } from '../auth';
-import { useI18n } from '../i18n';
+import { messageFor, useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, StatusTag, SuccessNotice, useLoad, type Column } from '../components/ui';
 import { formatCents, formatDateTime, formatInt } from '../format';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 
 export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; showOrgName?: boolean }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const { me } = useAuth();
   const canRestore = me?.user.role === 'member' || me?.user.role === 'coordinator';
   const { data, error, reload } = useLoad(
@@ -21,29 +21,21 @@ export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; show
     [orgId, showOrgName],
   );
   const [diff, setDiff] = useState<SubmissionDiff | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
+  const action = useSubmit();
   const diffRef = useRef<HTMLHeadingElement>(null);
 
-  const showDiff = async (s: SubmissionMeta) => {
-    setActionError(null);
-    try {
+  const showDiff = (s: SubmissionMeta) =>
+    action.run(async () => {
       setDiff(await apiGet<SubmissionDiff>(`/api/submissions/${s.id}/diff`));
       setTimeout(() => diffRef.current?.focus(), 0);
-    } catch (e) {
-      setActionError(e);
-    }
-  };
-  const restore = async (s: SubmissionMeta) => {
+    });
+  const restore = (s: SubmissionMeta) => {
     if (!window.confirm(t('history.confirmRestore', { version: s.version ?? '–' }))) return;
-    setActionError(null);
-    try {
+    void action.run(async () => {
       await apiPost(`/api/orgs/${orgId}/submissions/${s.id}/restore`, {});
-      setDone(t('history.restored', { version: s.version ?? '–' }));
       reload();
-    } catch (e) {
-      setActionError(e);
-    }
+      return t('history.restored', { version: s.version ?? '–' });
+    });
   };
 
   const columns: Column<SubmissionMeta>[] = [
@@ -60,7 +52,7 @@ export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; show
           <StatusTag status="rejected" label={t('history.rejectedErrors', { count: errors })} />
         ) : (
           <>
-            <StatusTag status={s.status} label={label(t, 'status', s.status)} />
+            <StatusTag status={s.status} label={term('submission_status', s.status)} />
             {s.is_current && <StatusTag status="current" label={t('history.current')} />}
           </>
         );
@@ -91,8 +83,8 @@ export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; show
   return (
     <Page title={title}>
       <Paragraph className="lead">{t('history.intro')}</Paragraph>
-      <ErrorNotice error={error ?? actionError} />
-      <SuccessNotice>{done}</SuccessNotice>
+      <ErrorNotice error={error ?? action.error} />
+      <SuccessNotice>{action.done}</SuccessNotice>
       {!data && !error && <Loading />}
       {data && data.length === 0 && <Paragraph>{t('history.none')}</Paragraph>}
       {data && data.length > 0 && (
@@ -138,7 +130,7 @@ function DiffView({ diff }: { diff: SubmissionDiff }) {
             {
               key: 'fields',
               label: t('history.fields'),
-              render: (c) => c.fields_changed.map((f) => label(t, 'field', f)).join(', '),
+              render: (c) => c.fields_changed.map((f) => messageFor(t, 'field', f)).join(', '),
             },
             {
               key: 'cost',

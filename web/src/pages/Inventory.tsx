@@ -6,10 +6,9 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Loading, Page, TextField, useLoad, type Column } from '../components/ui';
 import { formatCents, formatDate, formatDateTime, formatInt } from '../format';
-import { label } from '../enums';
 
 export function InventoryPage({ orgId, showOrgName }: { orgId: string | null; showOrgName?: boolean }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const { data, error } = useLoad(
     () => (orgId ? apiGet<Inventory>(`/api/orgs/${orgId}/inventory`) : Promise.resolve(null)),
     [orgId],
@@ -34,8 +33,8 @@ export function InventoryPage({ orgId, showOrgName }: { orgId: string | null; sh
     {
       key: 'type',
       label: t('inventory.licenceType'),
-      render: (l) => label(t, 'licence', l.licence_type),
-      sort: (l) => label(t, 'licence', l.licence_type),
+      render: (l) => term('licence_type', l.licence_type),
+      sort: (l) => term('licence_type', l.licence_type),
     },
     {
       key: 'quantity',
@@ -54,15 +53,15 @@ export function InventoryPage({ orgId, showOrgName }: { orgId: string | null; sh
     {
       key: 'contract',
       label: t('inventory.contractType'),
-      render: (l) => label(t, 'contract', l.contract_type),
-      sort: (l) => label(t, 'contract', l.contract_type),
+      render: (l) => term('contract_type', l.contract_type),
+      sort: (l) => term('contract_type', l.contract_type),
     },
     { key: 'end', label: t('inventory.contractEnd'), render: (l) => formatDate(l.contract_end), sort: (l) => l.contract_end },
     {
       key: 'channel',
       label: t('inventory.channel'),
-      render: (l) => label(t, 'channel', l.channel),
-      sort: (l) => label(t, 'channel', l.channel),
+      render: (l) => term('channel', l.channel),
+      sort: (l) => term('channel', l.channel),
     },
   ];
 

@@ -2,10 +2,10 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Button, Checkbox, Heading, Paragraph, RadioButton, RadioButtonGroup } from 'suomifi-ui-components';
 import { apiGet, apiPost } from '../api/client';
 import type { InvoiceView, OrgView, RunResponse } from '../api/types';
-import { useI18n } from '../i18n';
+import { messageFor, useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Page, SuccessNotice, TextField, useLoad } from '../components/ui';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 import { formatCents, formatDate, formatInt, parseFinnishDate, todayFinnish } from '../format';
 
 /** A party the run could not bill, and why (`SkippedParty` of the finance crate). */
@@ -21,22 +21,19 @@ export function InvoiceRunsPage() {
   const [date, setDate] = useState(todayFinnish());
   const [override, setOverride] = useState(false);
   const [invalid, setInvalid] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<RunResponse | null>(null);
-  const [busy, setBusy] = useState(false);
+  const run = useSubmit();
   const resultRef = useRef<HTMLHeadingElement>(null);
   const orgs = useLoad(() => apiGet<OrgView[]>('/api/orgs'), []);
   const names = useMemo(() => new Map((orgs.data ?? []).map((o) => [o.id, o.name])), [orgs.data]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     setInvalid(iso ? '' : t('error.badDate'));
     if (!iso) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    void run.run(async () => {
       const r = await apiPost<RunResponse>('/api/invoice-runs', {
         instalment: Number(instalment),
         issue_date: iso,
@@ -44,11 +41,7 @@ export function InvoiceRunsPage() {
       });
       setResult(r);
       setTimeout(() => resultRef.current?.focus(), 0);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const skipped: Skipped[] = Array.isArray(result?.skipped) ? (result!.skipped as Skipped[]) : [];
@@ -64,8 +57,8 @@ export function InvoiceRunsPage() {
         <Checkbox checked={override} onClick={({ checkboxState }) => setOverride(checkboxState)}>
           {t('runs.override')}
         </Checkbox>
-        <ErrorNotice error={error} />
-        <Button type="submit" disabled={busy}>
+        <ErrorNotice error={run.error} />
+        <Button type="submit" disabled={run.busy}>
           {t('runs.submit')}
         </Button>
       </form>
@@ -100,7 +93,7 @@ export function InvoiceRunsPage() {
               rowKey={(s) => s.org_id}
               columns={[
                 { key: 'party', label: t('invoices.party'), render: (s) => s.name },
-                { key: 'reason', label: t('upload.message'), render: (s) => label(t, 'error', s.problem.code) },
+                { key: 'reason', label: t('upload.message'), render: (s) => messageFor(t, 'error', s.problem.code) },
               ]}
             />
           )}

@@ -6,10 +6,10 @@ import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, Section, StatusTag, SuccessNotice, TextField, useLoad, type Column } from '../components/ui';
 import { formatCents, formatDate, parseEuros, parseFinnishDate, todayFinnish, centsToInput } from '../format';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 
 export function InvoicesPage() {
-  const { t, lang } = useI18n();
+  const { t, lang, term } = useI18n();
   const { me } = useAuth();
   const coordinator = me?.user.role === 'coordinator';
   const { data, error, reload } = useLoad(() => apiGet<InvoiceView[]>('/api/invoices'), []);
@@ -17,7 +17,7 @@ export function InvoicesPage() {
   const names = useMemo(() => new Map((orgs.data ?? []).map((o) => [o.id, o.name])), [orgs.data]);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<InvoiceView | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const downloads = useSubmit();
   const selectedRef = useRef<HTMLHeadingElement>(null);
 
   const rows = useMemo(() => {
@@ -27,7 +27,7 @@ export function InvoicesPage() {
     return all.filter((i) => i.number.toLowerCase().includes(f) || (names.get(i.org_id) ?? '').toLowerCase().includes(f));
   }, [data, filter, names]);
 
-  const pdf = (i: InvoiceView) => download(`/api/invoices/${i.id}/pdf?lang=${lang}`, `lasku-${i.number}.pdf`).catch(setActionError);
+  const pdf = (i: InvoiceView) => downloads.run(() => download(`/api/invoices/${i.id}/pdf?lang=${lang}`, `lasku-${i.number}.pdf`));
 
   const columns: Column<InvoiceView>[] = [
     { key: 'number', label: t('invoices.number'), render: (i) => i.number, sort: (i) => i.number, nowrap: true },
@@ -44,7 +44,7 @@ export function InvoicesPage() {
     { key: 'due', label: t('invoices.dueDate'), render: (i) => formatDate(i.due_date), sort: (i) => i.due_date, nowrap: true },
     { key: 'amount', label: t('invoices.amount'), render: (i) => formatCents(i.amount_cents), sort: (i) => i.amount_cents, numeric: true },
     { key: 'outstanding', label: t('invoices.outstanding'), render: (i) => formatCents(i.outstanding_cents), sort: (i) => i.outstanding_cents, numeric: true },
-    { key: 'status', label: t('common.status'), render: (i) => <StatusTag status={i.status} label={label(t, 'status', i.status)} />, sort: (i) => i.status },
+    { key: 'status', label: t('common.status'), render: (i) => <StatusTag status={i.status} label={term('payment_status', i.status)} />, sort: (i) => i.status },
     {
       key: 'actions',
       label: t('common.actions'),
@@ -72,7 +72,7 @@ export function InvoicesPage() {
 
   return (
     <Page title={coordinator ? t('invoices.title') : t('invoices.titleOwn')}>
-      <ErrorNotice error={error ?? actionError} />
+      <ErrorNotice error={error ?? downloads.error} />
       {!data && !error && <Loading />}
       {data && data.length === 0 && <Paragraph>{t('invoices.none')}</Paragraph>}
       {data && data.length > 0 && (
@@ -117,29 +117,25 @@ function PaymentForm({ invoice, onDone }: { invoice: InvoiceView; onDone: (v: In
   const [amount, setAmount] = useState(centsToInput(invoice.outstanding_cents));
   const [date, setDate] = useState(todayFinnish());
   const [payer, setPayer] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [invalid, setInvalid] = useState<{ amount?: string; date?: string }>({});
-  const [done, setDone] = useState('');
-  const submit = async (e: FormEvent) => {
+  const payment = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const cents = parseEuros(amount);
     const iso = parseFinnishDate(date);
     const bad = { amount: cents === null ? t('error.badMoney') : undefined, date: iso === null ? t('error.badDate') : undefined };
     setInvalid(bad);
     if (bad.amount || bad.date) return;
-    setError(null);
-    try {
+    void payment.run(async () => {
       const v = await apiPost<InvoiceView>(`/api/invoices/${invoice.id}/payments`, {
         amount_cents: cents,
         paid_on: iso,
         payer: payer || null,
         reference: invoice.reference,
       });
-      setDone(t('invoices.paymentSaved', { number: invoice.number }));
       onDone(v);
-    } catch (err) {
-      setError(err);
-    }
+      return t('invoices.paymentSaved', { number: invoice.number });
+    });
   };
   return (
     <Section title={t('invoices.paymentTitle')} id="payment-heading">
@@ -147,8 +143,8 @@ function PaymentForm({ invoice, onDone }: { invoice: InvoiceView; onDone: (v: In
         <TextField label={t('invoices.paymentAmount')} hint={t('common.moneyHint')} value={amount} onChange={setAmount} error={invalid.amount} />
         <TextField label={t('invoices.paymentDate')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid.date} />
         <TextField label={t('invoices.paymentPayer')} value={payer} onChange={setPayer} optional />
-        <ErrorNotice error={error} />
-        <SuccessNotice>{done}</SuccessNotice>
+        <ErrorNotice error={payment.error} />
+        <SuccessNotice>{payment.done}</SuccessNotice>
         <Button type="submit">{t('invoices.paymentSave')}</Button>
       </form>
     </Section>
@@ -158,30 +154,26 @@ function PaymentForm({ invoice, onDone }: { invoice: InvoiceView; onDone: (v: In
 function CreditForm({ invoice, onDone }: { invoice: InvoiceView; onDone: () => void }) {
   const { t } = useI18n();
   const [date, setDate] = useState(todayFinnish());
-  const [error, setError] = useState<unknown>(null);
   const [invalid, setInvalid] = useState('');
-  const [done, setDone] = useState('');
-  const submit = async (e: FormEvent) => {
+  const credit = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     setInvalid(iso ? '' : t('error.badDate'));
     if (!iso) return;
-    setError(null);
-    try {
+    void credit.run(async () => {
       const note = await apiPost<InvoiceView>(`/api/invoices/${invoice.id}/credit-notes`, { issue_date: iso });
-      setDone(t('invoices.creditSaved', { number: note.number }));
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+      return t('invoices.creditSaved', { number: note.number });
+    });
   };
   return (
     <Section title={t('invoices.creditTitle')} id="credit-heading">
       <Paragraph>{t('invoices.creditHelp')}</Paragraph>
       <form onSubmit={submit} className="form" noValidate>
         <TextField label={t('invoices.creditDate')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid || undefined} />
-        <ErrorNotice error={error} />
-        <SuccessNotice>{done}</SuccessNotice>
+        <ErrorNotice error={credit.error} />
+        <SuccessNotice>{credit.done}</SuccessNotice>
         <Button type="submit" variant="secondary">
           {t('invoices.creditSave')}
         </Button>

@@ -1,30 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Paragraph } from 'suomifi-ui-components';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { ErrorNotice, Page, SuccessNotice, TextField } from '../components/ui';
+import { useSubmit } from '../submit';
 
 export function LoginPage() {
   const { login, ended } = useAuth();
   const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const signIn = useSubmit();
   const signedOut = new URLSearchParams(window.location.search).has('signed-out');
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await login(email, password);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = signIn.onSubmit(() => login(email, password));
 
   return (
     <Page title={t('login.title')}>
@@ -41,8 +30,8 @@ export function LoginPage() {
             onChange={setPassword}
             autoComplete="current-password"
           />
-          <ErrorNotice error={error} />
-          <Button type="submit" disabled={busy}>
+          <ErrorNotice error={signIn.error} />
+          <Button type="submit" disabled={signIn.busy}>
             {t('login.submit')}
           </Button>
         </form>

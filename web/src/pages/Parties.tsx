@@ -18,10 +18,10 @@ import {
   useLoad,
 } from '../components/ui';
 import { centsToInput, formatDate, parseEuros, parseFinnishDate, todayFinnish } from '../format';
-import { CATEGORIES, label } from '../enums';
+import { useSubmit } from '../submit';
 
 export function PartiesPage() {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const { me } = useAuth();
   const coordinator = me?.user.role === 'coordinator';
   const { data, error } = useLoad(() => apiGet<OrgView[]>('/api/orgs'), []);
@@ -58,7 +58,7 @@ export function PartiesPage() {
                 sort: (o) => o.name,
               },
               { key: 'bid', label: t('parties.businessId'), render: (o) => o.business_id, sort: (o) => o.business_id },
-              { key: 'category', label: t('parties.category'), render: (o) => label(t, 'category', o.category), sort: (o) => label(t, 'category', o.category) },
+              { key: 'category', label: t('parties.category'), render: (o) => term('org_category', o.category), sort: (o) => term('org_category', o.category) },
               { key: 'joined', label: t('parties.joinedOn'), render: (o) => formatDate(o.joined_on), sort: (o) => o.joined_on },
               { key: 'rep', label: t('parties.representedBy'), render: (o) => (o.represented_by ? names.get(o.represented_by) ?? '–' : '–') },
               {
@@ -67,7 +67,7 @@ export function PartiesPage() {
                 render: (o) => (
                   <StatusTag
                     status={o.status}
-                    label={o.status === 'active' ? label(t, 'status', o.status) : `${label(t, 'status', o.status)} ${formatDate(o.status_effective_on)}`}
+                    label={o.status === 'active' ? term('org_status', o.status) : `${term('org_status', o.status)} ${formatDate(o.status_effective_on)}`}
                   />
                 ),
                 sort: (o) => o.status,
@@ -126,19 +126,18 @@ function fromOrg(o: Org | null): FormState {
 }
 
 export function PartyEditPage({ id }: { id: string | null }) {
-  const { t } = useI18n();
+  const { t, options } = useI18n();
   const orgs = useLoad(() => apiGet<OrgView[]>('/api/orgs'), []);
   const current = useLoad(() => (id ? apiGet<Org>(`/api/orgs/${id}`) : Promise.resolve(null)), [id]);
   const [form, setForm] = useState<FormState>(fromOrg(null));
   const [invalid, setInvalid] = useState<Partial<Record<keyof FormState, string>>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
+  const save = useSubmit();
   useEffect(() => {
     if (current.data) setForm(fromOrg(current.data));
   }, [current.data]);
   const set = (k: keyof FormState) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const joined = parseFinnishDate(form.joined_on);
     const budget = form.budget.trim() ? parseEuros(form.budget) : null;
@@ -166,20 +165,16 @@ export function PartyEditPage({ id }: { id: string | null }) {
       contact_phone: form.contact_phone || null,
       cost_share_cents: share,
     };
-    setError(null);
-    setDone('');
-    try {
-      if (id) {
-        await apiPatch<Org>(`/api/orgs/${id}`, body);
-        setDone(t('common.saved'));
-        current.reload();
-      } else {
+    void save.run(async () => {
+      if (!id) {
         const created = await apiPost<Org>('/api/orgs', body);
         navigate(`/parties/${created.id}`);
+        return;
       }
-    } catch (err) {
-      setError(err);
-    }
+      await apiPatch<Org>(`/api/orgs/${id}`, body);
+      current.reload();
+      return t('common.saved');
+    });
   };
 
   const others = (orgs.data ?? []).filter((o) => o.id !== id);
@@ -205,7 +200,7 @@ export function PartyEditPage({ id }: { id: string | null }) {
           label={t('parties.category')}
           value={form.category}
           onChange={set('category')}
-          options={CATEGORIES.map((c) => ({ value: c, label: label(t, 'category', c) }))}
+          options={options('org_category')}
         />
         <TextField label={t('parties.joinedOn')} hint={t('common.dateHint')} value={form.joined_on} onChange={set('joined_on')} error={invalid.joined_on} />
         <TextField label={t('parties.budget')} hint={t('common.moneyHint')} value={form.budget} onChange={set('budget')} optional error={invalid.budget} />
@@ -231,8 +226,8 @@ export function PartyEditPage({ id }: { id: string | null }) {
           error={invalid.share}
         />
         <div className="form-actions">
-          <ErrorNotice error={error} />
-          <SuccessNotice>{done}</SuccessNotice>
+          <ErrorNotice error={save.error} />
+          <SuccessNotice>{save.done}</SuccessNotice>
           <Button type="submit">{t('common.save')}</Button>
         </div>
       </form>
@@ -242,33 +237,29 @@ export function PartyEditPage({ id }: { id: string | null }) {
 }
 
 function TerminateForm({ org, onDone }: { org: Org; onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const [kind, setKind] = useState('notice');
   const [date, setDate] = useState(todayFinnish());
   const [invalid, setInvalid] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
-  const submit = async (e: FormEvent) => {
+  const termination = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     setInvalid(iso ? '' : t('error.badDate'));
     if (!iso) return;
     if (!window.confirm(t('parties.confirmTerminate', { name: org.name, date: formatDate(iso) }))) return;
-    setError(null);
-    try {
+    void termination.run(async () => {
       await apiPost<Org>(`/api/orgs/${org.id}/terminate`, { effective_on: iso, kind });
-      setDone(t('parties.terminated'));
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+      return t('parties.terminated');
+    });
   };
   return (
     <Section title={t('parties.terminateTitle')} id="terminate-heading">
       <Paragraph>{t('parties.terminateHelp')}</Paragraph>
       {org.status !== 'active' ? (
         <Paragraph>
-          <StatusTag status={org.status} label={label(t, 'status', org.status)} />{' '}
+          <StatusTag status={org.status} label={term('org_status', org.status)} />{' '}
           {t('parties.endedOn', { date: formatDate(org.status_effective_on) })}
         </Paragraph>
       ) : (
@@ -283,13 +274,13 @@ function TerminateForm({ org, onDone }: { org: Org; onDone: () => void }) {
             ]}
           />
           <TextField label={t('parties.effectiveOn')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid || undefined} />
-          <ErrorNotice error={error} />
+          <ErrorNotice error={termination.error} />
           <Button type="submit" variant="secondary">
             {t('parties.terminate')}
           </Button>
         </form>
       )}
-      <SuccessNotice>{done}</SuccessNotice>
+      <SuccessNotice>{termination.done}</SuccessNotice>
     </Section>
   );
 }

@@ -5,6 +5,7 @@ import type { ImportReport } from '../api/types';
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, FileField, Page, SuccessNotice } from '../components/ui';
 import { formatCents, formatDate, formatInt } from '../format';
+import { useSubmit } from '../submit';
 
 type Imported = ImportReport['matched'][number];
 
@@ -12,29 +13,22 @@ export function PaymentsPage() {
   const { t } = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState(0);
-  const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const upload = useSubmit();
   const [missing, setMissing] = useState(false);
   const resultRef = useRef<HTMLHeadingElement>(null);
 
-  const send = async () => {
+  const send = () => {
     if (!file) {
       setMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
     setReport(null);
-    try {
+    void upload.run(async () => {
       const res = await uploadFile<ImportReport>('/api/payments/import', file, setProgress, [200]);
       setReport(res.body);
       setTimeout(() => resultRef.current?.focus(), 0);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const columns = [
     { key: 'entry', label: t('payments.entry'), render: (p: Imported) => p.entry_reference },
@@ -59,17 +53,17 @@ export function PaymentsPage() {
         error={missing ? t('upload.chooseFirst') : undefined}
       />
       <div className="button-row">
-        <Button onClick={send} disabled={busy}>
+        <Button onClick={send} disabled={upload.busy}>
           {t('payments.import')}
         </Button>
       </div>
-      {busy && (
+      {upload.busy && (
         <div className="progress">
           <label htmlFor="bank-progress">{t('upload.progress')}</label>
           <progress id="bank-progress" max={100} value={Math.round(progress * 100)} />
         </div>
       )}
-      <ErrorNotice error={error} />
+      <ErrorNotice error={upload.error} />
       <Paragraph className="muted">{t('payments.manual')}</Paragraph>
       {report && (
         <section className="section" aria-labelledby="import-result">

@@ -4,46 +4,45 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Button, Heading, Paragraph } from 'suomifi-ui-components';
 import { ApiError, apiGet, apiPost } from '../api/client';
 import type { ReleaseSummary } from '../api/types';
-import { useI18n } from '../i18n';
+import { messageFor, useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Loading, Page, Section, TextField, useLoad } from '../components/ui';
 import { formatDate, formatDateTime, formatInt, formatPercent, parseFinnishDate, todayFinnish } from '../format';
 import { memberLabel, type AuditReport, type ReleaseAudit, type ReleaseCreated, type ReleaseRefused, type ReleaseStats } from '../release';
-import { label } from '../enums';
+import { useSubmit } from '../submit';
 
 export function ReleasesPage() {
   const { t } = useI18n();
   const list = useLoad(() => apiGet<ReleaseSummary[]>('/api/releases'), []);
   const [date, setDate] = useState(todayFinnish());
   const [invalid, setInvalid] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const publish = useSubmit();
   const [refused, setRefused] = useState<ReleaseRefused | null>(null);
   const [created, setCreated] = useState<ReleaseCreated | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const resultRef = useRef<HTMLHeadingElement>(null);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
     setInvalid(iso ? '' : t('error.badDate'));
     if (!iso) return;
-    setBusy(true);
-    setError(null);
     setRefused(null);
     setCreated(null);
-    try {
-      const r = await apiPost<ReleaseCreated>('/api/releases', { as_of: iso });
-      setCreated(r);
-      setShown(r.id);
-      list.reload();
-    } catch (err) {
-      setError(err);
-      if (err instanceof ApiError && err.code === 'release_refused') setRefused(err.body as ReleaseRefused);
-    } finally {
-      setBusy(false);
-      setTimeout(() => resultRef.current?.focus(), 0);
-    }
+    void publish
+      .run(async () => {
+        try {
+          const r = await apiPost<ReleaseCreated>('/api/releases', { as_of: iso });
+          setCreated(r);
+          setShown(r.id);
+          list.reload();
+        } catch (err) {
+          // A refusal carries the audit that refused it.
+          if (err instanceof ApiError && err.code === 'release_refused') setRefused(err.body as ReleaseRefused);
+          throw err;
+        }
+      })
+      .then(() => setTimeout(() => resultRef.current?.focus(), 0));
   };
 
   return (
@@ -58,21 +57,21 @@ export function ReleasesPage() {
           onChange={setDate}
           error={invalid || undefined}
         />
-        <Button type="submit" disabled={busy}>
+        <Button type="submit" disabled={publish.busy}>
           {t('releases.publish')}
         </Button>
-        {busy && (
+        {publish.busy && (
           <p role="status" className="muted">
             {t('releases.working')}
           </p>
         )}
       </form>
-      {(created !== null || error !== null) && (
+      {(created !== null || publish.error !== null) && (
         <section className="section" aria-labelledby="release-result">
           <Heading variant="h2" id="release-result" forwardedRef={resultRef} tabIndex={-1}>
             {created ? t('releases.published', { date: formatDate(created.as_of) }) : t('releases.notPublished')}
           </Heading>
-          <ErrorNotice error={error} />
+          <ErrorNotice error={publish.error} />
           {refused && <AuditView audit={refused.audit} stats={refused.stats} />}
           {created && (
             <p>
@@ -135,7 +134,8 @@ function StoredAudit({ id }: { id: string }) {
 
 /** The audit in brief: the result, the checks made, what was suppressed and the rules used. */
 function AuditView({ audit, stats, params }: { audit: AuditReport; stats: ReleaseStats; params?: ReleaseAudit['params'] }) {
-  const { t } = useI18n();
+  const words = useI18n();
+  const { t } = words;
   const item = (key: Parameters<typeof t>[0], value: string) => (
     <div key={key}>
       <dt>{t(key)}</dt>
@@ -178,16 +178,16 @@ function AuditView({ audit, stats, params }: { audit: AuditReport; stats: Releas
           rows={audit.violations.map((v, i) => ({ ...v, i }))}
           rowKey={(v) => String(v.i)}
           columns={[
-            { key: 'audit', label: t('releases.auditKind'), render: (v) => label(t, 'releases.kind', v.audit) },
+            { key: 'audit', label: t('releases.auditKind'), render: (v) => messageFor(t, 'releases.kind', v.audit) },
             {
               key: 'cell',
               label: t('releases.cell'),
               render: (v) =>
-                [memberLabel(t, 'vendor', v.cell.vendor), v.cell.dimension && v.cell.member ? memberLabel(t, v.cell.dimension, v.cell.member) : null]
+                [memberLabel(words, 'vendor', v.cell.vendor), v.cell.dimension && v.cell.member ? memberLabel(words, v.cell.dimension, v.cell.member) : null]
                   .filter(Boolean)
                   .join(' × '),
             },
-            { key: 'measure', label: t('releases.measure'), render: (v) => label(t, 'releases.measureKey', v.measure) },
+            { key: 'measure', label: t('releases.measure'), render: (v) => messageFor(t, 'releases.measureKey', v.measure) },
           ]}
         />
       )}

@@ -8,9 +8,9 @@ import type { AnnualStatement, CategoryLine, DissolutionPreview, QuarterlyReport
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, Section, SelectField, Summary, TextField, useLoad } from '../components/ui';
 import { BarFigure, COLOURS, LineFigure, type Datum } from '../components/charts';
-import { label } from '../enums';
 import { formatCents, formatDate, formatInt, formatPercent, parseEuros } from '../format';
 import { EntriesTable } from './Expenses';
+import { useSubmit } from '../submit';
 
 /** The agreement's term, 1.9.2025–31.12.2026, a quarter at a time; later years for an extension. */
 export const YEARS = [2025, 2026, 2027];
@@ -29,19 +29,19 @@ export function formatHours(h: number | null | undefined): string {
 
 function Downloads({ path, name }: { path: string; name: string }) {
   const { t } = useI18n();
-  const [error, setError] = useState<unknown>(null);
+  const downloads = useSubmit();
   const sep = path.includes('?') ? '&' : '?';
   return (
     <>
       <div className="button-row">
-        <Button variant="secondary" onClick={() => download(`${path}${sep}format=pdf`, `${name}.pdf`).catch(setError)}>
+        <Button variant="secondary" onClick={() => downloads.run(() => download(`${path}${sep}format=pdf`, `${name}.pdf`))}>
           {t('common.downloadPdf')}
         </Button>
-        <Button variant="secondary" onClick={() => download(`${path}${sep}format=xlsx`, `${name}.xlsx`).catch(setError)}>
+        <Button variant="secondary" onClick={() => downloads.run(() => download(`${path}${sep}format=xlsx`, `${name}.xlsx`))}>
           {t('reports.downloadXlsx')}
         </Button>
       </div>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={downloads.error} />
     </>
   );
 }
@@ -88,11 +88,11 @@ function Quarterly() {
 }
 
 function QuarterlyView({ report: r, qLabel }: { report: QuarterlyReport; qLabel: string }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const nothing = r.plan_version == null && r.entries.length === 0 && r.totals.cumulative_actual_cents === 0;
   const bars: Datum[] = r.categories
     .filter((c) => c.plan_cents !== 0 || c.actual_cents !== 0)
-    .map((c) => ({ name: label(t, 'expense', c.category), plan: c.plan_cents, actual: c.actual_cents }));
+    .map((c) => ({ name: term('expense_category', c.category), plan: c.plan_cents, actual: c.actual_cents }));
   const timeline: Datum[] = r.timeline.map((p) => ({
     name: `Q${p.quarter}/${p.year}`,
     plan: p.cumulative_plan_cents,
@@ -193,7 +193,7 @@ function QuarterlyView({ report: r, qLabel }: { report: QuarterlyReport; qLabel:
 }
 
 function CategoriesTable({ report: r }: { report: QuarterlyReport }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   type Row = CategoryLine | (QuarterlyReport['totals'] & { category: '*' });
   const rows: Row[] = [...r.categories, { ...r.totals, category: '*' }];
   return (
@@ -202,7 +202,7 @@ function CategoriesTable({ report: r }: { report: QuarterlyReport }) {
       rows={rows}
       rowKey={(c) => c.category}
       columns={[
-        { key: 'cat', label: t('reports.category'), render: (c) => (c.category === '*' ? <strong>{t('common.total')}</strong> : label(t, 'expense', c.category)) },
+        { key: 'cat', label: t('reports.category'), render: (c) => (c.category === '*' ? <strong>{t('common.total')}</strong> : term('expense_category', c.category)) },
         { key: 'plan', label: t('reports.plan'), render: (c) => formatCents(c.plan_cents), numeric: true },
         { key: 'actual', label: t('reports.actual'), render: (c) => formatCents(c.actual_cents), numeric: true },
         { key: 'var', label: t('reports.variance'), render: (c) => formatCents(c.variance_cents), numeric: true },
@@ -233,7 +233,7 @@ function Reimbursements({ rows }: { rows: ReimbursementLine[] }) {
 }
 
 function Annual() {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const [year, setYear] = useState(String(currentQuarter().year));
   const path = `/api/reports/annual/${year}`;
   const { data, error } = useLoad(() => apiGet<AnnualStatement>(path), [path]);
@@ -264,7 +264,7 @@ function Annual() {
             rows={[...a.categories, { category: '*' as const, plan_cents: a.plan_cents, actual_cents: a.spent_cents, variance_cents: a.variance_cents }]}
             rowKey={(c) => c.category}
             columns={[
-              { key: 'cat', label: t('reports.category'), render: (c) => (c.category === '*' ? <strong>{t('common.total')}</strong> : label(t, 'expense', c.category)) },
+              { key: 'cat', label: t('reports.category'), render: (c) => (c.category === '*' ? <strong>{t('common.total')}</strong> : term('expense_category', c.category)) },
               { key: 'plan', label: t('reports.plan'), render: (c) => formatCents(c.plan_cents), numeric: true },
               { key: 'actual', label: t('reports.actual'), render: (c) => formatCents(c.actual_cents), numeric: true },
               { key: 'var', label: t('reports.variance'), render: (c) => formatCents(c.variance_cents), numeric: true },

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, FileField, Page, Section, SuccessNotice, type Column } from '../components/ui';
 import { formatCents, formatInt } from '../format';
+import { useSubmit } from '../submit';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'saving' | 'saved';
 
@@ -23,7 +24,7 @@ export function UploadPage({ orgId }: { orgId: string | null }) {
   const [progress, setProgress] = useState(0);
   const [report, setReport] = useState<SubmissionReport | null>(null);
   const [saved, setSaved] = useState<SubmissionReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const upload = useSubmit();
   const [missing, setMissing] = useState(false);
   const resultRef = useRef<HTMLHeadingElement>(null);
   const savedRef = useRef<HTMLDivElement>(null);
@@ -41,37 +42,38 @@ export function UploadPage({ orgId }: { orgId: string | null }) {
     setPhase('idle');
     setReport(null);
     setSaved(null);
-    setError(null);
+    upload.reset();
     setMissing(false);
   };
 
-  const send = async (dryRun: boolean) => {
+  const send = (dryRun: boolean) => {
     if (!file) {
       setMissing(true);
       return;
     }
-    setError(null);
     setProgress(0);
     setPhase(dryRun ? 'checking' : 'saving');
-    try {
-      const query = `lang=${lang}${dryRun ? '&dry_run=true' : ''}`;
-      const res = await uploadFile<unknown>(`/api/orgs/${orgId}/submissions?${query}`, file, setProgress, [200, 201, 422]);
-      const r = reportOrThrow(res.status, res.body);
-      if (dryRun) {
-        setReport(r);
-        setPhase('checked');
+    void upload.run(async () => {
+      try {
+        const query = `lang=${lang}${dryRun ? '&dry_run=true' : ''}`;
+        const res = await uploadFile<unknown>(`/api/orgs/${orgId}/submissions?${query}`, file, setProgress, [200, 201, 422]);
+        const r = reportOrThrow(res.status, res.body);
+        if (dryRun) {
+          setReport(r);
+          setPhase('checked');
+          setTimeout(() => resultRef.current?.focus(), 0);
+        } else {
+          setSaved(r);
+          setReport(r.status === 'rejected' ? r : null);
+          setPhase(r.status === 'rejected' ? 'checked' : 'saved');
+          setTimeout(() => (r.status === 'rejected' ? resultRef.current : savedRef.current)?.focus(), 0);
+        }
+      } catch (e) {
+        setPhase('idle');
         setTimeout(() => resultRef.current?.focus(), 0);
-      } else {
-        setSaved(r);
-        setReport(r.status === 'rejected' ? r : null);
-        setPhase(r.status === 'rejected' ? 'checked' : 'saved');
-        setTimeout(() => (r.status === 'rejected' ? resultRef.current : savedRef.current)?.focus(), 0);
+        throw e;
       }
-    } catch (e) {
-      setError(e);
-      setPhase('idle');
-      setTimeout(() => resultRef.current?.focus(), 0);
-    }
+    });
   };
 
   const busy = phase === 'checking' || phase === 'saving';
@@ -89,10 +91,10 @@ export function UploadPage({ orgId }: { orgId: string | null }) {
 
       <Section title={t('upload.template')} id="template-heading">
         <div className="button-row">
-          <Button variant="secondary" onClick={() => download(`/api/template.xlsx?lang=${lang}`, 'lyhty.xlsx').catch(setError)}>
+          <Button variant="secondary" onClick={() => upload.run(() => download(`/api/template.xlsx?lang=${lang}`, 'lyhty.xlsx'))}>
             {t('upload.templateXlsx')}
           </Button>
-          <Button variant="secondary" onClick={() => download(`/api/template.csv?lang=${lang}`, 'lyhty.csv').catch(setError)}>
+          <Button variant="secondary" onClick={() => upload.run(() => download(`/api/template.csv?lang=${lang}`, 'lyhty.csv'))}>
             {t('upload.templateCsv')}
           </Button>
         </div>
@@ -124,12 +126,12 @@ export function UploadPage({ orgId }: { orgId: string | null }) {
         )}
       </Section>
 
-      {(report !== null || error !== null) && (
+      {(report !== null || upload.error !== null) && (
         <section className="section" aria-labelledby="result-heading">
           <Heading variant="h2" id="result-heading" forwardedRef={resultRef} tabIndex={-1}>
             {t('upload.resultTitle')}
           </Heading>
-          <ErrorNotice error={error} />
+          <ErrorNotice error={upload.error} />
           {report && <ReportView report={report} />}
           {report && report.errors.length > 0 && (
             <DataTable caption={t('upload.errors')} columns={issueColumns} rows={report.errors} rowKey={issueKey} />

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, apiPost } from '../api/client';
 import type { VendorAlias, VendorCatalogueView } from '../api/types';
 import { useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, Section, SuccessNotice, TextField, useLoad } from '../components/ui';
+import { useSubmit } from '../submit';
 
 type Entry = VendorCatalogueView['vendors'][number];
 
@@ -12,22 +13,14 @@ export function VendorsPage() {
   const { data, error, reload } = useLoad(() => apiGet<VendorCatalogueView>('/api/vendors'), []);
   const [alias, setAlias] = useState('');
   const [canonical, setCanonical] = useState('');
-  const [formError, setFormError] = useState<unknown>(null);
-  const [done, setDone] = useState('');
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
-    setFormError(null);
-    setDone('');
-    try {
-      const saved = await apiPost<VendorAlias>('/api/vendors/aliases', { alias, canonical });
-      setDone(t('vendors.saved', { alias: saved.alias, canonical: saved.canonical }));
-      setAlias('');
-      setCanonical('');
-      reload();
-    } catch (err) {
-      setFormError(err);
-    }
-  };
+  const form = useSubmit();
+  const add = form.onSubmit(async () => {
+    const saved = await apiPost<VendorAlias>('/api/vendors/aliases', { alias, canonical });
+    setAlias('');
+    setCanonical('');
+    reload();
+    return t('vendors.saved', { alias: saved.alias, canonical: saved.canonical });
+  });
   return (
     <Page title={t('vendors.title')}>
       <Paragraph className="lead">{t('vendors.intro')}</Paragraph>
@@ -35,8 +28,8 @@ export function VendorsPage() {
         <form onSubmit={add} className="form" noValidate>
           <TextField label={t('vendors.alias')} hint={t('vendors.aliasHint')} value={alias} onChange={setAlias} />
           <TextField label={t('vendors.canonical')} hint={t('vendors.canonicalHint')} value={canonical} onChange={setCanonical} />
-          <ErrorNotice error={formError} />
-          <SuccessNotice>{done}</SuccessNotice>
+          <ErrorNotice error={form.error} />
+          <SuccessNotice>{form.done}</SuccessNotice>
           <Button type="submit">{t('vendors.add')}</Button>
         </form>
       </Section>

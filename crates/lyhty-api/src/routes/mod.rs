@@ -9,6 +9,7 @@ pub mod releases;
 pub mod spend;
 pub mod submissions;
 pub mod users;
+pub mod vocabulary;
 
 use crate::error::ApiError;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
