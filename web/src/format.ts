@@ -18,8 +18,8 @@ const decimal = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 2 });
 const wholePercent = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 0 });
 
 /** The words of a range's scale in the interface language; the digits stay Finnish. */
-const MILLION: Record<string, string> = { fi: 'milj. €', sv: 'milj. €', en: 'million €' };
-const BILLION: Record<string, string> = { fi: 'mrd. €', sv: 'mrd. €', en: 'billion €' };
+const MILLION: Record<string, string> = { fi: 'milj.\u00a0€', sv: 'milj.\u00a0€', en: 'million\u00a0€' };
+const BILLION: Record<string, string> = { fi: 'mrd.\u00a0€', sv: 'mrd.\u00a0€', en: 'billion\u00a0€' };
 
 /** An en dash between two figures, as Finnish typography writes a range: `9 000–12 000`. */
 const DASH = '\u2013';
