@@ -12,7 +12,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { ErrorNotice, Loading, Page, SelectField, useLoad } from '../components/ui';
 import { formatCents, formatDate, formatDateTime, formatInt } from '../format';
-import { MARGIN, MEASURES, rangeOf, tableOf, utilisationOf, type Measure, type Release } from '../release';
+import { MARGIN, MEASURES, tableOf, type Measure, type Release } from '../release';
 import { cellText, MEASURE_LABEL, NOTE_ID } from './dashboard/cells';
 import { OwnFigures } from './dashboard/own';
 import { RenewalSections } from './dashboard/renewal';
@@ -110,11 +110,13 @@ function ReleaseView({
   const distinct = release.tables.flatMap((tb) =>
     tb.cells.filter((c) => c.status === 'suppressed' && (tb.dimensions.length === 1 || c[tb.dimensions[1]] !== MARGIN)),
   );
-  const ranged = distinct.filter((c) => rangeOf(c, 'annual_cost_cents') || Object.keys(c.range ?? {}).length > 0).length;
+  const ranged = distinct.filter((c) => Object.keys(c.range ?? {}).length > 0).length;
   const suppressed = distinct.length - ranged;
   const years = tableOf(release, 'renewal_year');
   const quarters = tableOf(release, 'renewal_quarter');
-  const useShown = !!vendor?.cells.some((c) => utilisationOf(c) !== null);
+  // Releases that carry the usage measures get the utilisation view, which says so when every
+  // vendor's figures are suppressed.
+  const usage = release.measures.includes('usage_reported_licences');
   return (
     <>
       <dl className="summary">
@@ -154,7 +156,7 @@ function ReleaseView({
       </div>
       {own}
       {vendor && <VendorSection table={vendor} measure={measure} />}
-      {vendor && useShown && <UtilisationSection table={vendor} />}
+      {vendor && usage && <UtilisationSection table={vendor} />}
       {(['sector'] as const).map((d) => {
         const table = tableOf(release, d);
         return table && <DimensionSection key={d} dimension={d} table={table} measure={measure} />;
