@@ -15,6 +15,7 @@ export function formatInt(n: number | null | undefined): string {
 }
 
 const decimal = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 2 });
+const cents = new Intl.NumberFormat('fi-FI', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const wholePercent = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 0 });
 
 /** The words of a range's scale in the interface language; the digits stay Finnish. */
@@ -33,7 +34,9 @@ export function formatCentsRange(lo: number, hi: number, lang = 'fi'): string {
   const [a, b] = [lo / 100, hi / 100];
   if (b >= 1e9) return `${decimal.format(a / 1e9)}${DASH}${decimal.format(b / 1e9)}\u00a0${BILLION[lang] ?? BILLION.fi}`;
   if (b >= 1e6) return `${decimal.format(a / 1e6)}${DASH}${decimal.format(b / 1e6)}\u00a0${MILLION[lang] ?? MILLION.fi}`;
-  return `${decimal.format(a)}${DASH}${decimal.format(b)}\u00a0€`;
+  // Whole euros as whole numbers; an end with cents shows both ends to the cent.
+  const euros = lo % 100 === 0 && hi % 100 === 0 ? integer : cents;
+  return `${euros.format(a)}${DASH}${euros.format(b)}\u00a0€`;
 }
 
 /** A range of a count: `9 000–12 000`. */

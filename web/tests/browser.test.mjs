@@ -617,7 +617,9 @@ describe('browser', { skip }, () => {
     const n = (v, digits) => v.toLocaleString('fi-FI', { maximumFractionDigits: digits });
     if (!money) return `${n(lo, 0)}–${n(hi, 0)}`;
     if (hi >= 1e8) return `${n(lo / 1e8, 2)}–${n(hi / 1e8, 2)}\u00a0milj.\u00a0€`;
-    return `${n(lo / 100, 2)}–${n(hi / 100, 2)}\u00a0€`;
+    const whole = lo % 100 === 0 && hi % 100 === 0;
+    const e = (v) => (v / 100).toLocaleString('fi-FI', whole ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return `${e(lo)}–${e(hi)}\u00a0€`;
   }
 
   async function apiJson(path, email) {
