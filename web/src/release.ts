@@ -222,11 +222,13 @@ export function memberLabel({ t, term }: Words, dimension: string, member: strin
   return kind ? term(kind, member) : member;
 }
 
-/** Sort key of a member: quarters chronologically with `unknown` last, the recoded `Other …` after
- *  the named ones, `*` always last. */
+/** Sort key of a member: quarters and years chronologically with `unknown` after them, the
+ *  recoded `Other …` after the named ones, `*` always last. The rank comes first as a digit:
+ *  the Finnish collation ignores the private characters a sentinel would need, so `unknown`
+ *  once sorted first. */
 export function memberOrder(dimension: string, member: string): string {
-  if (member === MARGIN) return '\uffff';
-  if ((dimension === 'renewal_quarter' || dimension === 'renewal_year') && member === 'unknown') return '\ufffe';
-  if (member === 'Other vendors' || member === 'Other products' || member === '') return '\ufffd';
-  return member;
+  const calendar = dimension === 'renewal_quarter' || dimension === 'renewal_year';
+  const rank =
+    member === MARGIN ? 3 : calendar && member === 'unknown' ? 2 : member === 'Other vendors' || member === 'Other products' || member === '' ? 1 : 0;
+  return `${rank} ${member}`;
 }
