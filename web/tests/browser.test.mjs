@@ -367,6 +367,8 @@ describe('browser', { skip }, () => {
       }
     } else {
       assert.equal(headingText, `Tilannekuva ${todayFi()} julkaistiin`);
+      // How many organisations' updates wait for a later release, said at once.
+      assert.match(await page.locator('[data-held-back]').innerText(), /^(Kaikkien organisaatioiden päivitykset ovat mukana|\d+ organisaation päivitykset jätettiin odottamaan)/);
       const rows = page.getByRole('table', { name: 'Julkaistut tilannekuvat' }).locator('tbody tr');
       await page.waitForFunction((n) => document.querySelectorAll('table tbody tr').length > n, before);
       assert.ok((await rows.count()) >= 1);
@@ -379,6 +381,7 @@ describe('browser', { skip }, () => {
     assert.match(summary, /Ulkopuolisen tarkastuksia\s+\d+/);
     assert.match(summary, /Sisäpiiriläisen tarkastuksia\s+\d+/);
     assert.match(summary, /Paljastumia\s+0/);
+    assert.match(summary, /Odottavia päivityksiä\s+\d+/);
     assert.match(summary, /Suojattuja soluja\s+\d+(,\d+)?\s%/);
     await audit.getByRole('heading', { level: 3, name: 'Suojauksen parametrit' }).waitFor();
     await checkPage(page, 'coordinator release published');
