@@ -14,6 +14,42 @@ export function formatInt(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : integer.format(n);
 }
 
+const decimal = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 2 });
+const cents = new Intl.NumberFormat('fi-FI', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const wholePercent = new Intl.NumberFormat('fi-FI', { maximumFractionDigits: 0 });
+
+/** The words of a range's scale in the interface language; the digits stay Finnish. */
+const MILLION: Record<string, string> = { fi: 'milj.\u00a0€', sv: 'milj.\u00a0€', en: 'million\u00a0€' };
+const BILLION: Record<string, string> = { fi: 'mrd.\u00a0€', sv: 'mrd.\u00a0€', en: 'billion\u00a0€' };
+
+/** An en dash between two figures, as Finnish typography writes a range: `9 000–12 000`. */
+const DASH = '\u2013';
+
+/**
+ * A range of money in one scale, the high end choosing it: `[240000000, 320000000]` →
+ * `2,4–3,2 milj. €`; below a million euros whole euros: `240 000–320 000 €`. The ends are
+ * round numbers (two significant digits), so two decimals of the scale show them exactly.
+ */
+export function formatCentsRange(lo: number, hi: number, lang = 'fi'): string {
+  const [a, b] = [lo / 100, hi / 100];
+  if (b >= 1e9) return `${decimal.format(a / 1e9)}${DASH}${decimal.format(b / 1e9)}\u00a0${BILLION[lang] ?? BILLION.fi}`;
+  if (b >= 1e6) return `${decimal.format(a / 1e6)}${DASH}${decimal.format(b / 1e6)}\u00a0${MILLION[lang] ?? MILLION.fi}`;
+  // Whole euros as whole numbers; an end with cents shows both ends to the cent.
+  const euros = lo % 100 === 0 && hi % 100 === 0 ? integer : cents;
+  return `${euros.format(a)}${DASH}${euros.format(b)}\u00a0€`;
+}
+
+/** A range of a count: `9 000–12 000`. */
+export function formatIntRange(lo: number, hi: number): string {
+  return `${integer.format(lo)}${DASH}${integer.format(hi)}`;
+}
+
+/** A range of 0..1 fractions as whole percentages: `12–18 %`; `≥ 12 %` with no upper bound. */
+export function formatPercentRange(lo: number, hi: number | null): string {
+  if (hi === null) return `\u2265\u00a0${wholePercent.format(lo * 100)}\u00a0%`;
+  return `${wholePercent.format(lo * 100)}${DASH}${wholePercent.format(hi * 100)}\u00a0%`;
+}
+
 /** A 0..1 fraction as a percentage: `0.9417` → `94,17 %`. */
 export function formatPercent(f: number): string {
   return percent.format(f);

@@ -9,6 +9,16 @@ export type CellStatus = 'published' | 'suppressed' | 'empty';
 export const MEASURES = ['annual_cost_cents', 'end_user_licences', 'server_licences', 'organisations'] as const;
 export type Measure = (typeof MEASURES)[number];
 
+/** The magnitude measures a range can be given for (every measure but `organisations`). */
+export type RangeMeasure = Exclude<Measure, 'organisations'> | 'in_use_licences' | 'usage_reported_licences';
+
+/** `[low, high]`: the published interval that contains a suppressed cell's true value. */
+export type Range = [number, number];
+
+/** The ranges of a suppressed cell of `min_orgs` or more contributors (DISCLOSURE.md, "Ranges
+ *  instead of blanks"). Older releases have none, so every field is optional. */
+export type CellRange = Partial<Record<RangeMeasure, Range>>;
+
 /** A cell: its members under the dimension names, status, and values (`null` when suppressed). */
 export interface ReleaseCell {
   status: CellStatus;
@@ -19,7 +29,8 @@ export interface ReleaseCell {
   in_use_licences?: number | null;
   usage_reported_licences?: number | null;
   avg_unit_price_cents?: number;
-  [dimension: string]: string | number | null | undefined;
+  range?: CellRange;
+  [dimension: string]: string | number | null | undefined | CellRange;
 }
 
 export interface ReleaseTable {
@@ -55,6 +66,8 @@ export interface BenchmarkRow {
   published_organisations: number | null;
   own_unit_price_cents: number | null;
   published_unit_price_cents: number | null;
+  /** Beside `published` where the cell is suppressed but carries ranges. */
+  range?: CellRange;
 }
 
 export interface MemberBenchmark {
@@ -75,7 +88,7 @@ export interface AuditViolation {
   note?: string;
 }
 
-export interface AuditReport {
+export interface AuditReport extends MayHoldBack {
   passed: boolean;
   cells_checked: number;
   outsider_checks: number;
@@ -86,7 +99,7 @@ export interface AuditReport {
   duration_ms?: number;
 }
 
-export interface ReleaseStats {
+export interface ReleaseStats extends MayHoldBack {
   lines?: number;
   organisations?: number;
   cells?: number;
@@ -110,19 +123,45 @@ export interface ReleaseParams {
   max_rounds?: number;
 }
 
-export type ReleaseCreated = ReleaseSummary & { audit: AuditSummary; stats: ReleaseStats };
-export type ReleaseAudit = ReleaseSummary & { audit: AuditReport; params: ReleaseParams; stats: ReleaseStats };
+/** Why an organisation's update is held back (protection across releases). */
+export type HeldBackReason = 'joined' | 'left' | 'changed';
+
+/** One organisation whose new data a release holds back: the coordinator's audit report only. */
+export interface HeldBack {
+  organisation_id: string;
+  reason: HeldBackReason | string;
+  detail?: string;
+}
+
+/** Where the coordinator's answers may carry the held-back list: beside the audit, in it, or in
+ *  the statistics. Read through [`heldBackOf`] so the UI does not depend on which. */
+interface MayHoldBack {
+  held_back?: HeldBack[];
+}
+
+export type ReleaseCreated = ReleaseSummary & MayHoldBack & { audit: AuditSummary & MayHoldBack; stats: ReleaseStats };
+export type ReleaseAudit = ReleaseSummary &
+  MayHoldBack & { audit: AuditReport; params: ReleaseParams; stats: ReleaseStats };
 /** The body of a refused release (422 `release_refused`). */
-export interface ReleaseRefused {
+export interface ReleaseRefused extends MayHoldBack {
   error: { code: string; message: string };
   audit: AuditReport;
   stats: ReleaseStats;
 }
 
+/** The held-back organisations of an answer, or `undefined` when the answer does not say. */
+export function heldBackOf(answer: MayHoldBack & { audit?: object; stats?: object }): HeldBack[] | undefined {
+  for (const place of [answer, answer.audit, answer.stats] as (MayHoldBack | undefined)[]) {
+    if (Array.isArray(place?.held_back)) return place.held_back;
+  }
+  return undefined;
+}
+
 export const MARGIN = '*';
 
-/** The dimensions crossed with `vendor`, in the order the dashboard shows them. */
-export const DIMENSIONS = ['sector', 'renewal_quarter', 'contract_type', 'licence_type', 'channel', 'product'] as const;
+/** The dimensions crossed with `vendor`, in the order the dashboard shows them. The renewal
+ *  calendar (`renewal_year`, then `renewal_quarter` as its detail) is one section. */
+export const DIMENSIONS = ['sector', 'renewal_year', 'renewal_quarter', 'contract_type', 'licence_type', 'channel', 'product'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export function tableOf(release: Release, dimension: Dimension | null): ReleaseTable | undefined {
@@ -131,9 +170,28 @@ export function tableOf(release: Release, dimension: Dimension | null): ReleaseT
 }
 
 /** The value of a measure in a cell (`null` when suppressed). */
-export function valueOf(cell: ReleaseCell, measure: Measure): number | null {
+export function valueOf(cell: ReleaseCell, measure: Measure | RangeMeasure): number | null {
   const v = cell[measure];
   return typeof v === 'number' ? v : null;
+}
+
+/** The published range of a measure on a suppressed cell, if the release gives one. A range
+ *  that is not two ordered numbers is ignored rather than shown wrongly. */
+export function rangeOf(cell: { status: CellStatus; range?: CellRange } | undefined, measure: Measure | RangeMeasure): Range | null {
+  if (!cell || cell.status !== 'suppressed' || measure === 'organisations') return null;
+  const r = cell.range?.[measure];
+  if (!Array.isArray(r) || r.length !== 2) return null;
+  const [lo, hi] = r;
+  return typeof lo === 'number' && typeof hi === 'number' && lo <= hi ? [lo, hi] : null;
+}
+
+/** Licences in use ÷ licences whose use is reported, where both are published (shelfware is
+ *  the rest). `null` where either is suppressed or nothing was reported. */
+export function utilisationOf(cell: ReleaseCell | undefined): number | null {
+  if (!cell || cell.status !== 'published') return null;
+  const used = valueOf(cell, 'in_use_licences');
+  const reported = valueOf(cell, 'usage_reported_licences');
+  return used !== null && reported !== null && reported > 0 ? used / reported : null;
 }
 
 /** The dimensions whose members are values of an enumeration (`sector` is a party's
@@ -159,15 +217,18 @@ export function memberLabel({ t, term }: Words, dimension: string, member: strin
   if (member === 'Other vendors') return t('release.otherVendors');
   if (member === 'Other products') return t('release.otherProducts');
   if (dimension === 'renewal_quarter') return quarterLabel(member, t);
+  if (dimension === 'renewal_year') return member === 'unknown' ? t('release.unknownQuarter') : member;
   const kind = VOCABULARY_OF[dimension];
   return kind ? term(kind, member) : member;
 }
 
-/** Sort key of a member: quarters chronologically with `unknown` last, the recoded `Other …` after
- *  the named ones, `*` always last. */
+/** Sort key of a member: quarters and years chronologically with `unknown` after them, the
+ *  recoded `Other …` after the named ones, `*` always last. The rank comes first as a digit:
+ *  the Finnish collation ignores the private characters a sentinel would need, so `unknown`
+ *  once sorted first. */
 export function memberOrder(dimension: string, member: string): string {
-  if (member === MARGIN) return '\uffff';
-  if (dimension === 'renewal_quarter' && member === 'unknown') return '\ufffe';
-  if (member === 'Other vendors' || member === 'Other products' || member === '') return '\ufffd';
-  return member;
+  const calendar = dimension === 'renewal_quarter' || dimension === 'renewal_year';
+  const rank =
+    member === MARGIN ? 3 : calendar && member === 'unknown' ? 2 : member === 'Other vendors' || member === 'Other products' || member === '' ? 1 : 0;
+  return `${rank} ${member}`;
 }

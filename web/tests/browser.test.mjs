@@ -367,6 +367,8 @@ describe('browser', { skip }, () => {
       }
     } else {
       assert.equal(headingText, `Tilannekuva ${todayFi()} julkaistiin`);
+      // How many organisations' updates wait for a later release, said at once.
+      assert.match(await page.locator('[data-held-back]').innerText(), /^(Kaikkien organisaatioiden päivitykset ovat mukana|\d+ organisaation päivitykset jätettiin odottamaan)/);
       const rows = page.getByRole('table', { name: 'Julkaistut tilannekuvat' }).locator('tbody tr');
       await page.waitForFunction((n) => document.querySelectorAll('table tbody tr').length > n, before);
       assert.ok((await rows.count()) >= 1);
@@ -379,6 +381,7 @@ describe('browser', { skip }, () => {
     assert.match(summary, /Ulkopuolisen tarkastuksia\s+\d+/);
     assert.match(summary, /Sisäpiiriläisen tarkastuksia\s+\d+/);
     assert.match(summary, /Paljastumia\s+0/);
+    assert.match(summary, /Odottavia päivityksiä\s+\d+/);
     assert.match(summary, /Suojattuja soluja\s+\d+(,\d+)?\s%/);
     await audit.getByRole('heading', { level: 3, name: 'Suojauksen parametrit' }).waitFor();
     await checkPage(page, 'coordinator release published');
@@ -597,6 +600,250 @@ describe('browser', { skip }, () => {
     assert.equal(await page.getByText('Auditointiraportti').count(), 0);
     const audit = await fetch(`${baseUrl}/api/releases/${release.id}/audit`, { headers: { Authorization: `Bearer ${await apiToken(STEERING)}` } });
     assert.equal(audit.status, 403);
+    await page.context().close();
+  });
+
+  // ---- Releases: ranges, renewal years, utilisation, held-back updates (issue #13) ----
+  // The back end of ranges, the year table and the held-back list lands separately. Each
+  // journey asserts on the real binary's answer where it carries the field, says loudly when
+  // it does not, and then renders a copy of the real answer with the field added through the
+  // app's own code path (the page's fetch is answered by Playwright), so the rendering is
+  // checked either way.
+
+  function loudSkip(what) {
+    const line = '!'.repeat(78);
+    console.error(`\n${line}\n!! NOT CHECKED ON THE REAL BINARY: ${what}\n${line}\n`);
+  }
+
+  /** A range as a Finnish reader expects it: `2,4–3,2 milj. €`, `9 000–12 000`. */
+  function fiRange([lo, hi], money) {
+    const n = (v, digits) => v.toLocaleString('fi-FI', { maximumFractionDigits: digits });
+    if (!money) return `${n(lo, 0)}–${n(hi, 0)}`;
+    if (hi >= 1e8) return `${n(lo / 1e8, 2)}–${n(hi / 1e8, 2)}\u00a0milj.\u00a0€`;
+    const whole = lo % 100 === 0 && hi % 100 === 0;
+    const e = (v) => (v / 100).toLocaleString('fi-FI', whole ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return `${e(lo)}–${e(hi)}\u00a0€`;
+  }
+
+  async function apiJson(path, email) {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${await apiToken(email)}` } });
+    assert.equal(res.status, 200, `${path}: ${res.status}`);
+    return res.json();
+  }
+
+  /** Answers the page's own request for `pattern` with the real answer changed by `edit`. */
+  async function rewrite(page, pattern, edit) {
+    await page.route(pattern, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: edit(await response.json()) });
+    });
+  }
+
+  const FIXTURE_RANGE = { annual_cost_cents: [240000000, 320000000], end_user_licences: [9000, 12000], server_licences: [0, 100] };
+
+  /** The release with a range on one suppressed vendor total (the same cell in every table)
+   *  and, if it has none, a year table made from its quarters (status and sums only). */
+  function withRangeAndYears(release) {
+    const copy = structuredClone(release);
+    const vendorTable = copy.tables.find((t) => t.name === 'vendor');
+    const target = vendorTable.cells.find((c) => c.status === 'suppressed' && !['*', 'Other vendors'].includes(c.vendor));
+    assert.ok(target, 'the demo release suppresses at least one vendor total');
+    for (const t of copy.tables) {
+      for (const c of t.cells) {
+        const margin = t.dimensions.length === 1 || c[t.dimensions[1]] === '*';
+        if (c.vendor === target.vendor && margin) c.range = FIXTURE_RANGE;
+      }
+    }
+    if (!copy.tables.some((t) => t.name === 'vendor_by_renewal_year')) {
+      const quarters = copy.tables.find((t) => t.name === 'vendor_by_renewal_quarter');
+      const years = new Map();
+      for (const c of quarters.cells) {
+        const q = c.renewal_quarter;
+        const year = q === '*' || q === 'unknown' ? q : q.slice(0, 4);
+        const key = `${c.vendor}\u0000${year}`;
+        const cell = years.get(key) ?? { vendor: c.vendor, renewal_year: year, parts: [] };
+        cell.parts.push(c);
+        years.set(key, cell);
+      }
+      const measures = ['annual_cost_cents', 'end_user_licences', 'server_licences', 'in_use_licences', 'usage_reported_licences'];
+      const cells = [...years.values()].map(({ vendor, renewal_year, parts }) => {
+        const status = parts.every((p) => p.status === 'empty') ? 'empty' : parts.every((p) => p.status !== 'suppressed') ? 'published' : 'suppressed';
+        const cell = { vendor, renewal_year, status, organisations: status === 'suppressed' ? null : Math.max(...parts.map((p) => p.organisations ?? 0)) };
+        for (const m of measures) cell[m] = status === 'suppressed' ? null : parts.reduce((s, p) => s + (p[m] ?? 0), 0);
+        return cell;
+      });
+      copy.tables.push({ name: 'vendor_by_renewal_year', dimensions: ['vendor', 'renewal_year'], cells });
+    }
+    return { copy, vendor: target.vendor };
+  }
+
+  test('the steering group sees ranges as ranges, the renewal calendar by year and utilisation', { timeout: 600_000 }, async () => {
+    const summary = await ensureRelease();
+    const release = await apiJson(`/api/releases/${summary.id}`, STEERING);
+    const page = await newPage();
+    await signIn(page, STEERING);
+    await page.getByRole('heading', { level: 1, name: 'Tilannekuva' }).waitFor();
+    await settle(page);
+    const vendors = page.getByRole('table', { name: 'Kustannukset toimittajittain' });
+    const rowOf = (vendor) => vendors.locator('tbody tr').filter({ has: page.getByRole('cell', { name: vendor, exact: true }) });
+
+    // Ranges on the real binary's release.
+    const ranged = release.tables.find((t) => t.name === 'vendor').cells.find((c) => c.range?.annual_cost_cents && !['*', 'Other vendors'].includes(c.vendor));
+    if (ranged) {
+      const cells = await rowOf(ranged.vendor).locator('td').allInnerTexts();
+      assert.ok(cells.includes(fiRange(ranged.range.annual_cost_cents, true)), `${ranged.vendor}'s cost as a range: ${cells}`);
+      assert.ok((await page.locator('#by-vendor').locator('..').locator('[fill^="url(#hatch"]').count()) > 0, 'a hatched bar for a range');
+    } else loudSkip('the release has no "range" on any vendor total (rel-ranges not merged yet)');
+
+    // The renewal calendar on the real binary's release: years first where there is a year table.
+    const yearHeading = page.getByRole('heading', { level: 2, name: 'Uusiutumiskalenteri vuosittain' });
+    const quarterHeading = page.getByRole('heading', { level: 2, name: 'Uusiutumiskalenteri neljänneksittäin' });
+    if (release.tables.some((t) => t.name === 'vendor_by_renewal_year')) {
+      await yearHeading.waitFor();
+      await page.getByRole('table', { name: 'Uusiutumiskalenteri vuosittain: Vuosikustannus toimittajittain' }).waitFor();
+    } else {
+      loudSkip('the release has no vendor_by_renewal_year table (rel-ranges not merged yet); the quarters stand alone');
+      assert.equal(await yearHeading.count(), 0, 'no year section without a year table');
+      await quarterHeading.waitFor();
+    }
+
+    // Utilisation where both usage measures are published, lowest first.
+    const used = release.tables
+      .find((t) => t.name === 'vendor')
+      .cells.filter((c) => c.vendor !== '*' && c.status === 'published' && c.usage_reported_licences > 0)
+      .map((c) => ({ vendor: c.vendor, share: c.in_use_licences / c.usage_reported_licences }))
+      .sort((a, b) => a.share - b.share);
+    if (used.length > 0) {
+      const table = page.getByRole('table', { name: 'Lisenssien käyttöaste toimittajittain' });
+      await table.waitFor();
+      const first = await table.locator('tbody tr').first().locator('td').allInnerTexts();
+      const percent = used[0].share.toLocaleString('fi-FI', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 2 });
+      assert.equal(first[first.length - 1], percent, `the lowest utilisation first: ${first}`);
+      const named = used.find((u) => u.vendor !== 'Other vendors');
+      if (named) {
+        const share = named.share.toLocaleString('fi-FI', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 2 });
+        assert.ok((await rowOf(named.vendor).locator('td').allInnerTexts()).includes(share), 'the vendor table has the same utilisation');
+      }
+      await page.getByRole('img', { name: /^Pylväskaavio: Lisenssien käyttöaste toimittajittain\. Matalimmat: / }).waitFor();
+    } else loudSkip('no published vendor total reports licence use in the demo release');
+
+    // The same page rendered from the real release with a range and a year table added.
+    const { copy, vendor } = withRangeAndYears(release);
+    await rewrite(page, `**/api/releases/${summary.id}`, () => copy);
+    for (const [lang, money] of [
+      ['sv', '2,4–3,2\u00a0milj.\u00a0€'],
+      ['en', '2,4–3,2\u00a0million\u00a0€'],
+      ['fi', '2,4–3,2\u00a0milj.\u00a0€'],
+    ]) {
+      await page.goto(`${baseUrl}/dashboard?release=${summary.id}`);
+      await setLang(page, lang);
+      await settle(page);
+      const table = page.locator('#by-vendor').locator('..').locator('table');
+      const row = table.locator('tbody tr').filter({ has: page.getByRole('cell', { name: vendor, exact: true }) });
+      const cells = await row.locator('td').allInnerTexts();
+      assert.ok(cells.includes(money), `${lang}: the range of ${vendor}'s cost: ${cells}`);
+      assert.ok(cells.includes('9\u00a0000–12\u00a0000'), `${lang}: the range of its end-user licences: ${cells}`);
+      assert.ok(await page.locator('#by-vendor').locator('..').locator('[fill^="url(#hatch"]').count() > 0, `${lang}: the range is a hatched bar`);
+      await checkPage(page, `dashboard with ranges and years (${lang})`);
+    }
+    await page.getByRole('img', { name: /pylvästä on vaihteluvälejä/ }).first().waitFor();
+    await page.getByText(/Solu, jossa on vaihteluväli .* on suojattu, mutta sen todellinen arvo on tällä välillä/).waitFor();
+    // The pivot tables show the same range for the same cell.
+    const sectorRow = page
+      .getByRole('table', { name: 'Sektoreittain: Vuosikustannus toimittajittain' })
+      .locator('tbody tr')
+      .filter({ has: page.getByRole('rowheader', { name: vendor, exact: true }) });
+    assert.equal((await sectorRow.locator('td').last().innerText()).trim(), '2,4–3,2\u00a0milj.\u00a0€');
+    // Years lead, quarters follow as the detail.
+    await yearHeading.waitFor();
+    const order = await page.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent));
+    assert.ok(order.indexOf('Uusiutumiskalenteri vuosittain') < order.indexOf('Uusiutumiskalenteri neljänneksittäin'), `years before quarters: ${order}`);
+    const years = await page.getByRole('table', { name: 'Uusiutumiskalenteri vuosittain: Vuosikustannus toimittajittain' }).locator('thead th').allInnerTexts();
+    assert.ok(years.some((y) => /^20\d\d$/.test(y.trim())), `years as columns: ${years}`);
+    await page.getByRole('table', { name: 'Yhteishankintavuodet' }).waitFor();
+    await page.getByText(/Sama kalenteri neljänneksittäin/).waitFor();
+    await screenshot(page, 'steering-dashboard-ranges');
+    await page.context().close();
+  });
+
+  test('a member sees its own figure beside the range of a suppressed cell', { timeout: 300_000 }, async () => {
+    await ensureRelease();
+    const page = await newPage();
+    await signIn(page, MEMBER);
+    let own;
+    // The member's benchmark with its first vendor row's cell suppressed and ranged (the
+    // shape rel-ranges adds: `range` beside the published fields).
+    await rewrite(page, '**/api/orgs/*/benchmark*', (body) => {
+      const row = body.rows.find((r) => r.table === 'vendor' && r.own.annual_cost_cents > 0 && !['*', 'Other vendors'].includes(r.members[0]));
+      assert.ok(row, 'the member has a vendor row');
+      own = row;
+      if (!row.range) {
+        Object.assign(row, { status: 'suppressed', published: null, published_organisations: null });
+        row.range = { annual_cost_cents: [row.own.annual_cost_cents, row.own.annual_cost_cents * 4], end_user_licences: [0, 100000], server_licences: [0, 100] };
+      }
+      return body;
+    });
+    await page.goto(`${baseUrl}/dashboard`);
+    await settle(page);
+    const table = page.getByRole('table', { name: 'Omat lukusi ja julkaistut luvut' });
+    await table.waitFor();
+    const row = table.locator('tbody tr').filter({ has: page.getByRole('cell', { name: own.members[0], exact: true }) });
+    const cells = (await row.locator('td').allInnerTexts()).map((s) => s.trim());
+    const ownCost = (own.own.annual_cost_cents / 100).toLocaleString('fi-FI', { style: 'currency', currency: 'EUR' });
+    assert.ok(cells.includes(ownCost), `own cost ${ownCost} in ${cells}`);
+    const range = own.range.annual_cost_cents;
+    assert.ok(cells.includes(fiRange(range, true)), `the range beside it: ${cells}`);
+    const share = (f) => Math.round(f * 100);
+    const high = range[0] > 0 ? Math.min(1, own.own.annual_cost_cents / range[0]) : 1;
+    assert.ok(cells.includes(`${share(own.own.annual_cost_cents / range[1])}–${share(high)}\u00a0%`), `the share as a range: ${cells}`);
+    await checkPage(page, 'member benchmark with a range');
+    await page.context().close();
+  });
+
+  test("the coordinator's publish page shows how many updates are held back, and whose and why", { timeout: 300_000 }, async () => {
+    const summary = await ensureRelease();
+    const audit = await apiJson(`/api/releases/${summary.id}/audit`, COORDINATOR);
+    const orgs = await apiJson('/api/orgs', COORDINATOR);
+    const listOf = (a) => [a, a.audit, a.stats].map((x) => x?.held_back).find(Array.isArray);
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    const open = async () => {
+      await page.goto(`${baseUrl}/releases`);
+      await settle(page);
+      await page.getByRole('button', { name: /^Näytä auditointi: / }).first().click();
+      await page.getByRole('heading', { level: 2, name: /^Auditointiraportti: tilannekuva \d/ }).waitFor();
+      await settle(page);
+      return page.locator('#audit-summary').locator('..');
+    };
+    let section = await open();
+    const count = audit.stats.held_back_organisations ?? listOf(audit)?.length;
+    if (count !== undefined) {
+      assert.match(await section.locator('dl.summary').first().innerText(), new RegExp(`Odottavia päivityksiä\\s+${count}\\b`));
+    } else loudSkip('the audit report gives no held-back count');
+    const real = listOf(audit);
+    if (real && real.length > 0) {
+      const rows = section.getByRole('table', { name: 'Odottamaan jätetyt päivitykset' }).locator('tbody tr');
+      assert.equal(await rows.count(), real.length);
+      const name = orgs.find((o) => o.id === real[0].organisation_id)?.name;
+      assert.ok(name, 'the held-back organisation is a party');
+      await rows.filter({ hasText: name }).first().waitFor();
+    } else loudSkip(real ? 'the demo release holds back nobody' : 'the audit report has no "held_back" list (rel-history not merged yet)');
+
+    // The list as the coordinator reads it: a party's name and the reason in words.
+    const party = orgs[0];
+    await rewrite(page, `**/api/releases/${summary.id}/audit`, (body) => ({
+      ...body,
+      stats: { ...body.stats, held_back_organisations: 1 },
+      held_back: [{ organisation_id: party.id, reason: 'joined', detail: 'first inventory' }],
+    }));
+    section = await open();
+    assert.match(await section.locator('dl.summary').first().innerText(), /Odottavia päivityksiä\s+1\b/);
+    const cells = await section.getByRole('table', { name: 'Odottamaan jätetyt päivitykset' }).locator('tbody tr').first().locator('td').allInnerTexts();
+    assert.deepEqual(cells, [party.name, 'Liittyi verkostoon', 'first inventory']);
+    for (const lang of LANGS) {
+      await setLang(page, lang);
+      await checkPage(page, `releases with held-back updates (${lang})`);
+    }
     await page.context().close();
   });
 

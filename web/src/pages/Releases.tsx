@@ -3,12 +3,21 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Button, Heading, Paragraph } from 'suomifi-ui-components';
 import { ApiError, apiGet, apiPost } from '../api/client';
-import type { ReleaseSummary } from '../api/types';
+import type { OrgView, ReleaseSummary } from '../api/types';
 import { messageFor, useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Loading, Page, Section, TextField, useLoad } from '../components/ui';
 import { formatDate, formatDateTime, formatInt, formatPercent, parseFinnishDate, todayFinnish } from '../format';
-import { memberLabel, type AuditReport, type ReleaseAudit, type ReleaseCreated, type ReleaseRefused, type ReleaseStats } from '../release';
+import {
+  heldBackOf,
+  memberLabel,
+  type AuditReport,
+  type HeldBack,
+  type ReleaseAudit,
+  type ReleaseCreated,
+  type ReleaseRefused,
+  type ReleaseStats,
+} from '../release';
 import { useSubmit } from '../submit';
 
 export function ReleasesPage() {
@@ -62,7 +71,7 @@ export function ReleasesPage() {
         </Button>
         {publish.busy && (
           <p role="status" className="muted">
-            {t('releases.working')}
+            {t('releases.computing')}
           </p>
         )}
       </form>
@@ -72,11 +81,14 @@ export function ReleasesPage() {
             {created ? t('releases.published', { date: formatDate(created.as_of) }) : t('releases.notPublished')}
           </Heading>
           <ErrorNotice error={publish.error} />
-          {refused && <AuditView audit={refused.audit} stats={refused.stats} />}
+          {refused && <AuditView audit={refused.audit} stats={refused.stats} heldBack={heldBackOf(refused)} />}
           {created && (
-            <p>
-              <Link to={`/dashboard?release=${encodeURIComponent(created.id)}`}>{t('releases.toDashboard')}</Link>
-            </p>
+            <>
+              <HeldBackCount stats={created.stats} heldBack={heldBackOf(created)} />
+              <p>
+                <Link to={`/dashboard?release=${encodeURIComponent(created.id)}`}>{t('releases.toDashboard')}</Link>
+              </p>
+            </>
           )}
         </section>
       )}
@@ -127,13 +139,70 @@ function StoredAudit({ id }: { id: string }) {
     <Section title={data ? t('releases.auditOf', { date: formatDate(data.as_of) }) : t('releases.audit')} id="audit-summary">
       <ErrorNotice error={error} />
       {!data && !error && <Loading />}
-      {data && <AuditView audit={data.audit} stats={data.stats} params={data.params} />}
+      {data && <AuditView audit={data.audit} stats={data.stats} params={data.params} heldBack={heldBackOf(data)} />}
     </Section>
   );
 }
 
-/** The audit in brief: the result, the checks made, what was suppressed and the rules used. */
-function AuditView({ audit, stats, params }: { audit: AuditReport; stats: ReleaseStats; params?: ReleaseAudit['params'] }) {
+/** How many organisations' updates the release holds back: the count the release itself
+ *  carries, or failing that the length of the coordinator's list. */
+function heldBackCount(stats: ReleaseStats, heldBack: HeldBack[] | undefined): number | undefined {
+  return stats.held_back_organisations ?? heldBack?.length;
+}
+
+/** One sentence after publishing: how many organisations' updates wait for a later release. */
+function HeldBackCount({ stats, heldBack }: { stats: ReleaseStats; heldBack: HeldBack[] | undefined }) {
+  const { t } = useI18n();
+  const count = heldBackCount(stats, heldBack);
+  if (count === undefined) return null;
+  return (
+    <p className={count > 0 ? 'result-neutral' : undefined} data-held-back={count}>
+      {count > 0 ? t('releases.heldBackSome', { count: formatInt(count) }) : t('releases.heldBackNone')}
+    </p>
+  );
+}
+
+/** Which organisations' updates are held back and why: the coordinator's only (DISCLOSURE.md,
+ *  "Releases over time"). Names come from the parties list; an unknown id is shown as is. */
+function HeldBackList({ heldBack }: { heldBack: HeldBack[] }) {
+  const { t } = useI18n();
+  const orgs = useLoad(() => apiGet<OrgView[]>('/api/orgs'), []);
+  const name = (id: string) => orgs.data?.find((o) => o.id === id)?.name ?? id;
+  return (
+    <>
+      <ErrorNotice error={orgs.error} />
+      <DataTable<HeldBack & { i: number }>
+        caption={t('releases.heldBackCaption')}
+        rows={heldBack.map((h, i) => ({ ...h, i }))}
+        rowKey={(h) => `${h.organisation_id}-${h.i}`}
+        columns={[
+          { key: 'org', label: t('releases.heldBackOrg'), render: (h) => name(h.organisation_id), sort: (h) => name(h.organisation_id) },
+          {
+            key: 'reason',
+            label: t('releases.heldBackReason'),
+            render: (h) => messageFor(t, 'releases.heldBackReason', h.reason),
+            sort: (h) => h.reason,
+          },
+          { key: 'detail', label: t('releases.heldBackDetail'), render: (h) => h.detail || '–' },
+        ]}
+      />
+    </>
+  );
+}
+
+/** The audit in brief: the result, the checks made, what was suppressed, what is held back
+ *  and the rules used. */
+function AuditView({
+  audit,
+  stats,
+  params,
+  heldBack,
+}: {
+  audit: AuditReport;
+  stats: ReleaseStats;
+  params?: ReleaseAudit['params'];
+  heldBack: HeldBack[] | undefined;
+}) {
   const words = useI18n();
   const { t } = words;
   const item = (key: Parameters<typeof t>[0], value: string) => (
@@ -158,8 +227,9 @@ function AuditView({ audit, stats, params }: { audit: AuditReport; stats: Releas
         {stats.suppressed_cell_share !== undefined && item('releases.suppressedCells', formatPercent(stats.suppressed_cell_share))}
         {stats.suppressed_value_share !== undefined && item('releases.suppressedValue', formatPercent(stats.suppressed_value_share))}
         {stats.organisations !== undefined && item('release.organisations', formatInt(stats.organisations))}
-        {stats.held_back_organisations !== undefined && item('release.heldBack', formatInt(stats.held_back_organisations))}
+        {heldBackCount(stats, heldBack) !== undefined && item('release.heldBack', formatInt(heldBackCount(stats, heldBack)))}
       </dl>
+      {heldBack && heldBack.length > 0 && <HeldBackList heldBack={heldBack} />}
       {params && (
         <>
           <Heading variant="h3">{t('releases.params')}</Heading>
