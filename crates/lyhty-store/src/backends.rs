@@ -402,14 +402,73 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// SQLite write transactions take the write lock when they begin. A plain (deferred)
+/// `BEGIN` reads first and upgrades later; when another connection wrote in between, the
+/// upgrade fails at once with `SQLITE_BUSY` instead of waiting on the busy timeout, which
+/// is what made concurrent uploads fail. `IMMEDIATE` queues writers on the busy timeout;
+/// readers go on meanwhile (WAL).
+const WRITE_BEGIN_SQLITE: &str = "BEGIN IMMEDIATE";
+
+/// How often a write is tried when the database reports contention.
+const WRITE_ATTEMPTS: u32 = 6;
+
+/// Whether an error means "another transaction got in the way; the same write again may
+/// succeed": PostgreSQL serialisation failures and deadlocks, SQLite busy or locked (its
+/// extended codes, e.g. 517 `SQLITE_BUSY_SNAPSHOT`, keep the primary code in the low
+/// byte), and the two version numbers that racing writers can both claim.
+fn is_contention(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(sqlx::Error::Database(d)) => {
+            if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                matches!(pg.code(), "40001" | "40P01")
+            } else if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                false
+            }
+        }
+        StoreError::Conflict { code, .. } => matches!(*code, "concurrent_submission" | "concurrent_plan_version"),
+        _ => false,
+    }
+}
+
+/// Runs a write transaction, trying it again (a few times, with a growing, jittered pause)
+/// while the database reports contention, so concurrent writers queue instead of failing.
+/// `write` must begin and commit its own transaction, so each attempt starts afresh.
+async fn retrying<T, F, Fut>(mut write: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(e) if attempt < WRITE_ATTEMPTS && is_contention(&e) => {
+                // Jitter from the clock keeps racing writers from retrying in lockstep.
+                let jitter = u64::from(Utc::now().timestamp_subsec_micros() % 20);
+                let pause = Duration::from_millis((5 << attempt) + jitter);
+                tracing::debug!(attempt, ?pause, error = %e, "write met contention; trying again");
+                tokio::time::sleep(pause).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
 /// Writes the same SQL for both pool types; see the module documentation.
 macro_rules! store_impl {
-    ($store:ident, $db:ty, $backend:expr, $migrations:expr) => {
+    ($store:ident, $db:ty, $backend:expr, $migrations:expr, $begin:expr) => {
         impl $store {
+            /// Opens a write transaction; see [`WRITE_BEGIN_SQLITE`].
+            async fn begin_write(&self) -> Result<sqlx::Transaction<'static, $db>> {
+                Ok(self.pool.begin_with($begin).await?)
+            }
+
             /// Appends an audit entry inside the caller's transaction.
             async fn audit_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -581,53 +640,56 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(business_id = %org.business_id))]
             async fn create_org(&self, actor: &Actor, org: &NewOrg) -> Result<Org> {
-                let mut tx = self.pool.begin().await?;
-                Self::check_representation(&mut tx, None, org.represented_by).await?;
-                let id = OrgId::new();
-                let now = Utc::now();
-                let inserted = sqlx::query(
-                    "INSERT INTO orgs (id, name, business_id, category, annual_budget_cents, budget_year, \
-                     budget_source, joined_on, accession_number, represented_by, einvoice_address, \
-                     contact_name, contact_email, contact_phone, cost_share_cents, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, $16)",
-                )
-                .bind(id.0)
-                .bind(&org.name)
-                .bind(org.business_id.as_str())
-                .bind(org.category.key())
-                .bind(org.annual_budget_cents.map(Cents::get))
-                .bind(org.budget_year)
-                .bind(&org.budget_source)
-                .bind(org.joined_on)
-                .bind(&org.accession_number)
-                .bind(org.represented_by.map(|o| o.0))
-                .bind(&org.einvoice_address)
-                .bind(&org.contact_name)
-                .bind(&org.contact_email)
-                .bind(&org.contact_phone)
-                .bind(org.cost_share_cents.map(Cents::get))
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "duplicate_business_id",
-                            message: format!("a party with business ID {} already exists", org.business_id),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "org.create".into(),
-                    org_id: Some(id),
-                    subject: Some(id.to_string()),
-                    detail: json!({ "name": org.name, "business_id": org.business_id, "category": org.category }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                let created = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                tx.commit().await?;
-                Ok(created)
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    Self::check_representation(&mut tx, None, org.represented_by).await?;
+                    let id = OrgId::new();
+                    let now = Utc::now();
+                    let inserted = sqlx::query(
+                        "INSERT INTO orgs (id, name, business_id, category, annual_budget_cents, budget_year, \
+                         budget_source, joined_on, accession_number, represented_by, einvoice_address, \
+                         contact_name, contact_email, contact_phone, cost_share_cents, status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, $16)",
+                    )
+                    .bind(id.0)
+                    .bind(&org.name)
+                    .bind(org.business_id.as_str())
+                    .bind(org.category.key())
+                    .bind(org.annual_budget_cents.map(Cents::get))
+                    .bind(org.budget_year)
+                    .bind(&org.budget_source)
+                    .bind(org.joined_on)
+                    .bind(&org.accession_number)
+                    .bind(org.represented_by.map(|o| o.0))
+                    .bind(&org.einvoice_address)
+                    .bind(&org.contact_name)
+                    .bind(&org.contact_email)
+                    .bind(&org.contact_phone)
+                    .bind(org.cost_share_cents.map(Cents::get))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "duplicate_business_id",
+                                message: format!("a party with business ID {} already exists", org.business_id),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "org.create".into(),
+                        org_id: Some(id),
+                        subject: Some(id.to_string()),
+                        detail: json!({ "name": org.name, "business_id": org.business_id, "category": org.category }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    let created = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await?;
+                    Ok(created)
+                })
+                .await
             }
 
             async fn get_org(&self, id: OrgId) -> Result<Option<Org>> {
@@ -658,141 +720,150 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(org = %id))]
             async fn update_org(&self, actor: &Actor, id: OrgId, patch: &OrgPatch) -> Result<Org> {
-                let mut tx = self.pool.begin().await?;
-                let current = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                let next = patch.apply(&current);
-                if patch.represented_by.is_some() {
-                    Self::check_representation(&mut tx, Some(id), next.represented_by).await?;
-                }
-                let updated = sqlx::query(
-                    "UPDATE orgs SET name = $2, business_id = $3, category = $4, annual_budget_cents = $5, \
-                     budget_year = $6, budget_source = $7, joined_on = $8, accession_number = $9, \
-                     represented_by = $10, einvoice_address = $11, contact_name = $12, contact_email = $13, \
-                     contact_phone = $14, cost_share_cents = $15, updated_at = $16 WHERE id = $1",
-                )
-                .bind(id.0)
-                .bind(&next.name)
-                .bind(next.business_id.as_str())
-                .bind(next.category.key())
-                .bind(next.annual_budget_cents.map(Cents::get))
-                .bind(next.budget_year)
-                .bind(&next.budget_source)
-                .bind(next.joined_on)
-                .bind(&next.accession_number)
-                .bind(next.represented_by.map(|o| o.0))
-                .bind(&next.einvoice_address)
-                .bind(&next.contact_name)
-                .bind(&next.contact_email)
-                .bind(&next.contact_phone)
-                .bind(next.cost_share_cents.map(Cents::get))
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await;
-                match updated {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "duplicate_business_id",
-                            message: format!("a party with business ID {} already exists", next.business_id),
-                        });
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let current = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    let next = patch.apply(&current);
+                    if patch.represented_by.is_some() {
+                        Self::check_representation(&mut tx, Some(id), next.represented_by).await?;
                     }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "org.update".into(),
-                    org_id: Some(id),
-                    subject: Some(id.to_string()),
-                    detail: json!({ "fields": patch.fields() }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(next)
+                    let updated = sqlx::query(
+                        "UPDATE orgs SET name = $2, business_id = $3, category = $4, annual_budget_cents = $5, \
+                         budget_year = $6, budget_source = $7, joined_on = $8, accession_number = $9, \
+                         represented_by = $10, einvoice_address = $11, contact_name = $12, contact_email = $13, \
+                         contact_phone = $14, cost_share_cents = $15, updated_at = $16 WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .bind(&next.name)
+                    .bind(next.business_id.as_str())
+                    .bind(next.category.key())
+                    .bind(next.annual_budget_cents.map(Cents::get))
+                    .bind(next.budget_year)
+                    .bind(&next.budget_source)
+                    .bind(next.joined_on)
+                    .bind(&next.accession_number)
+                    .bind(next.represented_by.map(|o| o.0))
+                    .bind(&next.einvoice_address)
+                    .bind(&next.contact_name)
+                    .bind(&next.contact_email)
+                    .bind(&next.contact_phone)
+                    .bind(next.cost_share_cents.map(Cents::get))
+                    .bind(Utc::now())
+                    .execute(&mut *tx)
+                    .await;
+                    match updated {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "duplicate_business_id",
+                                message: format!("a party with business ID {} already exists", next.business_id),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "org.update".into(),
+                        org_id: Some(id),
+                        subject: Some(id.to_string()),
+                        detail: json!({ "fields": patch.fields() }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(next)
+                })
+                .await
             }
 
             #[instrument(skip_all, fields(org = %id))]
             async fn terminate_org(&self, actor: &Actor, id: OrgId, termination: Termination) -> Result<Org> {
-                let mut tx = self.pool.begin().await?;
-                let current = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                if current.status != OrgStatus::Active {
-                    return Err(StoreError::Conflict {
-                        code: "already_terminated",
-                        message: format!(
-                            "the agreement of {} has already ended ({})",
-                            current.name,
-                            current.status.key()
-                        ),
-                    });
-                }
-                let status = match termination.kind {
-                    TerminationKind::Notice => OrgStatus::Terminated,
-                    TerminationKind::Expelled => OrgStatus::Expelled,
-                };
-                sqlx::query("UPDATE orgs SET status = $2, status_effective_on = $3, updated_at = $4 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(status.key())
-                    .bind(termination.effective_on)
-                    .bind(Utc::now())
-                    .execute(&mut *tx)
-                    .await?;
-                let event = AuditEvent {
-                    action: "org.terminate".into(),
-                    org_id: Some(id),
-                    subject: Some(id.to_string()),
-                    detail: json!({ "kind": termination.kind, "effective_on": termination.effective_on }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(Org { status, status_effective_on: Some(termination.effective_on), ..current })
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let current = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    if current.status != OrgStatus::Active {
+                        return Err(StoreError::Conflict {
+                            code: "already_terminated",
+                            message: format!(
+                                "the agreement of {} has already ended ({})",
+                                current.name,
+                                current.status.key()
+                            ),
+                        });
+                    }
+                    let status = match termination.kind {
+                        TerminationKind::Notice => OrgStatus::Terminated,
+                        TerminationKind::Expelled => OrgStatus::Expelled,
+                    };
+                    sqlx::query("UPDATE orgs SET status = $2, status_effective_on = $3, updated_at = $4 WHERE id = $1")
+                        .bind(id.0)
+                        .bind(status.key())
+                        .bind(termination.effective_on)
+                        .bind(Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    let event = AuditEvent {
+                        action: "org.terminate".into(),
+                        org_id: Some(id),
+                        subject: Some(id.to_string()),
+                        detail: json!({ "kind": termination.kind, "effective_on": termination.effective_on }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(Org { status, status_effective_on: Some(termination.effective_on), ..current })
+                })
+                .await
             }
 
             #[instrument(skip_all, fields(role = user.role.key()))]
             async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<User> {
-                let mut tx = self.pool.begin().await?;
-                if let Some(org) = user.org_id {
-                    if Self::org_in(&mut tx, org).await?.is_none() {
-                        return Err(StoreError::Invalid {
-                            code: "unknown_org",
-                            message: "the user's organisation does not exist".into(),
-                        });
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    if let Some(org) = user.org_id {
+                        if Self::org_in(&mut tx, org).await?.is_none() {
+                            return Err(StoreError::Invalid {
+                                code: "unknown_org",
+                                message: "the user's organisation does not exist".into(),
+                            });
+                        }
                     }
-                }
-                let id = UserId::new();
-                let email = normalise_email(&user.email);
-                let inserted = sqlx::query(
-                    "INSERT INTO users (id, email, name, role, org_id, password_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id.0)
-                .bind(&email)
-                .bind(&user.name)
-                .bind(user.role.key())
-                .bind(user.org_id.map(|o| o.0))
-                .bind(&user.password_hash)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "duplicate_email",
-                            message: format!("a user with e-mail {email} already exists"),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "user.create".into(),
-                    org_id: user.org_id,
-                    subject: Some(id.to_string()),
-                    detail: json!({ "email": email, "role": user.role }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                let row: UserRow =
-                    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-                        .bind(id.0)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                tx.commit().await?;
-                Ok(row.into_user()?.0)
+                    let id = UserId::new();
+                    let email = normalise_email(&user.email);
+                    let inserted = sqlx::query(
+                        "INSERT INTO users (id, email, name, role, org_id, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id.0)
+                    .bind(&email)
+                    .bind(&user.name)
+                    .bind(user.role.key())
+                    .bind(user.org_id.map(|o| o.0))
+                    .bind(&user.password_hash)
+                    .bind(Utc::now())
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "duplicate_email",
+                                message: format!("a user with e-mail {email} already exists"),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "user.create".into(),
+                        org_id: user.org_id,
+                        subject: Some(id.to_string()),
+                        detail: json!({ "email": email, "role": user.role }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    let row: UserRow =
+                        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                            .bind(id.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    tx.commit().await?;
+                    Ok(row.into_user()?.0)
+                })
+                .await
             }
 
             async fn get_user(&self, id: UserId) -> Result<Option<User>> {
@@ -826,24 +897,27 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(user = %id))]
             async fn delete_user(&self, actor: &Actor, id: UserId) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
-                let closed = sqlx::query("UPDATE users SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
-                    .bind(id.0)
-                    .bind(Utc::now())
-                    .execute(&mut *tx)
-                    .await?;
-                if closed.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                let event = AuditEvent {
-                    action: "user.delete".into(),
-                    org_id: None,
-                    subject: Some(id.to_string()),
-                    detail: serde_json::Value::Null,
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(())
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let closed = sqlx::query("UPDATE users SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+                        .bind(id.0)
+                        .bind(Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    if closed.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    let event = AuditEvent {
+                        action: "user.delete".into(),
+                        org_id: None,
+                        subject: Some(id.to_string()),
+                        detail: serde_json::Value::Null,
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(())
+                })
+                .await
             }
 
             async fn count_users(&self) -> Result<u64> {
@@ -854,12 +928,16 @@ macro_rules! store_impl {
             }
 
             async fn record_login_failure(&self, email: &str, at: DateTime<Utc>) -> Result<()> {
-                sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
-                    .bind(normalise_email(email))
-                    .bind(at)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let email = &normalise_email(email);
+                retrying(move || async move {
+                    sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+                        .bind(email)
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                })
+                .await
             }
 
             async fn count_login_failures(&self, email: &str, since: DateTime<Utc>) -> Result<u64> {
@@ -873,97 +951,112 @@ macro_rules! store_impl {
             }
 
             async fn prune_login_failures(&self, before: DateTime<Utc>, email: Option<&str>) -> Result<()> {
-                sqlx::query("DELETE FROM login_failures WHERE at < $1 OR email = $2")
-                    .bind(before)
-                    .bind(email.map(normalise_email))
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let email = &email.map(normalise_email);
+                retrying(move || async move {
+                    sqlx::query("DELETE FROM login_failures WHERE at < $1 OR email = $2")
+                        .bind(before)
+                        .bind(email)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                })
+                .await
             }
 
             #[instrument(skip_all, fields(org = %submission.org_id, status = submission.status.key()))]
             async fn save_submission(&self, actor: &Actor, submission: &NewSubmission) -> Result<SubmissionMeta> {
-                let mut tx = self.pool.begin().await?;
-                if Self::org_in(&mut tx, submission.org_id).await?.is_none() {
-                    return Err(StoreError::NotFound);
-                }
-                let id = SubmissionId::new();
-                let now = Utc::now();
-                let version = match submission.status {
-                    StoredStatus::Accepted => {
-                        let (last,): (i32,) = sqlx::query_as(
-                            "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM submissions WHERE org_id = $1",
-                        )
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    // Uploads for one organisation take turns from here: the no-op update
+                    // holds the organisation's row lock (PostgreSQL; SQLite's IMMEDIATE
+                    // transaction holds the whole database already) until commit, so the next
+                    // version number below is read after the previous upload committed.
+                    let org = sqlx::query("UPDATE orgs SET updated_at = updated_at WHERE id = $1")
                         .bind(submission.org_id.0)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        Some(last + 1)
-                    }
-                    StoredStatus::Rejected => None,
-                };
-                let lines: &[LicenceLine] =
-                    if version.is_some() { &submission.lines } else { &[] };
-                let inserted = sqlx::query(
-                    "INSERT INTO submissions (id, org_id, uploaded_by, uploaded_by_label, uploaded_at, file_name, \
-                     sha256, size_bytes, status, version, line_count, annual_cost_cents, report, file) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                )
-                .bind(id.0)
-                .bind(submission.org_id.0)
-                .bind(actor.user_id.map(|u| u.0))
-                .bind(&actor.label)
-                .bind(now)
-                .bind(&submission.file_name)
-                .bind(&submission.sha256)
-                .bind(submission.file.len() as i64)
-                .bind(submission.status.key())
-                .bind(version)
-                .bind(i32::try_from(lines.len()).unwrap_or(i32::MAX))
-                .bind(submission.annual_cost_cents.get())
-                .bind(Json(&submission.report))
-                .bind(&submission.file)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    // Two uploads for one organisation raced for the same version number.
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "concurrent_submission",
-                            message: "another submission for this organisation was stored at the same moment; try again".into(),
-                        });
-                    }
-                    other => other?,
-                };
-                for (batch_no, batch) in lines.chunks(LINE_BATCH).enumerate() {
-                    let mut insert =
-                        sqlx::QueryBuilder::<$db>::new("INSERT INTO submission_lines (submission_id, line_no, line) ");
-                    insert.push_values(batch.iter().enumerate(), |mut row, (i, line)| {
-                        let line_no = i32::try_from(batch_no * LINE_BATCH + i).unwrap_or(i32::MAX);
-                        row.push_bind(id.0).push_bind(line_no).push_bind(Json(line));
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                if version.is_some() {
-                    sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
-                        .bind(submission.org_id.0)
-                        .bind(id.0)
-                        .bind(now)
                         .execute(&mut *tx)
                         .await?;
-                }
-                let event = AuditEvent {
-                    action: format!("submission.{}", submission.status.key()),
-                    org_id: Some(submission.org_id),
-                    subject: Some(id.to_string()),
-                    detail: json!({
-                        "file_name": submission.file_name, "sha256": submission.sha256,
-                        "version": version, "lines": lines.len(),
-                    }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                let stored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                tx.commit().await?;
-                Ok(stored)
+                    if org.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    let id = SubmissionId::new();
+                    let now = Utc::now();
+                    let version = match submission.status {
+                        StoredStatus::Accepted => {
+                            let (last,): (i32,) = sqlx::query_as(
+                                "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM submissions WHERE org_id = $1",
+                            )
+                            .bind(submission.org_id.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            Some(last + 1)
+                        }
+                        StoredStatus::Rejected => None,
+                    };
+                    let lines: &[LicenceLine] =
+                        if version.is_some() { &submission.lines } else { &[] };
+                    let inserted = sqlx::query(
+                        "INSERT INTO submissions (id, org_id, uploaded_by, uploaded_by_label, uploaded_at, file_name, \
+                         sha256, size_bytes, status, version, line_count, annual_cost_cents, report, file) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    )
+                    .bind(id.0)
+                    .bind(submission.org_id.0)
+                    .bind(actor.user_id.map(|u| u.0))
+                    .bind(&actor.label)
+                    .bind(now)
+                    .bind(&submission.file_name)
+                    .bind(&submission.sha256)
+                    .bind(submission.file.len() as i64)
+                    .bind(submission.status.key())
+                    .bind(version)
+                    .bind(i32::try_from(lines.len()).unwrap_or(i32::MAX))
+                    .bind(submission.annual_cost_cents.get())
+                    .bind(Json(&submission.report))
+                    .bind(&submission.file)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        // Two uploads for one organisation raced for the same version number.
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "concurrent_submission",
+                                message: "another submission for this organisation was stored at the same moment; try again".into(),
+                            });
+                        }
+                        other => other?,
+                    };
+                    for (batch_no, batch) in lines.chunks(LINE_BATCH).enumerate() {
+                        let mut insert =
+                            sqlx::QueryBuilder::<$db>::new("INSERT INTO submission_lines (submission_id, line_no, line) ");
+                        insert.push_values(batch.iter().enumerate(), |mut row, (i, line)| {
+                            let line_no = i32::try_from(batch_no * LINE_BATCH + i).unwrap_or(i32::MAX);
+                            row.push_bind(id.0).push_bind(line_no).push_bind(Json(line));
+                        });
+                        insert.build().execute(&mut *tx).await?;
+                    }
+                    if version.is_some() {
+                        sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
+                            .bind(submission.org_id.0)
+                            .bind(id.0)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let event = AuditEvent {
+                        action: format!("submission.{}", submission.status.key()),
+                        org_id: Some(submission.org_id),
+                        subject: Some(id.to_string()),
+                        detail: json!({
+                            "file_name": submission.file_name, "sha256": submission.sha256,
+                            "version": version, "lines": lines.len(),
+                        }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    let stored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await?;
+                    Ok(stored)
+                })
+                .await
             }
 
             async fn get_submission(&self, id: SubmissionId) -> Result<Option<SubmissionMeta>> {
@@ -1015,32 +1108,35 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(submission = %id))]
             async fn restore_submission(&self, actor: &Actor, id: SubmissionId) -> Result<SubmissionMeta> {
-                let mut tx = self.pool.begin().await?;
-                let submission = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                if submission.status != StoredStatus::Accepted {
-                    return Err(StoreError::Invalid {
-                        code: "not_a_version",
-                        message: "a rejected submission never became a version, so it cannot be restored".into(),
-                    });
-                }
-                if !submission.is_current {
-                    sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
-                        .bind(submission.org_id.0)
-                        .bind(id.0)
-                        .bind(Utc::now())
-                        .execute(&mut *tx)
-                        .await?;
-                    let event = AuditEvent {
-                        action: "submission.restore".into(),
-                        org_id: Some(submission.org_id),
-                        subject: Some(id.to_string()),
-                        detail: json!({ "version": submission.version }),
-                    };
-                    Self::audit_in(&mut tx, actor, &event).await?;
-                }
-                let restored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                tx.commit().await?;
-                Ok(restored)
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let submission = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    if submission.status != StoredStatus::Accepted {
+                        return Err(StoreError::Invalid {
+                            code: "not_a_version",
+                            message: "a rejected submission never became a version, so it cannot be restored".into(),
+                        });
+                    }
+                    if !submission.is_current {
+                        sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
+                            .bind(submission.org_id.0)
+                            .bind(id.0)
+                            .bind(Utc::now())
+                            .execute(&mut *tx)
+                            .await?;
+                        let event = AuditEvent {
+                            action: "submission.restore".into(),
+                            org_id: Some(submission.org_id),
+                            subject: Some(id.to_string()),
+                            detail: json!({ "version": submission.version }),
+                        };
+                        Self::audit_in(&mut tx, actor, &event).await?;
+                    }
+                    let restored = Self::submission_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    tx.commit().await?;
+                    Ok(restored)
+                })
+                .await
             }
 
             async fn current_lines_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, LicenceLine)>> {
@@ -1067,61 +1163,67 @@ macro_rules! store_impl {
             }
 
             async fn put_vendor_alias(&self, actor: &Actor, alias: &str, canonical: &str) -> Result<VendorAlias> {
-                let mut tx = self.pool.begin().await?;
-                let now = Utc::now();
-                sqlx::query(
-                    "INSERT INTO vendor_aliases (alias, canonical, created_by, created_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical, \
-                     created_by = excluded.created_by, created_at = excluded.created_at",
-                )
-                .bind(alias)
-                .bind(canonical)
-                .bind(&actor.label)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let event = AuditEvent {
-                    action: "vendor_alias.put".into(),
-                    org_id: None,
-                    subject: Some(alias.to_string()),
-                    detail: json!({ "canonical": canonical }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(VendorAlias { alias: alias.into(), canonical: canonical.into(), created_by: actor.label.clone(), created_at: now })
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let now = Utc::now();
+                    sqlx::query(
+                        "INSERT INTO vendor_aliases (alias, canonical, created_by, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical, \
+                         created_by = excluded.created_by, created_at = excluded.created_at",
+                    )
+                    .bind(alias)
+                    .bind(canonical)
+                    .bind(&actor.label)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    let event = AuditEvent {
+                        action: "vendor_alias.put".into(),
+                        org_id: None,
+                        subject: Some(alias.to_string()),
+                        detail: json!({ "canonical": canonical }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(VendorAlias { alias: alias.into(), canonical: canonical.into(), created_by: actor.label.clone(), created_at: now })
+                })
+                .await
             }
 
             async fn put_cost_share_model(&self, actor: &Actor, version: &ModelVersion) -> Result<ModelVersion> {
-                let mut tx = self.pool.begin().await?;
-                let now = Utc::now();
-                let inserted = sqlx::query(
-                    "INSERT INTO cost_share_models (version, valid_from, model, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&version.version)
-                .bind(version.valid_from)
-                .bind(Json(&version.model))
-                .bind(&actor.label)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "duplicate_model_version",
-                            message: format!("model version {:?} exists; versions are never rewritten", version.version),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "cost_share_model.add".into(),
-                    org_id: None,
-                    subject: Some(version.version.clone()),
-                    detail: json!({ "valid_from": version.valid_from }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(ModelVersion { created_by: actor.label.clone(), created_at: now, ..version.clone() })
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let now = Utc::now();
+                    let inserted = sqlx::query(
+                        "INSERT INTO cost_share_models (version, valid_from, model, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&version.version)
+                    .bind(version.valid_from)
+                    .bind(Json(&version.model))
+                    .bind(&actor.label)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "duplicate_model_version",
+                                message: format!("model version {:?} exists; versions are never rewritten", version.version),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "cost_share_model.add".into(),
+                        org_id: None,
+                        subject: Some(version.version.clone()),
+                        detail: json!({ "valid_from": version.valid_from }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(ModelVersion { created_by: actor.label.clone(), created_at: now, ..version.clone() })
+                })
+                .await
             }
 
             async fn list_cost_share_models(&self) -> Result<Vec<ModelVersion>> {
@@ -1150,82 +1252,86 @@ macro_rules! store_impl {
                 drafts: Vec<DraftInvoice>,
                 self_contributions: &[SelfContributionRecord],
             ) -> Result<RunRecord> {
-                let mut tx = self.pool.begin().await?;
-                let run_id = RunId::new();
-                sqlx::query(
-                    "INSERT INTO invoice_runs (id, instalment, issue_date, model_version, overridden, summary, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(run_id.0)
-                .bind(i32::from(run.instalment))
-                .bind(run.issue_date)
-                .bind(&run.model_version)
-                .bind(run.overridden)
-                .bind(Json(&run.summary))
-                .bind(&actor.label)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await?;
-                let mut invoices = Vec::with_capacity(drafts.len());
-                for draft in &drafts {
-                    let invoice = Self::insert_invoice(
-                        &mut tx,
-                        actor,
-                        draft.org_id,
-                        Some(run_id),
-                        InvoiceKind::Invoice,
-                        None,
-                        &draft.instalments,
-                        draft.issue_date,
-                        &draft.issue,
+                let drafts = &drafts;
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let run_id = RunId::new();
+                    sqlx::query(
+                        "INSERT INTO invoice_runs (id, instalment, issue_date, model_version, overridden, summary, created_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
+                    .bind(run_id.0)
+                    .bind(i32::from(run.instalment))
+                    .bind(run.issue_date)
+                    .bind(&run.model_version)
+                    .bind(run.overridden)
+                    .bind(Json(&run.summary))
+                    .bind(&actor.label)
+                    .bind(Utc::now())
+                    .execute(&mut *tx)
                     .await?;
-                    for instalment in &draft.instalments {
-                        let billed = sqlx::query("INSERT INTO billed_instalments (invoice_id, org_id, instalment) VALUES ($1, $2, $3)")
-                            .bind(invoice.id.0)
-                            .bind(draft.org_id.0)
-                            .bind(i32::from(*instalment))
-                            .execute(&mut *tx)
-                            .await;
-                        match billed {
-                            Err(e) if is_unique_violation(&e) => return Err(already_billed("a party")),
+                    let mut invoices = Vec::with_capacity(drafts.len());
+                    for draft in drafts {
+                        let invoice = Self::insert_invoice(
+                            &mut tx,
+                            actor,
+                            draft.org_id,
+                            Some(run_id),
+                            InvoiceKind::Invoice,
+                            None,
+                            &draft.instalments,
+                            draft.issue_date,
+                            &draft.issue,
+                        )
+                        .await?;
+                        for instalment in &draft.instalments {
+                            let billed = sqlx::query("INSERT INTO billed_instalments (invoice_id, org_id, instalment) VALUES ($1, $2, $3)")
+                                .bind(invoice.id.0)
+                                .bind(draft.org_id.0)
+                                .bind(i32::from(*instalment))
+                                .execute(&mut *tx)
+                                .await;
+                            match billed {
+                                Err(e) if is_unique_violation(&e) => return Err(already_billed("a party")),
+                                other => other?,
+                            };
+                        }
+                        invoices.push(invoice);
+                    }
+                    for contribution in self_contributions {
+                        let booked = sqlx::query(
+                            "INSERT INTO self_contributions (org_id, instalment, amount_cents, paid_on, run_id) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(contribution.org_id.0)
+                        .bind(i32::from(contribution.instalment))
+                        .bind(contribution.amount_cents.get())
+                        .bind(contribution.paid_on)
+                        .bind(run_id.0)
+                        .execute(&mut *tx)
+                        .await;
+                        match booked {
+                            Err(e) if is_unique_violation(&e) => return Err(already_billed("the coordinator's own share")),
                             other => other?,
                         };
                     }
-                    invoices.push(invoice);
-                }
-                for contribution in self_contributions {
-                    let booked = sqlx::query(
-                        "INSERT INTO self_contributions (org_id, instalment, amount_cents, paid_on, run_id) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(contribution.org_id.0)
-                    .bind(i32::from(contribution.instalment))
-                    .bind(contribution.amount_cents.get())
-                    .bind(contribution.paid_on)
-                    .bind(run_id.0)
-                    .execute(&mut *tx)
-                    .await;
-                    match booked {
-                        Err(e) if is_unique_violation(&e) => return Err(already_billed("the coordinator's own share")),
-                        other => other?,
+                    let event = AuditEvent {
+                        action: "invoice_run.record".into(),
+                        org_id: None,
+                        subject: Some(run_id.to_string()),
+                        detail: json!({ "instalment": run.instalment, "issue_date": run.issue_date,
+                                        "invoices": invoices.len(), "overridden": run.overridden }),
                     };
-                }
-                let event = AuditEvent {
-                    action: "invoice_run.record".into(),
-                    org_id: None,
-                    subject: Some(run_id.to_string()),
-                    detail: json!({ "instalment": run.instalment, "issue_date": run.issue_date,
-                                    "invoices": invoices.len(), "overridden": run.overridden }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(RunRecord {
-                    id: run_id,
-                    instalment: run.instalment,
-                    issue_date: run.issue_date,
-                    invoices,
-                    self_contributions: self_contributions.to_vec(),
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(RunRecord {
+                        id: run_id,
+                        instalment: run.instalment,
+                        issue_date: run.issue_date,
+                        invoices,
+                        self_contributions: self_contributions.to_vec(),
+                    })
                 })
+                .await
             }
 
             #[instrument(skip_all, fields(invoice = %invoice))]
@@ -1236,36 +1342,40 @@ macro_rules! store_impl {
                 issue_date: NaiveDate,
                 issue: IssueFn,
             ) -> Result<InvoiceRecord> {
-                let mut tx = self.pool.begin().await?;
-                let original = Self::invoice_in(&mut tx, invoice).await?.ok_or(StoreError::NotFound)?;
-                if original.kind != InvoiceKind::Invoice {
-                    return Err(StoreError::Invalid { code: "not_an_invoice", message: "a credit note cannot be credited".into() });
-                }
-                if original.credited {
-                    return Err(StoreError::Conflict {
-                        code: "already_credited",
-                        message: format!("invoice {} has already been credited", original.number),
-                    });
-                }
-                let note = Self::insert_invoice(
-                    &mut tx,
-                    actor,
-                    original.org_id,
-                    None,
-                    InvoiceKind::CreditNote,
-                    Some(original.id),
-                    &original.instalments,
-                    issue_date,
-                    &issue,
-                )
-                .await?;
-                sqlx::query("UPDATE invoices SET credited = TRUE WHERE id = $1").bind(invoice.0).execute(&mut *tx).await?;
-                sqlx::query("UPDATE billed_instalments SET live = FALSE WHERE invoice_id = $1")
-                    .bind(invoice.0)
-                    .execute(&mut *tx)
+                let issue = &issue;
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let original = Self::invoice_in(&mut tx, invoice).await?.ok_or(StoreError::NotFound)?;
+                    if original.kind != InvoiceKind::Invoice {
+                        return Err(StoreError::Invalid { code: "not_an_invoice", message: "a credit note cannot be credited".into() });
+                    }
+                    if original.credited {
+                        return Err(StoreError::Conflict {
+                            code: "already_credited",
+                            message: format!("invoice {} has already been credited", original.number),
+                        });
+                    }
+                    let note = Self::insert_invoice(
+                        &mut tx,
+                        actor,
+                        original.org_id,
+                        None,
+                        InvoiceKind::CreditNote,
+                        Some(original.id),
+                        &original.instalments,
+                        issue_date,
+                        issue,
+                    )
                     .await?;
-                tx.commit().await?;
-                Ok(note)
+                    sqlx::query("UPDATE invoices SET credited = TRUE WHERE id = $1").bind(invoice.0).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE billed_instalments SET live = FALSE WHERE invoice_id = $1")
+                        .bind(invoice.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(note)
+                })
+                .await
             }
 
             async fn get_invoice(&self, id: InvoiceId) -> Result<Option<InvoiceRecord>> {
@@ -1329,44 +1439,47 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(payments = payments.len()))]
             async fn record_payments(&self, actor: &Actor, payments: &[NewPayment]) -> Result<Vec<PaymentRecord>> {
-                let mut tx = self.pool.begin().await?;
-                let mut stored = Vec::new();
-                for p in payments {
-                    let invoice = Self::invoice_in(&mut tx, p.invoice_id).await?.ok_or_else(|| StoreError::Invalid {
-                        code: "unknown_invoice",
-                        message: "the payment's invoice does not exist".into(),
-                    })?;
-                    let id = PaymentId::new();
-                    let row: Option<PaymentRow> = sqlx::query_as(&format!(
-                        "INSERT INTO payments (id, invoice_id, amount_cents, paid_on, reference, payer, source, bank_entry, \
-                         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (bank_entry) DO NOTHING RETURNING {PAYMENT_COLUMNS}"
-                    ))
-                    .bind(id.0)
-                    .bind(p.invoice_id.0)
-                    .bind(p.amount_cents.get())
-                    .bind(p.paid_on)
-                    .bind(&p.reference)
-                    .bind(&p.payer)
-                    .bind(p.source.key())
-                    .bind(&p.bank_entry)
-                    .bind(&actor.label)
-                    .bind(Utc::now())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if let Some(row) = row {
-                        let event = AuditEvent {
-                            action: "payment.record".into(),
-                            org_id: Some(invoice.org_id),
-                            subject: Some(id.to_string()),
-                            detail: json!({ "invoice": invoice.number, "amount_cents": p.amount_cents, "source": p.source }),
-                        };
-                        Self::audit_in(&mut tx, actor, &event).await?;
-                        stored.push(PaymentRecord::try_from(row)?);
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let mut stored = Vec::new();
+                    for p in payments {
+                        let invoice = Self::invoice_in(&mut tx, p.invoice_id).await?.ok_or_else(|| StoreError::Invalid {
+                            code: "unknown_invoice",
+                            message: "the payment's invoice does not exist".into(),
+                        })?;
+                        let id = PaymentId::new();
+                        let row: Option<PaymentRow> = sqlx::query_as(&format!(
+                            "INSERT INTO payments (id, invoice_id, amount_cents, paid_on, reference, payer, source, bank_entry, \
+                             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                             ON CONFLICT (bank_entry) DO NOTHING RETURNING {PAYMENT_COLUMNS}"
+                        ))
+                        .bind(id.0)
+                        .bind(p.invoice_id.0)
+                        .bind(p.amount_cents.get())
+                        .bind(p.paid_on)
+                        .bind(&p.reference)
+                        .bind(&p.payer)
+                        .bind(p.source.key())
+                        .bind(&p.bank_entry)
+                        .bind(&actor.label)
+                        .bind(Utc::now())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(row) = row {
+                            let event = AuditEvent {
+                                action: "payment.record".into(),
+                                org_id: Some(invoice.org_id),
+                                subject: Some(id.to_string()),
+                                detail: json!({ "invoice": invoice.number, "amount_cents": p.amount_cents, "source": p.source }),
+                            };
+                            Self::audit_in(&mut tx, actor, &event).await?;
+                            stored.push(PaymentRecord::try_from(row)?);
+                        }
                     }
-                }
-                tx.commit().await?;
-                Ok(stored)
+                    tx.commit().await?;
+                    Ok(stored)
+                })
+                .await
             }
 
             async fn list_payments(&self, invoice: Option<InvoiceId>) -> Result<Vec<PaymentRecord>> {
@@ -1381,56 +1494,59 @@ macro_rules! store_impl {
 
             #[instrument(skip_all, fields(expense = %expense.id))]
             async fn record_expense(&self, actor: &Actor, expense: &ExpenseRecord) -> Result<ExpenseRecord> {
-                let mut tx = self.pool.begin().await?;
-                let now = Utc::now();
-                let row: std::result::Result<ExpenseRow, sqlx::Error> = sqlx::query_as(&format!(
-                    "INSERT INTO expenses (id, date, category, amount_cents, description, payee_org_id, payee, \
-                     hours_hundredths, rate_cents, document_ref, reverses, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {EXPENSE_COLUMNS}"
-                ))
-                .bind(expense.id.0)
-                .bind(expense.date)
-                .bind(&expense.category)
-                .bind(expense.amount_cents.get())
-                .bind(&expense.description)
-                .bind(expense.payee_org_id.map(|o| o.0))
-                .bind(&expense.payee)
-                .bind(expense.hours_hundredths)
-                .bind(expense.rate_cents.map(Cents::get))
-                .bind(&expense.document_ref)
-                .bind(expense.reverses.map(|r| r.0))
-                .bind(&actor.label)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await;
-                let row = match row {
-                    Err(e) if is_unique_violation(&e) && expense.reverses.is_some() => {
-                        return Err(StoreError::Conflict {
-                            code: "already_reversed",
-                            message: "this entry has already been reversed".into(),
-                        });
-                    }
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict { code: "duplicate_expense", message: "this entry is already booked".into() });
-                    }
-                    Err(e) if is_foreign_key_violation(&e) => {
-                        return Err(StoreError::Invalid {
-                            code: "unknown_reference",
-                            message: "the payee or the reversed entry does not exist".into(),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: if expense.reverses.is_some() { "expense.reverse".into() } else { "expense.record".into() },
-                    org_id: expense.payee_org_id,
-                    subject: Some(expense.id.to_string()),
-                    detail: json!({ "date": expense.date, "category": expense.category,
-                                    "amount_cents": expense.amount_cents, "reverses": expense.reverses }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(ExpenseRecord::from(row))
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let now = Utc::now();
+                    let row: std::result::Result<ExpenseRow, sqlx::Error> = sqlx::query_as(&format!(
+                        "INSERT INTO expenses (id, date, category, amount_cents, description, payee_org_id, payee, \
+                         hours_hundredths, rate_cents, document_ref, reverses, created_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {EXPENSE_COLUMNS}"
+                    ))
+                    .bind(expense.id.0)
+                    .bind(expense.date)
+                    .bind(&expense.category)
+                    .bind(expense.amount_cents.get())
+                    .bind(&expense.description)
+                    .bind(expense.payee_org_id.map(|o| o.0))
+                    .bind(&expense.payee)
+                    .bind(expense.hours_hundredths)
+                    .bind(expense.rate_cents.map(Cents::get))
+                    .bind(&expense.document_ref)
+                    .bind(expense.reverses.map(|r| r.0))
+                    .bind(&actor.label)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await;
+                    let row = match row {
+                        Err(e) if is_unique_violation(&e) && expense.reverses.is_some() => {
+                            return Err(StoreError::Conflict {
+                                code: "already_reversed",
+                                message: "this entry has already been reversed".into(),
+                            });
+                        }
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict { code: "duplicate_expense", message: "this entry is already booked".into() });
+                        }
+                        Err(e) if is_foreign_key_violation(&e) => {
+                            return Err(StoreError::Invalid {
+                                code: "unknown_reference",
+                                message: "the payee or the reversed entry does not exist".into(),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: if expense.reverses.is_some() { "expense.reverse".into() } else { "expense.record".into() },
+                        org_id: expense.payee_org_id,
+                        subject: Some(expense.id.to_string()),
+                        detail: json!({ "date": expense.date, "category": expense.category,
+                                        "amount_cents": expense.amount_cents, "reverses": expense.reverses }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(ExpenseRecord::from(row))
+                })
+                .await
             }
 
             async fn get_expense(&self, id: lyhty_domain::ExpenseId) -> Result<Option<ExpenseRecord>> {
@@ -1451,36 +1567,39 @@ macro_rules! store_impl {
             }
 
             async fn add_hourly_rate(&self, actor: &Actor, rate: &RateRecord) -> Result<RateRecord> {
-                let mut tx = self.pool.begin().await?;
-                let now = Utc::now();
-                let inserted = sqlx::query(
-                    "INSERT INTO hourly_rates (valid_from, rate_cents, decision, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(rate.valid_from)
-                .bind(rate.rate_cents.get())
-                .bind(&rate.decision)
-                .bind(&actor.label)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "duplicate_rate_date",
-                            message: format!("a rate from {} is already decided; rates are never rewritten", rate.valid_from),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "hourly_rate.add".into(),
-                    org_id: None,
-                    subject: Some(rate.valid_from.to_string()),
-                    detail: json!({ "rate_cents": rate.rate_cents, "decision": rate.decision }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(RateRecord { created_by: actor.label.clone(), created_at: now, ..rate.clone() })
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let now = Utc::now();
+                    let inserted = sqlx::query(
+                        "INSERT INTO hourly_rates (valid_from, rate_cents, decision, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(rate.valid_from)
+                    .bind(rate.rate_cents.get())
+                    .bind(&rate.decision)
+                    .bind(&actor.label)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "duplicate_rate_date",
+                                message: format!("a rate from {} is already decided; rates are never rewritten", rate.valid_from),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "hourly_rate.add".into(),
+                        org_id: None,
+                        subject: Some(rate.valid_from.to_string()),
+                        detail: json!({ "rate_cents": rate.rate_cents, "decision": rate.decision }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(RateRecord { created_by: actor.label.clone(), created_at: now, ..rate.clone() })
+                })
+                .await
             }
 
             async fn list_hourly_rates(&self) -> Result<Vec<RateRecord>> {
@@ -1509,50 +1628,53 @@ macro_rules! store_impl {
                 note: Option<&str>,
                 lines: &serde_json::Value,
             ) -> Result<PlanVersion> {
-                let mut tx = self.pool.begin().await?;
-                let now = Utc::now();
-                // The next number inside the transaction; two racing writers collide on the
-                // primary key and the second is told to try again rather than overwrite.
-                let (last,): (Option<i32>,) =
-                    sqlx::query_as("SELECT MAX(version) FROM budget_plans").fetch_one(&mut *tx).await?;
-                let version = last.unwrap_or(0) + 1;
-                let inserted = sqlx::query(
-                    "INSERT INTO budget_plans (version, approved_on, note, lines, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(version)
-                .bind(approved_on)
-                .bind(note)
-                .bind(Json(lines))
-                .bind(&actor.label)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(StoreError::Conflict {
-                            code: "concurrent_plan_version",
-                            message: "another plan version was saved at the same time; reload and try again".into(),
-                        });
-                    }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "budget_plan.add".into(),
-                    org_id: None,
-                    subject: Some(version.to_string()),
-                    detail: json!({ "approved_on": approved_on, "note": note }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(PlanVersion {
-                    version,
-                    approved_on,
-                    note: note.map(str::to_string),
-                    lines: lines.clone(),
-                    created_by: actor.label.clone(),
-                    created_at: now,
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    let now = Utc::now();
+                    // The next number inside the transaction; two racing writers collide on the
+                    // primary key and the second is told to try again rather than overwrite.
+                    let (last,): (Option<i32>,) =
+                        sqlx::query_as("SELECT MAX(version) FROM budget_plans").fetch_one(&mut *tx).await?;
+                    let version = last.unwrap_or(0) + 1;
+                    let inserted = sqlx::query(
+                        "INSERT INTO budget_plans (version, approved_on, note, lines, created_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(version)
+                    .bind(approved_on)
+                    .bind(note)
+                    .bind(Json(lines))
+                    .bind(&actor.label)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "concurrent_plan_version",
+                                message: "another plan version was saved at the same time; reload and try again".into(),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "budget_plan.add".into(),
+                        org_id: None,
+                        subject: Some(version.to_string()),
+                        detail: json!({ "approved_on": approved_on, "note": note }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(PlanVersion {
+                        version,
+                        approved_on,
+                        note: note.map(str::to_string),
+                        lines: lines.clone(),
+                        created_by: actor.label.clone(),
+                        created_at: now,
+                    })
                 })
+                .await
             }
 
             async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>> {
@@ -1576,56 +1698,59 @@ macro_rules! store_impl {
             }
 
             async fn save_release(&self, actor: &Actor, release: &NewRelease) -> Result<ReleaseSummary> {
-                let mut tx = self.pool.begin().await?;
-                // Releases come in date order: the difference between two releases is
-                // information, and a later audit reads them in that order.
-                let (latest,): (Option<NaiveDate>,) = sqlx::query_as("SELECT MAX(as_of) FROM releases")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if latest.is_some_and(|latest| release.as_of <= latest) {
-                    return Err(StoreError::Conflict {
-                        code: "release_not_after_previous",
-                        message: "a release's cut-off date must be after every earlier release's".into(),
-                    });
-                }
-                let inserted = sqlx::query(
-                    "INSERT INTO releases (id, as_of, created_at, created_by, release_json, audit, params, stats, \
-                     contributions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(release.id)
-                .bind(release.as_of)
-                .bind(release.created_at)
-                .bind(&actor.label)
-                .bind(&release.release_json)
-                .bind(Json(&release.audit))
-                .bind(Json(&release.params))
-                .bind(Json(&release.stats))
-                .bind(&release.contributions)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    // Releases come in date order: the difference between two releases is
+                    // information, and a later audit reads them in that order.
+                    let (latest,): (Option<NaiveDate>,) = sqlx::query_as("SELECT MAX(as_of) FROM releases")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if latest.is_some_and(|latest| release.as_of <= latest) {
                         return Err(StoreError::Conflict {
                             code: "release_not_after_previous",
-                            message: "another release with this cut-off date was stored at the same moment".into(),
+                            message: "a release's cut-off date must be after every earlier release's".into(),
                         });
                     }
-                    other => other?,
-                };
-                let event = AuditEvent {
-                    action: "release.publish".into(),
-                    org_id: None,
-                    subject: Some(release.id.to_string()),
-                    detail: json!({ "as_of": release.as_of }),
-                };
-                Self::audit_in(&mut tx, actor, &event).await?;
-                tx.commit().await?;
-                Ok(ReleaseSummary {
-                    id: release.id,
-                    as_of: release.as_of,
-                    created_at: release.created_at,
-                    created_by: actor.label.clone(),
+                    let inserted = sqlx::query(
+                        "INSERT INTO releases (id, as_of, created_at, created_by, release_json, audit, params, stats, \
+                         contributions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(release.id)
+                    .bind(release.as_of)
+                    .bind(release.created_at)
+                    .bind(&actor.label)
+                    .bind(&release.release_json)
+                    .bind(Json(&release.audit))
+                    .bind(Json(&release.params))
+                    .bind(Json(&release.stats))
+                    .bind(&release.contributions)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Err(e) if is_unique_violation(&e) => {
+                            return Err(StoreError::Conflict {
+                                code: "release_not_after_previous",
+                                message: "another release with this cut-off date was stored at the same moment".into(),
+                            });
+                        }
+                        other => other?,
+                    };
+                    let event = AuditEvent {
+                        action: "release.publish".into(),
+                        org_id: None,
+                        subject: Some(release.id.to_string()),
+                        detail: json!({ "as_of": release.as_of }),
+                    };
+                    Self::audit_in(&mut tx, actor, &event).await?;
+                    tx.commit().await?;
+                    Ok(ReleaseSummary {
+                        id: release.id,
+                        as_of: release.as_of,
+                        created_at: release.created_at,
+                        created_by: actor.label.clone(),
+                    })
                 })
+                .await
             }
 
             async fn list_releases(&self) -> Result<Vec<ReleaseSummary>> {
@@ -1695,10 +1820,13 @@ macro_rules! store_impl {
             }
 
             async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
-                Self::audit_in(&mut tx, actor, event).await?;
-                tx.commit().await?;
-                Ok(())
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    Self::audit_in(&mut tx, actor, event).await?;
+                    tx.commit().await?;
+                    Ok(())
+                })
+                .await
             }
 
             async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
@@ -1721,5 +1849,5 @@ macro_rules! store_impl {
     };
 }
 
-store_impl!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, SQLITE_MIGRATIONS);
-store_impl!(PgStore, sqlx::Postgres, Backend::Postgres, POSTGRES_MIGRATIONS);
+store_impl!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, SQLITE_MIGRATIONS, WRITE_BEGIN_SQLITE);
+store_impl!(PgStore, sqlx::Postgres, Backend::Postgres, POSTGRES_MIGRATIONS, "BEGIN");

@@ -58,6 +58,7 @@ conformance!(
     model_versions_are_never_rewritten,
     submissions_make_versions_and_lines_round_trip,
     a_rejected_submission_is_no_version,
+    racing_uploads_of_one_organisation_all_become_versions,
     restore_and_as_of_follow_the_current_pointer,
     vendor_aliases_are_put_and_listed,
     ledger_entries_are_append_only_and_reversed_once,
@@ -601,6 +602,38 @@ async fn submissions_make_versions_and_lines_round_trip(store: Arc<dyn Store>, _
     let (name, bytes) = store.submission_file(first.id).await.unwrap().unwrap();
     assert_eq!((name.as_str(), bytes.as_slice()), ("v1.xlsx", b"v1.xlsx".as_slice()));
     assert_eq!(store.get_submission(second.id).await.unwrap().unwrap().report["status"], "accepted");
+}
+
+/// Uploads racing for one organisation's next version number, and for the write lock:
+/// every one is stored, as versions 1…n without a gap or a repeat (issue #14: they used to
+/// fail with "database is locked" on SQLite and `concurrent_submission` on PostgreSQL).
+async fn racing_uploads_of_one_organisation_all_become_versions(store: Arc<dyn Store>, _url: String) {
+    const UPLOADS: i32 = 24;
+    let org = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
+    let mut uploads = tokio::task::JoinSet::new();
+    for n in 0..UPLOADS {
+        let store = store.clone();
+        uploads.spawn(async move {
+            let lines = vec![line("Microsoft", &format!("Tuote {n}"), 100), line("Adobe", "Acrobat", 200)];
+            store.save_submission(&actor(), &submission(org, &format!("upload-{n}.csv"), lines)).await
+        });
+    }
+    let mut versions = Vec::new();
+    while let Some(done) = uploads.join_next().await {
+        let stored = done.unwrap().expect("every racing upload is stored");
+        assert_eq!(stored.line_count, 2);
+        versions.push(stored.version.unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=UPLOADS).collect::<Vec<_>>());
+    let history = store.list_submissions(org).await.unwrap();
+    assert_eq!(history.len(), UPLOADS as usize);
+    for meta in &history {
+        assert_eq!(store.submission_lines(meta.id).await.unwrap().len(), 2, "each upload's lines stored once");
+    }
+    let current = store.current_submission(org).await.unwrap().unwrap();
+    assert_eq!(store.org_lines_as_of(org, Utc::now()).await.unwrap().len(), 2);
+    assert!(current.is_current);
 }
 
 async fn a_rejected_submission_is_no_version(store: Arc<dyn Store>, _url: String) {
