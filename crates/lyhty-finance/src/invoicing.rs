@@ -79,6 +79,15 @@ pub struct SelfContribution {
     pub paid_on: NaiveDate,
 }
 
+impl SelfContribution {
+    /// The amount booked for each of the instalments, split evenly to the cent (the
+    /// earlier instalments take the odd cents), so the parts add up to `amount`.
+    pub fn per_instalment(&self) -> Vec<(u8, Cents)> {
+        let parts = self.amount.split_even(u32::try_from(self.instalments.len()).unwrap_or(1).max(1));
+        self.instalments.iter().copied().zip(parts).collect()
+    }
+}
+
 /// A party the run could not bill, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkippedParty {
