@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lyhty_domain::{Cents, ExpenseId, OrgId, Quarter};
-use lyhty_finance::dissolution::{DissolutionPreview, PaidIn, dissolution_preview};
+use lyhty_finance::dissolution::{DissolutionPreview, dissolution_preview, paid_in_by_party};
 use lyhty_finance::ledger::{Expense, ExpenseRequest, prepare_expense, reversal_of};
 use lyhty_finance::plan::{BudgetPlan, HourlyRate, PlanLine};
 use lyhty_finance::spend_report::{
@@ -483,20 +483,7 @@ pub async fn dissolution(
         return Err(ApiError::invalid("invalid_amount", "wind_down_cents must be between 0 and 100 000 000 000"));
     }
     let facts = facts(&state).await?;
-    let mut paid: HashMap<OrgId, Cents> = HashMap::new();
-    for p in &facts.payments {
-        *paid.entry(p.org_id).or_default() += p.amount_cents;
-    }
-    let mut paid_in: Vec<PaidIn> = paid
-        .into_iter()
-        .filter(|(_, c)| c.0 > 0)
-        .map(|(org_id, paid_cents)| PaidIn {
-            org_id,
-            name: facts.names.get(&org_id).cloned().unwrap_or_default(),
-            paid_cents,
-        })
-        .collect();
-    paid_in.sort_by(|a, b| b.paid_cents.cmp(&a.paid_cents).then(a.name.cmp(&b.name)));
+    let paid_in = paid_in_by_party(&facts.payments, &facts.names);
     let spent: Cents = facts.expenses.iter().map(|e| e.amount_cents).sum();
     let preview = dissolution_preview(facts.committed, &paid_in, spent, Cents(wind_down));
     render(
