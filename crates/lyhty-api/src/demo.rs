@@ -155,21 +155,17 @@ async fn load_spend(
     actor: &Actor,
     orgs: &[(lyhty_domain::Org, Option<String>)],
 ) -> anyhow::Result<()> {
-    use crate::routes::spend::{rate_of, record_of};
     use lyhty_domain::Cents;
     use lyhty_finance::ledger::{ExpenseRequest, Hours, prepare_expense};
-    use lyhty_finance::plan::{ExpenseCategory as C, PlanLine};
-    use lyhty_store::RateRecord;
+    use lyhty_finance::plan::{ExpenseCategory as C, HourlyRate, PlanLine};
 
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).context("demo date");
-    let rate = RateRecord {
+    let rate = HourlyRate {
         valid_from: date(2026, 1, 1)?,
         rate_cents: Cents(95_00),
         decision: Some("Ohjausryhmän päätös 15.12.2025".into()),
-        created_by: String::new(),
-        created_at: chrono::Utc::now(),
     };
-    let rates = vec![rate_of(&state.store.add_hourly_rate(actor, &rate).await?)];
+    let rates = vec![state.store.add_hourly_rate(actor, &rate).await?.rate];
 
     let mut lines = Vec::new();
     for quarter in 1..=4 {
@@ -179,7 +175,6 @@ async fn load_spend(
             lines.push(PlanLine { year: 2026, quarter, category, amount_cents: Cents(euros * 100) });
         }
     }
-    let lines = serde_json::to_value(&lines)?;
     state.store.add_budget_plan(actor, date(2025, 12, 15)?, Some("Talousarvio 2026"), &lines).await?;
 
     // Personnel hours go to a party's home organisation (the first listed, for the demo).
@@ -204,7 +199,7 @@ async fn load_spend(
         expense(date(2026, 9, 30)?, C::Platform, Some(21_700), None, "Alustan kehitys Q3"),
     ] {
         let prepared = prepare_expense(&req, &rates).map_err(|e| anyhow::anyhow!("demo expense: {e}"))?;
-        state.store.record_expense(actor, &record_of(&prepared)).await?;
+        state.store.record_expense(actor, &prepared).await?;
     }
     Ok(())
 }

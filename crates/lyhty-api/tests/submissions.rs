@@ -305,3 +305,90 @@ async fn every_bad_sample_file_gets_its_code_over_http() {
     let inventory = w.app.get(&format!("/api/orgs/{}/inventory", w.org), &w.member).await;
     assert!(inventory.body["submission"].is_null(), "no bad file became the inventory: {}", inventory.body);
 }
+
+// --- concurrent uploads (issue #14) ---------------------------------------------------------
+
+/// A valid business ID for the `n`th test party (the body's check digit computed, bodies
+/// whose remainder allows none skipped).
+fn business_id(n: u32) -> String {
+    (n * 13 + 1_000_000..)
+        .map(|body| body.to_string())
+        .find_map(|body| lyhty_domain::BusinessId::check_digit(&body).map(|check| format!("{body}-{check}")))
+        .unwrap()
+}
+
+/// A member's inventory for `round`: three lines whose quantities say who and when, so every
+/// upload is a new file and every stored line can be traced to its upload.
+fn inventory_file(member: u32, round: u32) -> String {
+    let mut file = String::from("Toimittaja;Tuote;Lisenssityyppi;Määrä;Yksikköhinta;Sopimustyyppi;Sopimus päättyy\n");
+    for (i, product) in ["Microsoft 365 E3", "Acrobat Pro", "ArcGIS Pro"].iter().enumerate() {
+        let quantity = 10_000 * (i as u32 + 1) + 100 * member + round;
+        file.push_str(&format!("Toimittaja {i};{product};loppukäyttäjä;{quantity};10,00;EA;31.12.2027\n"));
+    }
+    file
+}
+
+/// 50 members upload at the same moment, three rounds in a row: every upload is stored (no
+/// 500 "database is locked"), each as the next version, and every line is stored exactly once.
+async fn fifty_concurrent_uploads(app: TestApp) {
+    const MEMBERS: u32 = 50;
+    let app = std::sync::Arc::new(app);
+    let coordinator = app.coordinator().await;
+    let mut members = Vec::new();
+    for n in 0..MEMBERS {
+        let org = app.org(&coordinator, &format!("Jäsen {n}"), &business_id(n), "other").await;
+        let org_id: lyhty_domain::OrgId = org["id"].as_str().unwrap().parse().unwrap();
+        let new = lyhty_store::NewUser {
+            email: format!("jasen{n}@example.fi"),
+            name: format!("Jäsen {n}"),
+            role: Role::Member,
+            org_id: Some(org_id),
+            password_hash: "never-signs-in".into(),
+        };
+        let user = app.state.store.create_user(&lyhty_store::Actor::system("test"), &new).await.unwrap();
+        let (token, _) = app.state.keys.issue(&user, chrono::Utc::now()).unwrap();
+        members.push((n, org_id, token));
+    }
+    for round in 1..=3 {
+        let mut uploads = tokio::task::JoinSet::new();
+        for (n, org, token) in members.clone() {
+            let app = app.clone();
+            uploads.spawn(async move {
+                let file = inventory_file(n, round);
+                let reply = upload(&app, &token, &org.to_string(), "lisenssit.csv", file.as_bytes(), "").await;
+                (n, reply)
+            });
+        }
+        let mut failures = Vec::new();
+        while let Some(done) = uploads.join_next().await {
+            let (n, reply) = done.unwrap();
+            if reply.status != StatusCode::CREATED || reply.body["version"] != round {
+                failures.push(format!("member {n}: {} {}", reply.status, reply.body));
+            }
+        }
+        assert!(failures.is_empty(), "round {round}: {} of {MEMBERS} uploads failed: {failures:#?}", failures.len());
+        for (n, org, _) in &members {
+            let history = app.state.store.list_submissions(*org).await.unwrap();
+            assert_eq!(history.len(), round as usize, "member {n}: one submission per upload");
+            let current = app.state.store.current_submission(*org).await.unwrap().unwrap();
+            assert_eq!(current.version, Some(round as i32));
+            let lines = app.state.store.submission_lines(current.id).await.unwrap();
+            let quantities: Vec<u64> = lines.iter().map(|l| l.quantity).collect();
+            let expected: Vec<u64> = (1..=3).map(|i| u64::from(10_000 * i + 100 * n + round)).collect();
+            assert_eq!(quantities, expected, "member {n}, round {round}: each line once, in file order");
+        }
+        let all = app.state.store.current_lines_as_of(chrono::Utc::now()).await.unwrap();
+        assert_eq!(all.len(), (MEMBERS * 3) as usize, "round {round}: the network's current lines");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_uploads_on_sqlite() {
+    fifty_concurrent_uploads(TestApp::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_uploads_on_postgres() {
+    let Some(app) = TestApp::postgres().await else { return };
+    fifty_concurrent_uploads(app).await;
+}

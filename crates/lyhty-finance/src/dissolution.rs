@@ -22,8 +22,10 @@
 //!
 //! The steering group decides on a refund (§9); this is the figure it decides on.
 
+use crate::spend_report::IncomePayment;
 use lyhty_domain::{Cents, OrgId};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What a party has paid in, for the refund rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -31,6 +33,26 @@ pub struct PaidIn {
     pub org_id: OrgId,
     pub name: String,
     pub paid_cents: Cents,
+}
+
+/// What each party has paid in, from the payments received, for the refund rule: parties
+/// that paid something, the largest payer first (then by name), named from `names`.
+pub fn paid_in_by_party(payments: &[IncomePayment], names: &HashMap<OrgId, String>) -> Vec<PaidIn> {
+    let mut paid: HashMap<OrgId, Cents> = HashMap::new();
+    for p in payments {
+        *paid.entry(p.org_id).or_default() += p.amount_cents;
+    }
+    let mut paid_in: Vec<PaidIn> = paid
+        .into_iter()
+        .filter(|(_, c)| c.0 > 0)
+        .map(|(org_id, paid_cents)| PaidIn {
+            org_id,
+            name: names.get(&org_id).cloned().unwrap_or_default(),
+            paid_cents,
+        })
+        .collect();
+    paid_in.sort_by(|a, b| b.paid_cents.cmp(&a.paid_cents).then(a.name.cmp(&b.name)));
+    paid_in
 }
 
 /// One party's refund.
@@ -140,6 +162,18 @@ mod tests {
 
     fn party(name: &str, paid: i64) -> PaidIn {
         PaidIn { org_id: OrgId::new(), name: name.into(), paid_cents: Cents(paid) }
+    }
+
+    #[test]
+    fn payments_add_up_per_party_largest_payer_first() {
+        let (kela, valtori, nobody) = (OrgId::new(), OrgId::new(), OrgId::new());
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let pay = |org_id, cents| IncomePayment { org_id, paid_on: day, amount_cents: Cents(cents) };
+        let payments = [pay(kela, 100_000), pay(valtori, 250_000), pay(kela, 200_000), pay(nobody, 0)];
+        let names = HashMap::from([(kela, "Kela".to_string()), (valtori, "Valtori".to_string())]);
+        let paid = paid_in_by_party(&payments, &names);
+        let got: Vec<(&str, Cents)> = paid.iter().map(|p| (p.name.as_str(), p.paid_cents)).collect();
+        assert_eq!(got, [("Kela", Cents(300_000)), ("Valtori", Cents(250_000))]);
     }
 
     #[test]

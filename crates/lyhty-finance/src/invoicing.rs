@@ -79,6 +79,15 @@ pub struct SelfContribution {
     pub paid_on: NaiveDate,
 }
 
+impl SelfContribution {
+    /// The amount booked for each of the instalments, split evenly to the cent (the
+    /// earlier instalments take the odd cents), so the parts add up to `amount`.
+    pub fn per_instalment(&self) -> Vec<(u8, Cents)> {
+        let parts = self.amount.split_even(u32::try_from(self.instalments.len()).unwrap_or(1).max(1));
+        self.instalments.iter().copied().zip(parts).collect()
+    }
+}
+
 /// A party the run could not bill, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkippedParty {
@@ -257,6 +266,17 @@ pub fn billed_by(plan: &RunPlan) -> Vec<Billed> {
 mod tests {
     use super::*;
     use crate::shares::tests::org;
+
+    #[test]
+    fn own_contribution_is_split_over_its_instalments_to_the_cent() {
+        let day = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let own =
+            SelfContribution { org_id: OrgId::new(), instalments: vec![1, 2, 3], amount: Cents(100_001), paid_on: day };
+        let parts = own.per_instalment();
+        assert_eq!(parts.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(parts.iter().map(|(_, c)| *c).sum::<Cents>(), Cents(100_001));
+        assert!(parts.iter().all(|(_, c)| (33_333..=33_334).contains(&c.0)));
+    }
     use lyhty_domain::iban::Iban;
     use lyhty_domain::{BusinessId, OrgCategory, OrgStatus};
 

@@ -12,102 +12,10 @@
 use crate::plan::{ExpenseCategory, HourlyRate, rate_on};
 use chrono::NaiveDate;
 use lyhty_domain::{Cents, ExpenseId, OrgId};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-
-/// Hours in hundredths (7.25 h is `Hours(725)`), so sums of hours are exact. In JSON a
-/// plain number: `120` or `7.25`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Hours(pub i64);
-
-impl Hours {
-    pub const fn whole(h: i64) -> Self {
-        Hours(h * 100)
-    }
-
-    /// `120` or `7,25` (Finnish decimal comma) for the reports.
-    pub fn to_finnish(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let (whole, frac) = (self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100);
-        if frac == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole},{frac:02}") }
-    }
-
-    pub fn as_f64(self) -> f64 {
-        self.0 as f64 / 100.0
-    }
-}
-
-impl fmt::Display for Hours {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_finnish().replace(',', "."))
-    }
-}
-
-impl std::ops::Add for Hours {
-    type Output = Hours;
-    fn add(self, o: Hours) -> Hours {
-        Hours(self.0 + o.0)
-    }
-}
-
-impl std::iter::Sum for Hours {
-    fn sum<I: Iterator<Item = Hours>>(iter: I) -> Hours {
-        Hours(iter.map(|h| h.0).sum())
-    }
-}
-
-impl Serialize for Hours {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 100 == 0 { s.serialize_i64(self.0 / 100) } else { s.serialize_f64(self.as_f64()) }
-    }
-}
-
-impl<'de> Deserialize<'de> for Hours {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = f64::deserialize(d)?;
-        let hundredths = (v * 100.0).round();
-        // At most two decimals, and a number of hours a person could have worked.
-        if !v.is_finite() || (v * 100.0 - hundredths).abs() > 1e-6 || hundredths.abs() > 1e9 {
-            return Err(serde::de::Error::custom("hours must be a number with at most two decimals"));
-        }
-        Ok(Hours(hundredths as i64))
-    }
-}
-
-impl utoipa::PartialSchema for Hours {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Number)
-            .description(Some("Hours, at most two decimals (e.g. 120 or 7.25)."))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Hours {}
-
-/// An entry of the ledger as stored and reported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Expense {
-    pub id: ExpenseId,
-    pub date: NaiveDate,
-    pub category: ExpenseCategory,
-    /// Positive for an expense, negative for a reversing entry.
-    pub amount_cents: Cents,
-    pub description: String,
-    /// The party paid: required for personnel reimbursements (the participant's home
-    /// organisation), optional otherwise.
-    pub payee_org_id: Option<OrgId>,
-    /// A payee that is not a party (a supplier), by name.
-    pub payee: Option<String>,
-    /// Personnel only: the hours reimbursed (negative on a reversal).
-    pub hours: Option<Hours>,
-    /// Personnel only: the hourly rate in force on `date`.
-    pub rate_cents: Option<Cents>,
-    /// The voucher: an invoice number, a decision, a receipt.
-    pub document_ref: Option<String>,
-    /// For a reversing entry: the entry it cancels.
-    pub reverses: Option<ExpenseId>,
-}
+use serde::{Deserialize, Serialize};
+// An entry and its hours are what the store keeps and the reports read; they live in the
+// domain crate, and this module owns the rules (hours × rate, reversals).
+pub use lyhty_domain::spend::{Expense, Hours};
 
 /// What the coordinator enters (`POST /api/expenses`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

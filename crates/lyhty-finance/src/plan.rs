@@ -6,99 +6,12 @@
 //! for reporting, a new rate applies from its `valid_from` day, and nothing is rewritten.
 
 use chrono::NaiveDate;
-use lyhty_domain::vocabulary;
-use lyhty_domain::{Cents, Lang, Quarter};
+use lyhty_domain::{Cents, Quarter};
+// The category, the plan line and the rate are plain data the store keeps too, so they
+// live in the domain crate; this module owns the rules about them.
+pub use lyhty_domain::spend::{ExpenseCategory, HourlyRate, PlanLine};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The cost categories of the action plan (§1.4 "Menot").
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpenseCategory {
-    /// Participants' hours reimbursed to their home organisations at the steering group's
-    /// cost-price hourly rate.
-    Personnel,
-    PurchasedServices,
-    Communication,
-    /// The technology platform's upkeep and development.
-    Platform,
-    Office,
-    /// COO and CAO work.
-    Administration,
-    Legal,
-    TrainingEvents,
-    #[default]
-    Other,
-}
-
-impl ExpenseCategory {
-    /// In report order.
-    pub const ALL: [ExpenseCategory; 9] = [
-        Self::Personnel,
-        Self::PurchasedServices,
-        Self::Communication,
-        Self::Platform,
-        Self::Office,
-        Self::Administration,
-        Self::Legal,
-        Self::TrainingEvents,
-        Self::Other,
-    ];
-
-    /// The API's key (`API.md`: `personnel`, `purchased_services`, …).
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Personnel => "personnel",
-            Self::PurchasedServices => "purchased_services",
-            Self::Communication => "communication",
-            Self::Platform => "platform",
-            Self::Office => "office",
-            Self::Administration => "administration",
-            Self::Legal => "legal",
-            Self::TrainingEvents => "training_events",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == s)
-    }
-
-    /// The category's name for people, in `lang`. The Finnish names are the action plan's
-    /// (§1.4 "Menot"); the reports use them, as the steering group reads Finnish.
-    pub fn label(self, lang: Lang) -> &'static str {
-        let labels = match self {
-            Self::Personnel => {
-                ["Henkilöstö (tuntikorvaukset)", "Personal (timersättningar)", "Personnel (hourly reimbursements)"]
-            }
-            Self::PurchasedServices => ["Ostopalvelut", "Köpta tjänster", "Purchased services"],
-            Self::Communication => {
-                ["Markkinointi ja viestintä", "Marknadsföring och kommunikation", "Marketing and communication"]
-            }
-            Self::Platform => ["Teknologinen alusta", "Teknisk plattform", "Technology platform"],
-            Self::Office => ["Toimisto", "Kontor", "Office"],
-            Self::Administration => ["Hallinto (COO, CAO)", "Administration (COO, CAO)", "Administration (COO, CAO)"],
-            Self::Legal => ["Juridiikka", "Juridik", "Legal"],
-            Self::TrainingEvents => ["Koulutus ja tapahtumat", "Utbildning och evenemang", "Training and events"],
-            Self::Other => ["Muut", "Övrigt", "Other"],
-        };
-        vocabulary::pick(lang, labels)
-    }
-}
-
-lyhty_domain::labelled!(ExpenseCategory);
-
-/// One amount of the plan: a category in a quarter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PlanLine {
-    pub year: i32,
-    /// 1–4.
-    pub quarter: u8,
-    pub category: ExpenseCategory,
-    pub amount_cents: Cents,
-}
 
 /// A version of the budget plan as the steering group approved it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -211,15 +124,6 @@ pub fn quarters_between(first: Quarter, last: Quarter) -> Vec<Quarter> {
 /// Quarters since year 0, to measure spans.
 pub(crate) fn quarter_index(q: Quarter) -> i64 {
     i64::from(q.year) * 4 + i64::from(q.quarter) - 1
-}
-
-/// The steering group's cost-price hourly rate from a day on (§1.4 "Menot").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct HourlyRate {
-    pub valid_from: NaiveDate,
-    pub rate_cents: Cents,
-    /// The steering group's decision (minutes' reference).
-    pub decision: Option<String>,
 }
 
 /// The rate in force on `day`: the one with the latest `valid_from` not after it. `None`

@@ -23,6 +23,7 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{BusinessId, InvoiceId, Org, OrgId, SubmissionId, Termination, UserId};
 use std::sync::Arc;
 
@@ -183,16 +184,16 @@ pub trait Store: Send + Sync + 'static {
 
     // --- the spend ledger ------------------------------------------------------------------
 
-    /// Appends a ledger entry (`created_by`/`created_at` are the store's). An entry whose
+    /// Appends a ledger entry, recording who booked it and when. An entry whose
     /// `reverses` entry is already reversed is `Conflict("already_reversed")`; an unknown
     /// payee or reversed entry is `Invalid("unknown_reference")`. Nothing can change or
     /// remove an entry afterwards: the tables refuse UPDATE and DELETE.
-    async fn record_expense(&self, actor: &Actor, expense: &ExpenseRecord) -> Result<ExpenseRecord>;
+    async fn record_expense(&self, actor: &Actor, expense: &Expense) -> Result<ExpenseRecord>;
     async fn get_expense(&self, id: lyhty_domain::ExpenseId) -> Result<Option<ExpenseRecord>>;
     /// The whole ledger, by date and then booking order.
     async fn list_expenses(&self) -> Result<Vec<ExpenseRecord>>;
     /// Adds a rate from a day on (`Conflict("duplicate_rate_date")` if that day has one).
-    async fn add_hourly_rate(&self, actor: &Actor, rate: &RateRecord) -> Result<RateRecord>;
+    async fn add_hourly_rate(&self, actor: &Actor, rate: &HourlyRate) -> Result<RateRecord>;
     /// The rate history, oldest first.
     async fn list_hourly_rates(&self) -> Result<Vec<RateRecord>>;
     /// Adds the next budget plan version (numbered by the store, 1, 2, …).
@@ -201,7 +202,7 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
         approved_on: NaiveDate,
         note: Option<&str>,
-        lines: &serde_json::Value,
+        lines: &[PlanLine],
     ) -> Result<PlanVersion>;
     /// Every version, oldest first; the last is the plan in force.
     async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>>;
@@ -217,6 +218,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_release(&self, id: uuid::Uuid) -> Result<Option<ReleaseRecord>>;
     /// The contribution snapshots of every release, oldest first, for auditing a new one.
     async fn release_contributions(&self) -> Result<Vec<(ReleaseSummary, String)>>;
+    /// Every release whole, with its contribution snapshot, oldest first, in one query:
+    /// what a new release is audited against.
+    async fn earlier_releases(&self) -> Result<Vec<(ReleaseRecord, String)>>;
 
     // --- audit log -------------------------------------------------------------------------
 

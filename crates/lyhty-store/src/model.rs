@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{
     BusinessId, Cents, InvoiceId, Org, OrgCategory, OrgId, PaymentId, Role, RunId, SubmissionId, UserId,
 };
@@ -399,49 +400,35 @@ pub struct PaymentRecord {
 
 // --- the spend ledger ---------------------------------------------------------------------
 // The finance crate owns the rules (hours × rate, reversals, the reports); the store keeps
-// the entries as plain rows and never changes one. Categories travel as the API's keys,
-// which the migration's CHECK constraint limits to the nine of API.md.
+// the domain's entries as they are and adds who booked them and when.
 
-/// A ledger entry as stored (an expense, or with `reverses` the reversal of one).
+/// A ledger entry as stored: the entry (an expense, or with `reverses` the reversal of
+/// one) and who booked it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpenseRecord {
-    pub id: lyhty_domain::ExpenseId,
-    pub date: NaiveDate,
-    /// `personnel`, `purchased_services`, … (API.md).
-    pub category: String,
-    /// Negative for a reversing entry.
-    pub amount_cents: Cents,
-    pub description: String,
-    pub payee_org_id: Option<OrgId>,
-    pub payee: Option<String>,
-    /// Personnel: hours in hundredths (7.25 h is 725).
-    pub hours_hundredths: Option<i64>,
-    pub rate_cents: Option<Cents>,
-    pub document_ref: Option<String>,
-    pub reverses: Option<lyhty_domain::ExpenseId>,
-    /// Who booked it (filled by the store).
+    #[serde(flatten)]
+    pub entry: Expense,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
 
-/// The steering group's hourly rate from a day on.
+/// The steering group's hourly rate from a day on, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateRecord {
-    pub valid_from: NaiveDate,
-    pub rate_cents: Cents,
-    pub decision: Option<String>,
+    #[serde(flatten)]
+    pub rate: HourlyRate,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
 
-/// A budget plan version; `lines` is the finance crate's list of plan lines as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A budget plan version as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanVersion {
     /// 1, 2, … given by the store.
-    pub version: i32,
+    pub version: u32,
     pub approved_on: NaiveDate,
     pub note: Option<String>,
-    pub lines: serde_json::Value,
+    pub lines: Vec<PlanLine>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }

@@ -5,12 +5,12 @@
 //! without it when `LYHTY_REQUIRE_POSTGRES=1` (as in CI).
 
 use chrono::{Duration, NaiveDate, Utc};
+use lyhty_domain::spend::{Expense, ExpenseCategory, HourlyRate, Hours, PlanLine};
 use lyhty_domain::{BusinessId, Cents, OrgCategory, OrgStatus, Role, Termination, TerminationKind};
 use lyhty_store::{
     Actor, AuditEvent, AuditQuery, Backend, DraftInvoice, InvoiceKind, IssuedInvoice, ModelVersion, NewOrg, NewPayment,
     NewRelease, NewRun, NewUser, OrgPatch, PaymentSource, SelfContributionRecord, Store, StoreError,
 };
-use lyhty_store::{ExpenseRecord, RateRecord};
 use sqlx::Connection;
 use std::sync::Arc;
 
@@ -58,6 +58,7 @@ conformance!(
     model_versions_are_never_rewritten,
     submissions_make_versions_and_lines_round_trip,
     a_rejected_submission_is_no_version,
+    racing_uploads_of_one_organisation_all_become_versions,
     restore_and_as_of_follow_the_current_pointer,
     vendor_aliases_are_put_and_listed,
     ledger_entries_are_append_only_and_reversed_once,
@@ -603,6 +604,38 @@ async fn submissions_make_versions_and_lines_round_trip(store: Arc<dyn Store>, _
     assert_eq!(store.get_submission(second.id).await.unwrap().unwrap().report["status"], "accepted");
 }
 
+/// Uploads racing for one organisation's next version number, and for the write lock:
+/// every one is stored, as versions 1…n without a gap or a repeat (issue #14: they used to
+/// fail with "database is locked" on SQLite and `concurrent_submission` on PostgreSQL).
+async fn racing_uploads_of_one_organisation_all_become_versions(store: Arc<dyn Store>, _url: String) {
+    const UPLOADS: i32 = 24;
+    let org = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
+    let mut uploads = tokio::task::JoinSet::new();
+    for n in 0..UPLOADS {
+        let store = store.clone();
+        uploads.spawn(async move {
+            let lines = vec![line("Microsoft", &format!("Tuote {n}"), 100), line("Adobe", "Acrobat", 200)];
+            store.save_submission(&actor(), &submission(org, &format!("upload-{n}.csv"), lines)).await
+        });
+    }
+    let mut versions = Vec::new();
+    while let Some(done) = uploads.join_next().await {
+        let stored = done.unwrap().expect("every racing upload is stored");
+        assert_eq!(stored.line_count, 2);
+        versions.push(stored.version.unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=UPLOADS).collect::<Vec<_>>());
+    let history = store.list_submissions(org).await.unwrap();
+    assert_eq!(history.len(), UPLOADS as usize);
+    for meta in &history {
+        assert_eq!(store.submission_lines(meta.id).await.unwrap().len(), 2, "each upload's lines stored once");
+    }
+    let current = store.current_submission(org).await.unwrap().unwrap();
+    assert_eq!(store.org_lines_as_of(org, Utc::now()).await.unwrap().len(), 2);
+    assert!(current.is_current);
+}
+
 async fn a_rejected_submission_is_no_version(store: Arc<dyn Store>, _url: String) {
     let org = store.create_org(&actor(), &new_org("A", "2228357-4", OrgCategory::University)).await.unwrap().id;
     let good =
@@ -679,21 +712,19 @@ async fn vendor_aliases_are_put_and_listed(store: Arc<dyn Store>, _url: String) 
 
 // --- the spend ledger --------------------------------------------------------------------
 
-fn expense(date: NaiveDate, category: &str, cents: i64) -> ExpenseRecord {
-    ExpenseRecord {
+fn expense(date: NaiveDate, category: ExpenseCategory, cents: i64) -> Expense {
+    Expense {
         id: lyhty_domain::ExpenseId::new(),
         date,
-        category: category.into(),
+        category,
         amount_cents: Cents(cents),
         description: "Kulu".into(),
         payee_org_id: None,
         payee: Some("Toimittaja Oy".into()),
-        hours_hundredths: None,
+        hours: None,
         rate_cents: None,
         document_ref: Some("T-1".into()),
         reverses: None,
-        created_by: String::new(),
-        created_at: Utc::now(),
     }
 }
 
@@ -713,52 +744,53 @@ async fn refused(backend: Backend, url: &str, sql: &str) -> bool {
 
 async fn ledger_entries_are_append_only_and_reversed_once(store: Arc<dyn Store>, url: String) {
     let kela = store.create_org(&actor(), &new_org("Kela", "0246246-0", OrgCategory::Kela)).await.unwrap();
-    let mut personnel = expense(day(2026, 2, 10), "personnel", 1_140_000);
+    let mut personnel = expense(day(2026, 2, 10), ExpenseCategory::Personnel, 1_140_000);
     personnel.payee_org_id = Some(kela.id);
     personnel.payee = None;
-    personnel.hours_hundredths = Some(12_000);
+    personnel.hours = Some(Hours(12_000));
     personnel.rate_cents = Some(Cents(9_500));
     let booked = store.record_expense(&actor(), &personnel).await.unwrap();
     assert_eq!(
-        (booked.hours_hundredths, booked.rate_cents, booked.payee_org_id),
-        (Some(12_000), Some(Cents(9_500)), Some(kela.id))
+        (booked.entry.hours, booked.entry.rate_cents, booked.entry.payee_org_id),
+        (Some(Hours(12_000)), Some(Cents(9_500)), Some(kela.id))
     );
     assert_eq!(booked.created_by, "test");
-    let legal = store.record_expense(&actor(), &expense(day(2026, 1, 15), "legal", 248_000)).await.unwrap();
-    assert_eq!(store.get_expense(legal.id).await.unwrap().unwrap().amount_cents, Cents(248_000));
+    let legal =
+        store.record_expense(&actor(), &expense(day(2026, 1, 15), ExpenseCategory::Legal, 248_000)).await.unwrap();
+    assert_eq!(store.get_expense(legal.entry.id).await.unwrap().unwrap().entry.amount_cents, Cents(248_000));
 
     // A correction is a new entry naming the old one; a second reversal is refused.
-    let mut reversal = expense(day(2026, 2, 1), "legal", -248_000);
-    reversal.reverses = Some(legal.id);
+    let mut reversal = expense(day(2026, 2, 1), ExpenseCategory::Legal, -248_000);
+    reversal.reverses = Some(legal.entry.id);
     store.record_expense(&actor(), &reversal).await.unwrap();
-    let mut again = expense(day(2026, 2, 2), "legal", -248_000);
-    again.reverses = Some(legal.id);
+    let mut again = expense(day(2026, 2, 2), ExpenseCategory::Legal, -248_000);
+    again.reverses = Some(legal.entry.id);
     match store.record_expense(&actor(), &again).await {
         Err(StoreError::Conflict { code, .. }) => assert_eq!(code, "already_reversed"),
         other => panic!("expected already_reversed, got {other:?}"),
     }
-    let mut ghost = expense(day(2026, 2, 2), "other", 100);
+    let mut ghost = expense(day(2026, 2, 2), ExpenseCategory::Other, 100);
     ghost.payee_org_id = Some(lyhty_domain::OrgId::new());
     match store.record_expense(&actor(), &ghost).await {
         Err(StoreError::Invalid { code, .. }) => assert_eq!(code, "unknown_reference"),
         other => panic!("expected unknown_reference, got {other:?}"),
     }
     // A personnel entry without hours is refused by the database itself.
-    let mut no_hours = expense(day(2026, 2, 2), "personnel", 100);
+    let mut no_hours = expense(day(2026, 2, 2), ExpenseCategory::Personnel, 100);
     no_hours.payee_org_id = Some(kela.id);
     assert!(store.record_expense(&actor(), &no_hours).await.is_err());
 
     let ledger = store.list_expenses().await.unwrap();
-    let dates: Vec<(NaiveDate, i64)> = ledger.iter().map(|e| (e.date, e.amount_cents.get())).collect();
+    let dates: Vec<(NaiveDate, i64)> = ledger.iter().map(|e| (e.entry.date, e.entry.amount_cents.get())).collect();
     assert_eq!(dates, [(day(2026, 1, 15), 248_000), (day(2026, 2, 1), -248_000), (day(2026, 2, 10), 1_140_000)]);
-    assert_eq!(ledger[1].reverses, Some(legal.id));
+    assert_eq!(ledger[1].entry.reverses, Some(legal.entry.id));
 
     // Row triggers fire only on rows, so each table is tried with rows in it.
     for sql in ["UPDATE expenses SET amount_cents = 1", "DELETE FROM expenses"] {
         assert!(refused(store.backend(), &url, sql).await, "the database accepted {sql:?}");
     }
     store.add_hourly_rate(&actor(), &rate(day(2025, 9, 1), 9_000)).await.unwrap();
-    store.add_budget_plan(&actor(), day(2025, 9, 15), None, &serde_json::json!([])).await.unwrap();
+    store.add_budget_plan(&actor(), day(2025, 9, 15), None, &[]).await.unwrap();
     for sql in [
         "UPDATE hourly_rates SET rate_cents = 1",
         "DELETE FROM hourly_rates",
@@ -769,18 +801,12 @@ async fn ledger_entries_are_append_only_and_reversed_once(store: Arc<dyn Store>,
     }
     assert_eq!(store.list_expenses().await.unwrap().len(), 3);
     let log = store.list_audit(&AuditQuery { limit: 50, ..Default::default() }).await.unwrap();
-    assert!(log.iter().any(|e| e.action == "expense.reverse" && e.subject == Some(ledger[1].id.to_string())));
+    assert!(log.iter().any(|e| e.action == "expense.reverse" && e.subject == Some(ledger[1].entry.id.to_string())));
     assert_eq!(log.iter().filter(|e| e.action == "expense.record").count(), 2);
 }
 
-fn rate(valid_from: NaiveDate, cents: i64) -> RateRecord {
-    RateRecord {
-        valid_from,
-        rate_cents: Cents(cents),
-        decision: Some("OR 1/2025".into()),
-        created_by: String::new(),
-        created_at: Utc::now(),
-    }
+fn rate(valid_from: NaiveDate, cents: i64) -> HourlyRate {
+    HourlyRate { valid_from, rate_cents: Cents(cents), decision: Some("OR 1/2025".into()) }
 }
 
 async fn hourly_rates_and_plan_versions_are_never_rewritten(store: Arc<dyn Store>, _url: String) {
@@ -791,17 +817,17 @@ async fn hourly_rates_and_plan_versions_are_never_rewritten(store: Arc<dyn Store
         other => panic!("expected duplicate_rate_date, got {other:?}"),
     }
     let rates: Vec<(NaiveDate, i64)> =
-        store.list_hourly_rates().await.unwrap().iter().map(|r| (r.valid_from, r.rate_cents.get())).collect();
+        store.list_hourly_rates().await.unwrap().iter().map(|r| (r.rate.valid_from, r.rate.rate_cents.get())).collect();
     assert_eq!(rates, [(day(2025, 9, 1), 9_000), (day(2026, 1, 1), 9_500)]);
 
     assert!(store.list_budget_plans().await.unwrap().is_empty());
-    let lines = serde_json::json!([{"year": 2025, "quarter": 4, "category": "personnel", "amount_cents": 100}]);
+    let lines = [PlanLine { year: 2025, quarter: 4, category: ExpenseCategory::Personnel, amount_cents: Cents(100) }];
     let v1 = store.add_budget_plan(&actor(), day(2025, 9, 15), Some("OR 2/2025"), &lines).await.unwrap();
-    let v2 = store.add_budget_plan(&actor(), day(2026, 3, 1), None, &serde_json::json!([])).await.unwrap();
+    let v2 = store.add_budget_plan(&actor(), day(2026, 3, 1), None, &[]).await.unwrap();
     assert_eq!((v1.version, v2.version), (1, 2));
     let plans = store.list_budget_plans().await.unwrap();
     assert_eq!(plans.len(), 2);
-    assert_eq!((plans[0].note.as_deref(), &plans[0].lines), (Some("OR 2/2025"), &lines));
+    assert_eq!((plans[0].note.as_deref(), &plans[0].lines[..]), (Some("OR 2/2025"), &lines[..]));
     assert_eq!(plans[1].approved_on, day(2026, 3, 1));
 }
 
@@ -846,6 +872,17 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
     assert_eq!(snapshots.len(), 2);
     assert_eq!(snapshots[0].0.id, first.id);
     assert_eq!(snapshots[0].1, first.contributions);
+    // The whole of every earlier release, oldest first, as a new release is audited against.
+    let earlier = store.earlier_releases().await.unwrap();
+    let whole: Vec<_> = earlier.iter().map(|(r, c)| (r.summary.id, r.release_json.as_str(), c.as_str())).collect();
+    assert_eq!(
+        whole,
+        [
+            (first.id, first.release_json.as_str(), first.contributions.as_str()),
+            (second.id, second.release_json.as_str(), second.contributions.as_str())
+        ]
+    );
+    assert_eq!((&earlier[1].0.audit, &earlier[1].0.stats), (&second.audit, &second.stats));
 
     // Publishing is audited.
     let log = store

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use lyhty_domain::{Cents, InvoiceId, Lang, OrgId};
-use lyhty_finance::camt::parse_camt054;
+use lyhty_finance::camt::{BankPayment, parse_camt054};
 use lyhty_finance::payments::{PaymentStatus, normalise_reference, payment_status};
 use lyhty_finance::{
     Billed, CostShareModel, CostShareTable, InvoiceDocument, PlannedInvoice, cost_shares, plan_invoice_run,
@@ -154,46 +154,35 @@ pub async fn create_run(
     let model = current_model(&state).await?;
     let config = state.invoicing.clone();
     let orgs = state.store.list_orgs().await?;
-    let mut billed: Vec<Billed> = state
-        .store
-        .billed_instalments()
-        .await?
-        .into_iter()
-        .map(|b| Billed { org_id: b.org_id, instalments: vec![b.instalment], cancelled: false })
-        .collect();
-    billed.extend(state.store.list_self_contributions().await?.into_iter().map(|s| Billed {
-        org_id: s.org_id,
-        instalments: vec![s.instalment],
-        cancelled: false,
-    }));
+    let billed = billed(&state).await?;
     let plan = plan_invoice_run(&model, &config, &orgs, &billed, req.instalment, req.issue_date, req.override_window)
         .map_err(|e| money_error(e.code(), e.to_string()))?;
     let skipped = serde_json::to_value(&plan.skipped).map_err(ApiError::internal)?;
+    let mut body = RunResponse {
+        run_id: None,
+        instalment: plan.instalment,
+        issue_date: plan.issue_date,
+        due_date: plan.due_date,
+        created: Vec::new(),
+        self_contributions: Vec::new(),
+        skipped: skipped.clone(),
+    };
     if plan.is_empty() {
-        let body = RunResponse {
-            run_id: None,
-            instalment: plan.instalment,
-            issue_date: plan.issue_date,
-            due_date: plan.due_date,
-            created: Vec::new(),
-            self_contributions: Vec::new(),
-            skipped,
-        };
         return Ok((StatusCode::OK, Json(body)));
     }
     let drafts = plan.invoices.iter().cloned().map(|p| draft(p, config.clone())).collect();
-    let mut own = Vec::new();
-    for s in &plan.self_contributions {
-        let parts = s.amount.split_even(u32::try_from(s.instalments.len()).unwrap_or(1).max(1));
-        for (instalment, amount) in s.instalments.iter().zip(parts) {
-            own.push(SelfContributionRecord {
+    let own: Vec<SelfContributionRecord> = plan
+        .self_contributions
+        .iter()
+        .flat_map(|s| {
+            s.per_instalment().into_iter().map(|(instalment, amount_cents)| SelfContributionRecord {
                 org_id: s.org_id,
-                instalment: *instalment,
-                amount_cents: amount,
+                instalment,
+                amount_cents,
                 paid_on: s.paid_on,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     let run = NewRun {
         instalment: plan.instalment,
         issue_date: plan.issue_date,
@@ -202,17 +191,22 @@ pub async fn create_run(
         summary: serde_json::json!({ "due_date": plan.due_date, "skipped": skipped }),
     };
     let record = state.store.record_invoice_run(&who.actor(), &run, drafts, &own).await?;
-    let created = views(&record.invoices, &record.invoices, &[]);
-    let body = RunResponse {
-        run_id: Some(record.id),
-        instalment: record.instalment,
-        issue_date: record.issue_date,
-        due_date: plan.due_date,
-        created,
-        self_contributions: record.self_contributions,
-        skipped,
-    };
+    body.run_id = Some(record.id);
+    body.created = views(&record.invoices, &record.invoices, &[]);
+    body.self_contributions = record.self_contributions;
     Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// What is billed already, for planning a run: the live invoices' instalments and the
+/// coordinator's own instalments booked as paid.
+async fn billed(state: &AppState) -> Result<Vec<Billed>, ApiError> {
+    let invoiced = state.store.billed_instalments().await?.into_iter().map(|b| (b.org_id, b.instalment));
+    let own: Vec<_> =
+        state.store.list_self_contributions().await?.into_iter().map(|s| (s.org_id, s.instalment)).collect();
+    Ok(invoiced
+        .chain(own)
+        .map(|(org_id, instalment)| Billed { org_id, instalments: vec![instalment], cancelled: false })
+        .collect())
 }
 
 /// How a planned invoice becomes an issued document once the store has its number.
@@ -394,64 +388,13 @@ pub async fn import_payments(
 ) -> Result<Json<ImportReport>, ApiError> {
     // Who may import is decided before the body is read.
     authorize(&who, Action::ManageFinance)?;
-    let mut multipart =
-        multipart.map_err(|e| ApiError::BadRequest { code: "malformed_multipart", message: e.body_text() })?;
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest { code: "malformed_multipart", message: e.body_text() })?
-    {
-        if field.name() == Some("file") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::BadRequest { code: "malformed_multipart", message: e.body_text() })?,
-            );
-        }
-    }
-    let bytes = bytes.ok_or(ApiError::BadRequest {
-        code: "missing_file",
-        message: "send the bank file in a field named `file`".into(),
-    })?;
+    let bytes = bank_file(multipart).await?;
     let report = state
         .run_blocking(move || parse_camt054(&bytes))
         .await?
         .map_err(|e| ApiError::Invalid { code: e.code(), message: e.to_string() })?;
-    let mut to_book = Vec::new();
-    let mut unmatched = Vec::new();
-    let mut numbers = HashMap::new();
-    for p in &report.payments {
-        let imported = ImportedPayment {
-            entry_reference: p.entry_reference.clone(),
-            amount_cents: p.amount,
-            booking_date: p.booking_date,
-            reference: p.raw_reference.clone(),
-            invoice_number: None,
-        };
-        let reference = p.reference.clone().or_else(|| p.raw_reference.as_deref().and_then(normalise_reference));
-        let invoice = match reference {
-            Some(r) => state.store.find_invoices_by_reference(r.digits()).await?.into_iter().find(|i| !i.credited),
-            None => None,
-        };
-        match invoice {
-            Some(invoice) => {
-                numbers.insert(p.entry_reference.clone(), invoice.number.clone());
-                to_book.push(NewPayment {
-                    invoice_id: invoice.id,
-                    amount_cents: p.amount,
-                    paid_on: p.booking_date,
-                    reference: p.raw_reference.clone(),
-                    payer: p.debtor_name.clone(),
-                    source: PaymentSource::BankFile,
-                    bank_entry: Some(p.entry_reference.clone()),
-                });
-            }
-            None => unmatched.push(imported),
-        }
-    }
-    let booked = state.store.record_payments(&who.actor(), &to_book).await?;
+    let matching = match_payments(&state, &report.payments).await?;
+    let booked = state.store.record_payments(&who.actor(), &matching.to_book).await?;
     let matched = booked
         .iter()
         .map(|b| ImportedPayment {
@@ -459,15 +402,71 @@ pub async fn import_payments(
             amount_cents: b.amount_cents,
             booking_date: b.paid_on,
             reference: b.reference.clone(),
-            invoice_number: b.bank_entry.as_ref().and_then(|e| numbers.get(e).cloned()),
+            invoice_number: b.bank_entry.as_ref().and_then(|e| matching.numbers.get(e).cloned()),
         })
         .collect();
     Ok(Json(ImportReport {
         matched,
-        already_imported: to_book.len() - booked.len(),
-        unmatched,
+        already_imported: matching.to_book.len() - booked.len(),
+        unmatched: matching.unmatched,
         skipped: serde_json::to_value(&report.skipped).map_err(ApiError::internal)?,
     }))
+}
+
+/// The multipart field `file` of a bank-file import.
+async fn bank_file(multipart: Result<Multipart, MultipartRejection>) -> Result<axum::body::Bytes, ApiError> {
+    let malformed = |message: String| ApiError::BadRequest { code: "malformed_multipart", message };
+    let mut multipart = multipart.map_err(|e| malformed(e.body_text()))?;
+    let mut bytes = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| malformed(e.body_text()))? {
+        if field.name() == Some("file") {
+            bytes = Some(field.bytes().await.map_err(|e| malformed(e.body_text()))?);
+        }
+    }
+    bytes.ok_or(ApiError::BadRequest {
+        code: "missing_file",
+        message: "send the bank file in a field named `file`".into(),
+    })
+}
+
+/// A bank file's payments sorted by whether their creditor reference names a live invoice.
+struct Matching {
+    to_book: Vec<NewPayment>,
+    unmatched: Vec<ImportedPayment>,
+    /// Invoice numbers by the bank's entry reference, for the report.
+    numbers: HashMap<String, String>,
+}
+
+async fn match_payments(state: &AppState, payments: &[BankPayment]) -> Result<Matching, ApiError> {
+    let mut matching = Matching { to_book: Vec::new(), unmatched: Vec::new(), numbers: HashMap::new() };
+    for p in payments {
+        let reference = p.reference.clone().or_else(|| p.raw_reference.as_deref().and_then(normalise_reference));
+        let invoice = match reference {
+            Some(r) => state.store.find_invoices_by_reference(r.digits()).await?.into_iter().find(|i| !i.credited),
+            None => None,
+        };
+        let Some(invoice) = invoice else {
+            matching.unmatched.push(ImportedPayment {
+                entry_reference: p.entry_reference.clone(),
+                amount_cents: p.amount,
+                booking_date: p.booking_date,
+                reference: p.raw_reference.clone(),
+                invoice_number: None,
+            });
+            continue;
+        };
+        matching.numbers.insert(p.entry_reference.clone(), invoice.number.clone());
+        matching.to_book.push(NewPayment {
+            invoice_id: invoice.id,
+            amount_cents: p.amount,
+            paid_on: p.booking_date,
+            reference: p.raw_reference.clone(),
+            payer: p.debtor_name.clone(),
+            source: PaymentSource::BankFile,
+            bank_entry: Some(p.entry_reference.clone()),
+        });
+    }
+    Ok(matching)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

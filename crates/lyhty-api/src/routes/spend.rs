@@ -20,71 +20,23 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lyhty_domain::{Cents, ExpenseId, OrgId, Quarter};
-use lyhty_finance::dissolution::{DissolutionPreview, PaidIn, dissolution_preview};
-use lyhty_finance::ledger::{Expense, ExpenseRequest, Hours, prepare_expense, reversal_of};
-use lyhty_finance::plan::{BudgetPlan, ExpenseCategory, HourlyRate, PlanLine};
+use lyhty_finance::dissolution::{DissolutionPreview, dissolution_preview, paid_in_by_party};
+use lyhty_finance::ledger::{Expense, ExpenseRequest, prepare_expense, reversal_of};
+use lyhty_finance::plan::{BudgetPlan, HourlyRate, PlanLine};
 use lyhty_finance::spend_report::{
     AnnualStatement, IncomeInvoice, IncomePayment, QuarterlyReport, ReportInput, annual_statement, quarterly_report,
 };
 use lyhty_finance::{cost_shares, report_pdf, report_xlsx};
-use lyhty_store::{ExpenseRecord, PlanVersion, RateRecord};
+use lyhty_store::{ExpenseRecord, PlanVersion};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-// --- conversions between the store's rows and the finance crate's types ---------------------
-
-fn expense_of(r: &ExpenseRecord) -> Result<Expense, ApiError> {
-    let category = ExpenseCategory::parse(&r.category)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown expense category in database")))?;
-    Ok(Expense {
-        id: r.id,
-        date: r.date,
-        category,
-        amount_cents: r.amount_cents,
-        description: r.description.clone(),
-        payee_org_id: r.payee_org_id,
-        payee: r.payee.clone(),
-        hours: r.hours_hundredths.map(Hours),
-        rate_cents: r.rate_cents,
-        document_ref: r.document_ref.clone(),
-        reverses: r.reverses,
-    })
-}
-
-pub(crate) fn record_of(e: &Expense) -> ExpenseRecord {
-    ExpenseRecord {
-        id: e.id,
-        date: e.date,
-        category: e.category.key().to_string(),
-        amount_cents: e.amount_cents,
-        description: e.description.clone(),
-        payee_org_id: e.payee_org_id,
-        payee: e.payee.clone(),
-        hours_hundredths: e.hours.map(|h| h.0),
-        rate_cents: e.rate_cents,
-        document_ref: e.document_ref.clone(),
-        reverses: e.reverses,
-        created_by: String::new(),
-        created_at: chrono::Utc::now(),
-    }
-}
-
-pub(crate) fn rate_of(r: &RateRecord) -> HourlyRate {
-    HourlyRate { valid_from: r.valid_from, rate_cents: r.rate_cents, decision: r.decision.clone() }
-}
-
-fn plan_of(v: &PlanVersion) -> Result<BudgetPlan, ApiError> {
-    let lines: Vec<PlanLine> = serde_json::from_value(v.lines.clone()).map_err(ApiError::internal)?;
-    Ok(BudgetPlan {
-        version: u32::try_from(v.version).unwrap_or(0),
-        approved_on: v.approved_on,
-        note: v.note.clone(),
-        lines,
-    })
+fn plan_of(v: &PlanVersion) -> BudgetPlan {
+    BudgetPlan { version: v.version, approved_on: v.approved_on, note: v.note.clone(), lines: v.lines.clone() }
 }
 
 async fn rates(state: &AppState) -> Result<Vec<HourlyRate>, ApiError> {
-    Ok(state.store.list_hourly_rates().await?.iter().map(rate_of).collect())
+    Ok(state.store.list_hourly_rates().await?.into_iter().map(|r| r.rate).collect())
 }
 
 async fn names(state: &AppState) -> Result<HashMap<OrgId, String>, ApiError> {
@@ -106,19 +58,17 @@ pub struct ExpenseView {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn views(records: &[ExpenseRecord], names: &HashMap<OrgId, String>) -> Result<Vec<ExpenseView>, ApiError> {
+fn views(records: Vec<ExpenseRecord>, names: &HashMap<OrgId, String>) -> Vec<ExpenseView> {
     let reversed: HashMap<ExpenseId, ExpenseId> =
-        records.iter().filter_map(|r| r.reverses.map(|o| (o, r.id))).collect();
+        records.iter().filter_map(|r| r.entry.reverses.map(|o| (o, r.entry.id))).collect();
     records
-        .iter()
-        .map(|r| {
-            Ok(ExpenseView {
-                expense: expense_of(r)?,
-                payee_name: r.payee_org_id.and_then(|o| names.get(&o).cloned()),
-                reversed_by: reversed.get(&r.id).copied(),
-                created_by: r.created_by.clone(),
-                created_at: r.created_at,
-            })
+        .into_iter()
+        .map(|r| ExpenseView {
+            payee_name: r.entry.payee_org_id.and_then(|o| names.get(&o).cloned()),
+            reversed_by: reversed.get(&r.entry.id).copied(),
+            expense: r.entry,
+            created_by: r.created_by,
+            created_at: r.created_at,
         })
         .collect()
 }
@@ -129,7 +79,7 @@ fn views(records: &[ExpenseRecord], names: &HashMap<OrgId, String>) -> Result<Ve
 pub async fn list_expenses(State(state): State<AppState>, who: AuthUser) -> Result<Json<Vec<ExpenseView>>, ApiError> {
     authorize(&who, Action::ReadSpendReports)?;
     let records = state.store.list_expenses().await?;
-    Ok(Json(views(&records, &names(&state).await?)?))
+    Ok(Json(views(records, &names(&state).await?)))
 }
 
 /// Books an expense. Personnel: `hours` and `payee_org_id` (the participant's home
@@ -149,8 +99,8 @@ pub async fn create_expense(
     {
         return Err(ApiError::invalid("unknown_payee", "payee_org_id is not a party"));
     }
-    let stored = state.store.record_expense(&who.actor(), &record_of(&expense)).await?;
-    let view = views(std::slice::from_ref(&stored), &names(&state).await?)?.remove(0);
+    let stored = state.store.record_expense(&who.actor(), &expense).await?;
+    let view = views(vec![stored], &names(&state).await?).remove(0);
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -176,10 +126,10 @@ pub async fn reverse_expense(
 ) -> Result<(StatusCode, Json<ExpenseView>), ApiError> {
     authorize(&who, Action::ManageFinance)?;
     let original = state.store.get_expense(id).await?.ok_or(ApiError::NotFound { what: "expense" })?;
-    let reversal = reversal_of(&expense_of(&original)?, req.date.unwrap_or_else(today), req.reason.as_deref())
+    let reversal = reversal_of(&original.entry, req.date.unwrap_or_else(today), req.reason.as_deref())
         .map_err(|e| ApiError::invalid(e.code(), e.to_string()))?;
-    let stored = state.store.record_expense(&who.actor(), &record_of(&reversal)).await?;
-    let view = views(std::slice::from_ref(&stored), &names(&state).await?)?.remove(0);
+    let stored = state.store.record_expense(&who.actor(), &reversal).await?;
+    let view = views(vec![stored], &names(&state).await?).remove(0);
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -206,7 +156,16 @@ pub struct BudgetPlanView {
 }
 
 async fn plan_versions(state: &AppState) -> Result<Vec<(PlanVersion, BudgetPlan)>, ApiError> {
-    state.store.list_budget_plans().await?.into_iter().map(|v| plan_of(&v).map(|p| (v, p))).collect()
+    Ok(state
+        .store
+        .list_budget_plans()
+        .await?
+        .into_iter()
+        .map(|v| {
+            let plan = plan_of(&v);
+            (v, plan)
+        })
+        .collect())
 }
 
 /// The budget plan in force, per category per quarter, with its version history.
@@ -256,9 +215,8 @@ pub async fn put_plan(
     let note = super::non_blank(req.note);
     let draft = BudgetPlan { version: 0, approved_on: req.approved_on, note: note.clone(), lines: req.lines };
     draft.validate().map_err(|e| ApiError::invalid(e.code(), e.to_string()))?;
-    let lines = serde_json::to_value(&draft.lines).map_err(ApiError::internal)?;
-    let stored = state.store.add_budget_plan(&who.actor(), req.approved_on, note.as_deref(), &lines).await?;
-    Ok((StatusCode::CREATED, Json(plan_of(&stored)?)))
+    let stored = state.store.add_budget_plan(&who.actor(), req.approved_on, note.as_deref(), &draft.lines).await?;
+    Ok((StatusCode::CREATED, Json(plan_of(&stored))))
 }
 
 /// The steering group's hourly rate with its history.
@@ -293,15 +251,9 @@ pub async fn add_rate(
     if req.rate_cents.0 <= 0 || req.rate_cents.0 > 10_000_000 {
         return Err(ApiError::invalid("invalid_rate", "the hourly rate must be between 0,01 € and 100 000 €"));
     }
-    let record = RateRecord {
-        valid_from: req.valid_from,
-        rate_cents: req.rate_cents,
-        decision: super::non_blank(req.decision),
-        created_by: String::new(),
-        created_at: chrono::Utc::now(),
-    };
-    let stored = state.store.add_hourly_rate(&who.actor(), &record).await?;
-    Ok((StatusCode::CREATED, Json(rate_of(&stored))))
+    let rate = HourlyRate { decision: super::non_blank(req.decision), ..req };
+    let stored = state.store.add_hourly_rate(&who.actor(), &rate).await?;
+    Ok((StatusCode::CREATED, Json(stored.rate)))
 }
 
 // --- reports ----------------------------------------------------------------------------------
@@ -336,7 +288,7 @@ async fn facts(state: &AppState) -> Result<Facts, ApiError> {
     let orgs = state.store.list_orgs().await?;
     let committed = cost_shares(&model, &orgs, today()).total_cents;
     let plan = plan_versions(state).await?.into_iter().last().map(|(_, p)| p);
-    let expenses = state.store.list_expenses().await?.iter().map(expense_of).collect::<Result<Vec<_>, _>>()?;
+    let expenses = state.store.list_expenses().await?.into_iter().map(|r| r.entry).collect();
     let stored = state.store.list_invoices(None).await?;
     let org_of: HashMap<_, _> = stored.iter().map(|i| (i.id, i.org_id)).collect();
     // Credit notes are stored with negative amounts, so they reduce what was invoiced.
@@ -531,20 +483,7 @@ pub async fn dissolution(
         return Err(ApiError::invalid("invalid_amount", "wind_down_cents must be between 0 and 100 000 000 000"));
     }
     let facts = facts(&state).await?;
-    let mut paid: HashMap<OrgId, Cents> = HashMap::new();
-    for p in &facts.payments {
-        *paid.entry(p.org_id).or_default() += p.amount_cents;
-    }
-    let mut paid_in: Vec<PaidIn> = paid
-        .into_iter()
-        .filter(|(_, c)| c.0 > 0)
-        .map(|(org_id, paid_cents)| PaidIn {
-            org_id,
-            name: facts.names.get(&org_id).cloned().unwrap_or_default(),
-            paid_cents,
-        })
-        .collect();
-    paid_in.sort_by(|a, b| b.paid_cents.cmp(&a.paid_cents).then(a.name.cmp(&b.name)));
+    let paid_in = paid_in_by_party(&facts.payments, &facts.names);
     let spent: Cents = facts.expenses.iter().map(|e| e.amount_cents).sum();
     let preview = dissolution_preview(facts.committed, &paid_in, spent, Cents(wind_down));
     render(
