@@ -5,6 +5,11 @@
 //! required). A valid token is not enough: every request re-reads the user, so a closed
 //! account, a changed role or a party whose agreement has ended loses access at once, not
 //! when the token expires. What a signed-in user may do is decided in [`crate::policy`].
+//!
+//! Scripts send the token as `Authorization: Bearer`. The browser UI never holds it: sign-in
+//! sets it in an HttpOnly, Secure, SameSite=Strict cookie, and every change made with that
+//! cookie must carry the session's CSRF token in `X-CSRF-Token` (double submit: the token is
+//! also in a cookie the UI's script can read, and is derived from the session token).
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,8 +17,9 @@ use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lyhty_domain::{Org, OrgId, Role, UserId};
@@ -202,21 +208,15 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthorized {
-            code: "missing_token",
-            message: "sign in first: this route needs an Authorization: Bearer token".into(),
-        })?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized {
-                code: "invalid_token",
-                message: "the Authorization header must be `Bearer <token>`".into(),
-            })?;
-        let claims = state.keys.verify(token)?;
+        let credential = credential(parts)?;
+        let claims = state.keys.verify(credential.token())?;
+        // The browser sends its cookie with any request to this site, even one another page
+        // set off; a change must also carry the token that only our own pages can read.
+        if let Credential::Cookie(token) = &credential
+            && !parts.method.is_safe()
+        {
+            check_csrf(&parts.headers, token)?;
+        }
         let revoked = || ApiError::Unauthorized {
             code: "token_revoked",
             message: "this sign-in is no longer valid; sign in again".into(),
@@ -229,6 +229,116 @@ impl FromRequestParts<AppState> for AuthUser {
         tracing::Span::current().record("user", tracing::field::display(user.id));
         Ok(AuthUser { user, org })
     }
+}
+
+/// Where a request's sign-in token came from.
+enum Credential {
+    /// `Authorization: Bearer`: scripts and integrations.
+    Bearer(String),
+    /// The session cookie: the browser UI.
+    Cookie(String),
+}
+
+impl Credential {
+    fn token(&self) -> &str {
+        match self {
+            Self::Bearer(t) | Self::Cookie(t) => t,
+        }
+    }
+}
+
+/// The bearer token if there is an `Authorization` header (it wins), else the session cookie.
+fn credential(parts: &Parts) -> Result<Credential, ApiError> {
+    if let Some(header) = parts.headers.get(AUTHORIZATION) {
+        return header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| Credential::Bearer(t.to_string()))
+            .ok_or(ApiError::Unauthorized {
+                code: "invalid_token",
+                message: "the Authorization header must be `Bearer <token>`".into(),
+            });
+    }
+    cookie(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty()).map(|t| Credential::Cookie(t.to_string())).ok_or(
+        ApiError::Unauthorized {
+            code: "missing_token",
+            message: "sign in first: this route needs an Authorization: Bearer token or the session cookie".into(),
+        },
+    )
+}
+
+/// The session cookie (HttpOnly: no script can read the token) and its CSRF companion.
+pub const SESSION_COOKIE: &str = "lyhty_session";
+/// Readable by the UI's script, which sends it back in [`CSRF_HEADER`].
+pub const CSRF_COOKIE: &str = "lyhty_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The CSRF token of a session: derived from the session token, so it needs no storage,
+/// cannot be set by anyone who lacks the session, and does not reveal it.
+pub fn csrf_token(session_token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(b"lyhty-csrf\0").chain_update(session_token.as_bytes()).finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_csrf(headers: &HeaderMap, session_token: &str) -> Result<(), ApiError> {
+    let Some(sent) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
+        return Err(ApiError::Forbidden {
+            code: "csrf_token_missing",
+            message: format!("a change made with the session cookie needs the {CSRF_HEADER} header"),
+        });
+    };
+    let expected = csrf_token(session_token);
+    // Compared in constant time: the answer's timing says nothing about how much matched.
+    let same =
+        sent.len() == expected.len() && sent.bytes().zip(expected.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0;
+    if !same {
+        return Err(ApiError::Forbidden {
+            code: "csrf_token_invalid",
+            message: format!("the {CSRF_HEADER} header does not belong to this session"),
+        });
+    }
+    Ok(())
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// `Set-Cookie` values that start a browser session with `token` for `max_age_secs`.
+/// `Secure` cookies are kept by browsers on https and on http://localhost or 127.0.0.1.
+pub fn session_cookies(token: &str, max_age_secs: i64) -> [HeaderValue; 2] {
+    let csrf = csrf_token(token);
+    [
+        cookie_value(&format!(
+            "{SESSION_COOKIE}={token}; Path=/api; Max-Age={max_age_secs}; HttpOnly; Secure; SameSite=Strict"
+        )),
+        cookie_value(&format!("{CSRF_COOKIE}={csrf}; Path=/; Max-Age={max_age_secs}; Secure; SameSite=Strict")),
+    ]
+}
+
+/// `Set-Cookie` values that end the browser session.
+pub fn cleared_session_cookies() -> [HeaderValue; 2] {
+    [
+        cookie_value(&format!("{SESSION_COOKIE}=; Path=/api; Max-Age=0; HttpOnly; Secure; SameSite=Strict")),
+        cookie_value(&format!("{CSRF_COOKIE}=; Path=/; Max-Age=0; Secure; SameSite=Strict")),
+    ]
+}
+
+fn cookie_value(s: &str) -> HeaderValue {
+    // A JWT and hex digits are visible ASCII, so this never fails; empty rather than panic.
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
@@ -276,6 +386,44 @@ mod tests {
         let keys = TokenKeys::from_secret(b"0123456789abcdef0123456789abcdef", Duration::minutes(1));
         let (token, _) = keys.issue(&user(), Utc::now() - Duration::hours(2)).unwrap();
         assert!(matches!(keys.verify(&token), Err(ApiError::Unauthorized { code: "token_expired", .. })));
+    }
+
+    #[test]
+    fn csrf_tokens_belong_to_one_session() {
+        let a = csrf_token("session-a");
+        assert_eq!(a, csrf_token("session-a"));
+        assert_ne!(a, csrf_token("session-b"));
+        assert_eq!(a.len(), 64);
+        let mut headers = HeaderMap::new();
+        assert!(matches!(
+            check_csrf(&headers, "session-a"),
+            Err(ApiError::Forbidden { code: "csrf_token_missing", .. })
+        ));
+        headers.insert(CSRF_HEADER, HeaderValue::from_str(&csrf_token("session-b")).unwrap());
+        assert!(matches!(
+            check_csrf(&headers, "session-a"),
+            Err(ApiError::Forbidden { code: "csrf_token_invalid", .. })
+        ));
+        headers.insert(CSRF_HEADER, HeaderValue::from_str(&a).unwrap());
+        assert!(check_csrf(&headers, "session-a").is_ok());
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_secure_and_strict() {
+        let [session, csrf] = session_cookies("tok.en.x", 600);
+        let session = session.to_str().unwrap();
+        assert!(session.starts_with("lyhty_session=tok.en.x;"), "{session}");
+        for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Max-Age=600", "Path=/api"] {
+            assert!(session.contains(attr), "{session} lacks {attr}");
+        }
+        let csrf = csrf.to_str().unwrap();
+        assert!(csrf.contains("Secure") && csrf.contains("SameSite=Strict") && !csrf.contains("HttpOnly"), "{csrf}");
+        let [gone, _] = cleared_session_cookies();
+        assert!(gone.to_str().unwrap().contains("Max-Age=0"));
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; lyhty_session=abc ; lyhty_csrf=def"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "lyhty"), None);
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! - [`settings`]: configuration (defaults → TOML file → `LYHTY_*` environment);
 //! - [`state`]: what handlers share (store, token keys, the bound on blocking work);
 //! - [`auth`]: passwords, tokens and the [`auth::AuthUser`] extractor;
+//! - [`throttle`]: sign-in throttling per account and client address;
 //! - [`policy`]: every role and organisation rule, in one place;
 //! - [`routes`]: one module per resource of `API.md`;
+//! - [`edge`]: body limits, the panic answer and the Swagger UI's CSP;
 //! - [`error`]: the one [`error::ApiError`] and its JSON shape;
 //! - [`openapi`]: the OpenAPI document served at `/api/openapi.json` and `/api/docs`;
 //! - [`demo`]: the demo parties and users of `lyhty serve --demo`.
@@ -16,6 +18,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -23,20 +26,22 @@ pub mod policy;
 pub mod routes;
 pub mod settings;
 pub mod state;
+pub mod throttle;
 pub mod web;
 
 use crate::auth::{TokenKeys, load_or_create_secret};
+use crate::edge::BodyKind;
 use crate::settings::{LogFormat, Settings};
 use crate::state::AppState;
 use anyhow::Context;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::{delete, get, post};
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -48,12 +53,17 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    // Uploads are the largest bodies; leave room for the multipart framing around the file.
-    let body_limit = state.settings.max_upload_bytes + 64 * 1024;
-    Router::new()
+    // Only these take a file; every other route takes at most `JSON_BODY_LIMIT`.
+    let uploads = Router::new()
+        .route("/api/orgs/{id}/submissions", post(routes::submissions::upload))
+        .route("/api/payments/import", post(routes::finance::import_payments));
+    let swagger: Router<AppState> =
+        SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()).into();
+    let api = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/api/auth/login", post(routes::auth::login))
+        .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/me", get(routes::auth::me))
         .route("/api/users", get(routes::users::list).post(routes::users::create))
         .route("/api/users/{id}", delete(routes::users::delete))
@@ -61,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orgs/{id}", get(routes::orgs::get).patch(routes::orgs::update))
         .route("/api/orgs/{id}/terminate", post(routes::orgs::terminate))
         .route("/api/audit-log", get(routes::audit::list))
-        .route("/api/orgs/{id}/submissions", get(routes::submissions::history).post(routes::submissions::upload))
+        .route("/api/orgs/{id}/submissions", get(routes::submissions::history))
         .route("/api/orgs/{id}/submissions/{sid}/restore", post(routes::submissions::restore))
         .route("/api/orgs/{id}/inventory", get(routes::submissions::inventory))
         .route("/api/submissions/{id}", get(routes::submissions::get))
@@ -79,7 +89,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/invoices/{id}/ubl", get(routes::finance::ubl))
         .route("/api/invoices/{id}/payments", post(routes::finance::add_payment))
         .route("/api/invoices/{id}/credit-notes", post(routes::finance::credit))
-        .route("/api/payments/import", post(routes::finance::import_payments))
         // The spend ledger and reports; no route changes or removes a ledger entry.
         .route("/api/expenses", get(routes::spend::list_expenses).post(routes::spend::create_expense))
         .route("/api/expenses/{id}/reverse", post(routes::spend::reverse_expense))
@@ -94,10 +103,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/releases/{id}/audit", get(routes::releases::audit))
         .route("/api/orgs/{id}/benchmark", get(routes::releases::benchmark))
         .route("/api/vocabulary", get(routes::vocabulary::get))
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .merge(edge::with_swagger_csp(swagger));
+    let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
+    let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
+        .merge(edge::limit_bodies(uploads, upload_limit, BodyKind::Upload))
         .fallback_service(web::service(&state.settings.web_dir))
-        .method_not_allowed_fallback(routes::method_not_allowed)
-        .layer(DefaultBodyLimit::max(body_limit))
+        .method_not_allowed_fallback(routes::method_not_allowed);
+    with_middleware(routes, state)
+}
+
+/// Wraps `routes` in what every request and response passes through: request ids, tracing,
+/// default headers, the time limit, and a panic turned into the standard 500 answer. Public
+/// so a test can mount a route of its own (one that panics) the way the server does.
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -119,7 +138,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(120),
-                )),
+                ))
+                // Innermost, so the panic is caught before it unwinds through the layers above.
+                .layer(CatchPanicLayer::custom(edge::panic_response)),
         )
         .with_state(state)
 }
@@ -147,7 +168,9 @@ pub async fn launch(
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?state.store.backend(), "Lyhty is listening on http://{addr}");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    // The peer address feeds sign-in throttling (`throttle::ClientAddr`).
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! test fails when the two drift apart.
 
 use crate::routes;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         routes::health::healthz,
         routes::health::readyz,
         routes::auth::login,
+        routes::auth::logout,
         routes::auth::me,
         routes::users::list,
         routes::users::create,
@@ -93,6 +94,17 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        // The browser UI's alternative to the bearer token (see `auth.rs`): changes made with
+        // it also need the session's `X-CSRF-Token` header, or they are refused with 403.
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "set by POST /api/auth/login (HttpOnly); POST, PUT, PATCH and DELETE also need the \
+                 X-CSRF-Token header with the value of the lyhty_csrf cookie, or are refused with 403 \
+                 csrf_token_missing / csrf_token_invalid",
+            ))),
         );
     }
 }

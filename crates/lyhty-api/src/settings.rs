@@ -6,7 +6,7 @@
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Deserialize)]
@@ -23,9 +23,18 @@ pub struct Settings {
     pub token_ttl_minutes: i64,
     /// `pretty` for people, `json` for log collectors (`LYHTY_LOG_FORMAT`).
     pub log_format: LogFormat,
-    /// Failed sign-ins per e-mail address allowed within `login_window_minutes`.
+    /// Failed sign-ins allowed per account and client address within `login_window_minutes`
+    /// (a success starts the count again).
     pub login_max_failures: u32,
     pub login_window_minutes: i64,
+    /// Sign-in attempts allowed per client address, whatever the account, within the window.
+    pub login_max_per_address: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`LYHTY_TRUSTED_PROXIES`,
+    /// comma-separated addresses). Empty: the socket peer is the client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// How many password hashes are computed at once, apart from `blocking_workers`, so a
+    /// flood of sign-ins cannot slow uploads down.
+    pub password_workers: usize,
     /// Largest request body, uploads included (`LYHTY_MAX_UPLOAD_BYTES`).
     pub max_upload_bytes: usize,
     /// How many CPU-heavy jobs (file parsing, password hashing, PDFs) run at once.
@@ -60,6 +69,9 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             login_max_failures: 5,
             login_window_minutes: 15,
+            login_max_per_address: 20,
+            trusted_proxies: Vec::new(),
+            password_workers: 1,
             max_upload_bytes: 20 * 1024 * 1024,
             blocking_workers: 2,
             sample_data_dir: PathBuf::from("sample-data"),
@@ -120,6 +132,14 @@ impl Settings {
         if let Some(v) = get("LYHTY_MAX_UPLOAD_BYTES") {
             self.max_upload_bytes = parse("LYHTY_MAX_UPLOAD_BYTES", v)?;
         }
+        if let Some(v) = get("LYHTY_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| parse("LYHTY_TRUSTED_PROXIES", a.to_string()))
+                .collect::<anyhow::Result<_>>()?;
+        }
         if let Some(v) = get("LYHTY_INVOICING_IBAN") {
             self.invoicing_iban = v;
         }
@@ -144,8 +164,11 @@ impl Settings {
         if self.token_ttl_minutes <= 0 {
             bail!("token_ttl_minutes must be positive");
         }
-        if self.blocking_workers == 0 {
-            bail!("blocking_workers must be at least 1");
+        if self.blocking_workers == 0 || self.password_workers == 0 {
+            bail!("blocking_workers and password_workers must be at least 1");
+        }
+        if self.login_max_failures == 0 || self.login_max_per_address == 0 || self.login_window_minutes <= 0 {
+            bail!("login_max_failures, login_max_per_address and login_window_minutes must be positive");
         }
         Ok(())
     }
@@ -189,5 +212,17 @@ mod tests {
         let err = s.apply_env(|k| (k == "LYHTY_BIND").then(|| "not an address".to_string())).unwrap_err();
         assert!(err.to_string().contains("LYHTY_BIND"));
         assert!(toml::from_str::<Settings>("no_such_setting = 1").is_err());
+        let err = s.apply_env(|k| (k == "LYHTY_TRUSTED_PROXIES").then(|| "10.0.0.1, proxy".to_string())).unwrap_err();
+        assert!(err.to_string().contains("LYHTY_TRUSTED_PROXIES"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list() {
+        let mut s = Settings::default();
+        assert!(s.trusted_proxies.is_empty(), "no proxy is trusted unless configured");
+        s.apply_env(|k| (k == "LYHTY_TRUSTED_PROXIES").then(|| "10.0.0.1, ::1,".to_string())).unwrap();
+        assert_eq!(s.trusted_proxies, vec!["10.0.0.1".parse::<IpAddr>().unwrap(), "::1".parse().unwrap()]);
+        let toml: Settings = toml::from_str("trusted_proxies = [\"127.0.0.1\"]\nlogin_max_per_address = 3\n").unwrap();
+        assert_eq!((toml.trusted_proxies.len(), toml.login_max_per_address), (1, 3));
     }
 }

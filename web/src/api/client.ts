@@ -1,8 +1,13 @@
-// The one way the UI talks to the API: JSON with the bearer token, uploads with progress,
-// downloads as files. Every failure becomes an ApiError carrying the API's stable code,
-// which the pages turn into a message in the user's language (see errors.ts).
+// The one way the UI talks to the API: JSON, uploads with progress, downloads as files.
+// Every failure becomes an ApiError carrying the API's stable code, which the pages turn
+// into a message in the user's language (see errors.ts).
+//
+// The UI never holds the sign-in token: the server keeps it in an HttpOnly session cookie
+// that the browser sends by itself, out of reach of any script on the page. Changes must
+// also carry the session's CSRF token, which the server puts in a readable cookie.
 
-const TOKEN_KEY = 'lyhty.token';
+const CSRF_COOKIE = 'lyhty_csrf';
+const CSRF_HEADER = 'X-CSRF-Token';
 
 export class ApiError extends Error {
   constructor(
@@ -16,13 +21,24 @@ export class ApiError extends Error {
   }
 }
 
-/** Kept in sessionStorage: gone when the tab closes, never shared with other tabs. */
-export function getToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+/** The session's CSRF token; present exactly while a browser session is. */
+function csrfToken(): string | null {
+  for (const pair of document.cookie.split(';')) {
+    const [name, ...value] = pair.trim().split('=');
+    if (name === CSRF_COOKIE && value.length > 0) return decodeURIComponent(value.join('='));
+  }
+  return null;
 }
-export function setToken(token: string | null) {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+
+/** Whether the browser holds a session that may still be valid (checked with GET /api/me). */
+export function hasSession(): boolean {
+  return csrfToken() !== null;
+}
+
+let signedIn = false;
+/** Whether a 401 means that a session has ended (rather than a wrong password). */
+export function setSignedIn(value: boolean) {
+  signedIn = value;
 }
 
 let onUnauthorized: (() => void) | null = null;
@@ -33,8 +49,8 @@ export function setUnauthorizedHandler(f: () => void) {
 
 function headers(extra?: Record<string, string>): Record<string, string> {
   const h: Record<string, string> = { Accept: 'application/json', ...extra };
-  const token = getToken();
-  if (token) h.Authorization = `Bearer ${token}`;
+  const csrf = csrfToken();
+  if (csrf) h[CSRF_HEADER] = csrf;
   return h;
 }
 
@@ -46,7 +62,7 @@ async function toError(res: Response): Promise<ApiError> {
     /* not JSON */
   }
   const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  if (res.status === 401 && getToken()) onUnauthorized?.();
+  if (res.status === 401 && signedIn) onUnauthorized?.();
   return new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, body);
 }
 
@@ -81,7 +97,7 @@ export async function apiDelete(path: string): Promise<void> {
   await send('DELETE', path);
 }
 
-/** Fetches a file with the token and hands it to the browser as a download. */
+/** Fetches a file with the session and hands it to the browser as a download. */
 export async function download(path: string, fallbackName: string): Promise<void> {
   let res: Response;
   try {
@@ -140,7 +156,7 @@ export function uploadFile<T>(
         return;
       }
       const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      if (xhr.status === 401 && getToken()) onUnauthorized?.();
+      if (xhr.status === 401 && signedIn) onUnauthorized?.();
       reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? xhr.statusText, body));
     };
     const form = new FormData();

@@ -1,11 +1,15 @@
 //! Signing in, and who am I.
 
-use crate::auth::{AuthUser, check_access, verify_password};
+use crate::auth::{AuthUser, check_access, cleared_session_cookies, session_cookies, verify_password};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Json;
 use crate::state::AppState;
+use crate::throttle::ClientAddr;
 use axum::extract::State;
-use chrono::{DateTime, Duration, Utc};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse};
+use chrono::{DateTime, Utc};
 use lyhty_domain::Org;
 use lyhty_store::User;
 use serde::{Deserialize, Serialize};
@@ -18,7 +22,8 @@ pub struct LoginRequest {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LoginResponse {
-    /// Send as `Authorization: Bearer <token>`.
+    /// Send as `Authorization: Bearer <token>`. The browser UI uses the session cookie set
+    /// with this answer instead (HttpOnly, with its CSRF token in the `lyhty_csrf` cookie).
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: User,
@@ -38,34 +43,37 @@ fn dummy_hash() -> String {
 
 /// Sign in with e-mail and password.
 ///
-/// Failed attempts are counted per e-mail address in the database (so every API instance
-/// sees them); past the limit the address is refused for the rest of the window.
+/// Attempts are throttled per account and client address, and per client address across
+/// accounts (see `throttle.rs`); past either limit the answer is 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
-        (status = 200, body = LoginResponse),
+        (status = 200, body = LoginResponse,
+            headers(("Set-Cookie" = String, description = "the browser session: `lyhty_session` (HttpOnly) and `lyhty_csrf`"))),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        (status = 413, description = "the body is over 1 MiB", body = ErrorBody),
         (status = 401, description = "wrong e-mail or password", body = ErrorBody),
         (status = 403, description = "the organisation's agreement has ended", body = ErrorBody),
-        (status = 429, description = "too many failed attempts", body = ErrorBody)))]
+        (status = 429, description = "too many sign-in attempts from this address; `Retry-After` says when to try again",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "seconds to wait")))))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Json(req): Json<LoginRequest>,
-) -> Result<Json<LoginResponse>, ApiError> {
-    let s = &state.settings;
-    let now = Utc::now();
-    let window = Duration::minutes(s.login_window_minutes);
+) -> Result<impl IntoResponse, ApiError> {
     let email = req.email.trim().to_lowercase();
     if email.is_empty() || email.len() > 254 || req.password.len() > 1024 {
         return Err(wrong_credentials());
     }
-    let failures = state.store.count_login_failures(&email, now - window).await?;
-    if failures >= u64::from(s.login_max_failures) {
-        return Err(ApiError::TooManyRequests { retry_after_secs: window.num_seconds().max(1) as u64 });
+    // Taken before the password is checked: the check and the count are one step.
+    if let Err(refused) = state.sign_in.attempt(&email, addr) {
+        tracing::warn!(account = %email, client = %addr, "sign-in refused: too many attempts");
+        return Err(refused);
     }
     let found = state.store.find_user_by_email(&email).await?;
     let stored = found.as_ref().map(|(_, h)| h.clone());
     let password = req.password;
     let matches = state
-        .run_blocking(move || {
+        .run_password_work(move || {
             let hash = stored.unwrap_or_else(dummy_hash);
             verify_password(&password, &hash)
         })
@@ -73,16 +81,27 @@ pub async fn login(
     let user = match found {
         Some((user, _)) if matches => user,
         _ => {
-            state.store.record_login_failure(&email, now).await?;
-            tracing::info!("failed sign-in");
+            tracing::warn!(account = %email, client = %addr, "failed sign-in");
             return Err(wrong_credentials());
         }
     };
     check_access(&state, &user).await?;
-    state.store.prune_login_failures(now - window, Some(&email)).await?;
+    state.sign_in.succeeded(&email, addr);
+    let now = Utc::now();
     let (token, expires_at) = state.keys.issue(&user, now)?;
-    tracing::info!(user = %user.id, role = user.role.key(), "signed in");
-    Ok(Json(LoginResponse { token, expires_at, user }))
+    tracing::info!(user = %user.id, role = user.role.key(), client = %addr, "signed in");
+    let [session, csrf] = session_cookies(&token, (expires_at - now).num_seconds());
+    let cookies = AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, csrf)]);
+    Ok((cookies, Json(LoginResponse { token, expires_at, user })))
+}
+
+/// Sign out of the browser session: the session cookies are cleared. (A bearer token stays
+/// valid until it expires; scripts simply forget it.)
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204, description = "the session cookies are cleared")))]
+pub async fn logout() -> impl IntoResponse {
+    let [session, csrf] = cleared_session_cookies();
+    (StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, csrf)]))
 }
 
 fn wrong_credentials() -> ApiError {

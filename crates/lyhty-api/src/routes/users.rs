@@ -85,7 +85,7 @@ pub async fn parse_new_user(
         (_, None) => {}
     }
     check_new_password(&password)?;
-    let password_hash = state.run_blocking(move || hash_password(&password)).await??;
+    let password_hash = state.run_password_work(move || hash_password(&password)).await??;
     Ok(NewUser { email, name, role, org_id, password_hash })
 }
 
