@@ -1578,14 +1578,15 @@ macro_rules! store_impl {
             async fn save_release(&self, actor: &Actor, release: &NewRelease) -> Result<ReleaseSummary> {
                 let mut tx = self.pool.begin().await?;
                 // Releases come in date order: the difference between two releases is
-                // information, and a later audit reads them in that order.
+                // information, and a later audit reads them in that order. The latest
+                // date again is a correction, ordered after it by creation.
                 let (latest,): (Option<NaiveDate>,) = sqlx::query_as("SELECT MAX(as_of) FROM releases")
                     .fetch_one(&mut *tx)
                     .await?;
-                if latest.is_some_and(|latest| release.as_of <= latest) {
+                if latest.is_some_and(|latest| release.as_of < latest) {
                     return Err(StoreError::Conflict {
                         code: "release_not_after_previous",
-                        message: "a release's cut-off date must be after every earlier release's".into(),
+                        message: "a release's cut-off date may not be before the latest release's".into(),
                     });
                 }
                 let inserted = sqlx::query(
@@ -1606,8 +1607,8 @@ macro_rules! store_impl {
                 match inserted {
                     Err(e) if is_unique_violation(&e) => {
                         return Err(StoreError::Conflict {
-                            code: "release_not_after_previous",
-                            message: "another release with this cut-off date was stored at the same moment".into(),
+                            code: "release_exists",
+                            message: "a release with this id is already stored".into(),
                         });
                     }
                     other => other?,
@@ -1630,7 +1631,8 @@ macro_rules! store_impl {
 
             async fn list_releases(&self) -> Result<Vec<ReleaseSummary>> {
                 let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String)> =
-                    sqlx::query_as("SELECT id, as_of, created_at, created_by FROM releases ORDER BY as_of DESC")
+                    sqlx::query_as("SELECT id, as_of, created_at, created_by FROM releases \
+                     ORDER BY as_of DESC, created_at DESC, id DESC")
                         .fetch_all(&self.pool)
                         .await?;
                 Ok(rows
@@ -1668,7 +1670,8 @@ macro_rules! store_impl {
 
             async fn release_contributions(&self) -> Result<Vec<(ReleaseSummary, String)>> {
                 let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String, String)> = sqlx::query_as(
-                    "SELECT id, as_of, created_at, created_by, contributions FROM releases ORDER BY as_of",
+                    "SELECT id, as_of, created_at, created_by, contributions FROM releases \
+                     ORDER BY as_of, created_at, id",
                 )
                 .fetch_all(&self.pool)
                 .await?;
@@ -1678,6 +1681,19 @@ macro_rules! store_impl {
                         (ReleaseSummary { id, as_of, created_at, created_by }, contributions)
                     })
                     .collect())
+            }
+
+            async fn current_submissions_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, SubmissionId)>> {
+                let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
+                    "SELECT c.org_id, c.submission_id FROM current_inventory_log c \
+                     WHERE c.seq = (SELECT MAX(c2.seq) FROM current_inventory_log c2 \
+                                    WHERE c2.org_id = c.org_id AND c2.since <= $1) \
+                     ORDER BY c.org_id",
+                )
+                .bind(as_of)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(org, submission)| (OrgId(org), SubmissionId(submission))).collect())
             }
 
             async fn org_lines_as_of(&self, org: OrgId, as_of: DateTime<Utc>) -> Result<Vec<LicenceLine>> {
