@@ -249,6 +249,7 @@ fn main() {
             let published_top =
                 largest.iter().take(20).filter(|(v, _)| status(v) == Some(CellStatus::Published)).count();
             println!("largest 20 vendors: {published_top} of 20 published");
+            history_step(&input, published);
         }
         ReleaseOutcome::Refused(refused) => {
             println!("REFUSED: {} violations", refused.audit.violations.len());
@@ -276,5 +277,59 @@ fn main() {
                 );
             }
         }
+    }
+}
+
+/// The history step: a second release of the same network a quarter later, with three
+/// newcomers (copies of existing organisations' inventories, scaled) and two changed
+/// inventories, audited together with the first.
+fn history_step(first_input: &ReleaseInput, first: &lyhty_aggregate::PublishedRelease) {
+    let mut input = first_input.clone();
+    input.as_of = NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
+    let last = input.contributors.iter().map(|c| c.org.0.as_u128()).max().unwrap_or(0);
+    for (k, source) in [3u128, 40, 77].into_iter().enumerate() {
+        let org = OrgId(Uuid::from_u128(last + 1 + k as u128));
+        let Some(template) = input.contributors.iter().find(|c| c.org.0.as_u128() == source).copied() else { continue };
+        input.contributors.push(Contributor { org, sector: template.sector });
+        let copied: Vec<ContributionLine> = first_input
+            .lines
+            .iter()
+            .filter(|l| l.org == template.org)
+            .map(|l| ContributionLine {
+                org,
+                annual_cost_cents: l.annual_cost_cents * (9 + k as i64) / 10,
+                ..l.clone()
+            })
+            .collect();
+        input.lines.extend(copied);
+    }
+    for l in input.lines.iter_mut().filter(|l| matches!(l.org.0.as_u128(), 5 | 6)) {
+        l.annual_cost_cents += l.annual_cost_cents / 20;
+    }
+    let versions = lyhty_aggregate::Versions::default().with_earlier(&first_input.lines);
+    let meta = ReleaseMeta { id: ReleaseId(Uuid::from_u128(2)), created_at: DateTime::UNIX_EPOCH };
+    let started = Instant::now();
+    let outcome = lyhty_aggregate::build_release_versioned(
+        &input,
+        &versions,
+        &ReleaseParams::default(),
+        meta,
+        std::slice::from_ref(first),
+    );
+    let whole = started.elapsed().as_secs_f64();
+    match outcome {
+        Ok(outcome) => {
+            let stats = outcome.stats();
+            println!(
+                "history step:       {whole:>8.2} s  (second release: 3 joiners, 2 changed; {} history checks, \
+                 {} held back, {} of {} cells suppressed, audits {})",
+                outcome.audit().history_checks,
+                stats.held_back_organisations,
+                stats.suppressed_cells,
+                stats.non_empty_cells,
+                if outcome.audit().passed { "passed" } else { "FAILED" }
+            );
+        }
+        Err(e) => println!("history step failed: {e}"),
     }
 }

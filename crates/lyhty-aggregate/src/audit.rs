@@ -54,6 +54,8 @@ use std::time::Instant;
 pub enum AuditKind {
     Outsider,
     Insider,
+    /// The change of a cell since an earlier release (`crate::history_audit`).
+    History,
 }
 
 /// The attacker's interval for one suppressed sensitive cell and one measure, beside the
@@ -116,6 +118,12 @@ pub struct AuditReport {
     pub lp_solves: usize,
     pub intervals: Vec<CellInterval>,
     pub violations: Vec<Violation>,
+    /// Changes of cells since earlier releases checked by the history audit.
+    #[serde(default)]
+    pub history_checks: usize,
+    /// The organisations whose updates the release holds back, and why (coordinator only).
+    #[serde(default)]
+    pub held_back: Vec<crate::history::HeldBack>,
     /// Wall-clock time of the audits; the only field that differs between identical runs.
     pub duration_ms: u64,
 }

@@ -18,8 +18,8 @@ pub enum AggregateError {
     /// The parameters make no sense (e.g. `min_orgs` of zero).
     #[error("invalid release parameters: {0}")]
     InvalidParams(String),
-    /// The release date is not after the previous release's.
-    #[error("as_of {as_of} is not after the previous release's {previous}")]
+    /// The release date is before the latest release's (the same date is a correction).
+    #[error("as_of {as_of} is before the latest release's {previous}")]
     NotAfterPrevious { as_of: chrono::NaiveDate, previous: chrono::NaiveDate },
     /// The rollup engine failed (a bug here, not bad input).
     #[error("rollup failed: {0}")]

@@ -19,7 +19,9 @@
 //!    settings): an outsider interval audit and an
 //!    insider audit per organisation. Any violation and the release is refused, with the
 //!    reasons; otherwise it is published;
-//! 6. [`release`] — the release JSON; [`history`] — what is kept for later releases;
+//! 6. [`release`] — the release JSON; [`history`] — what is kept for later releases, and
+//!    which updates are held back so that the change since every earlier release passes
+//!    the primary rules too (`history_audit` audits it, and adds the changed cells to 4);
 //!    [`benchmark`] — a member's own figures beside the published cells.
 //!
 //! polars is used here and only here; callers get serde types, never a `DataFrame`. The
@@ -31,6 +33,7 @@ pub mod audit;
 pub mod benchmark;
 pub mod error;
 pub mod history;
+pub(crate) mod history_audit;
 pub mod input;
 pub mod model;
 pub mod primary;
@@ -44,7 +47,9 @@ pub(crate) mod suppression;
 pub use audit::{AuditKind, AuditReport, CellInterval, Violation};
 pub use benchmark::{BenchmarkRow, Figures, MemberBenchmark, benchmark};
 pub use error::AggregateError;
-pub use history::{ContributionSnapshot, PublishedRelease, SnapshotCell};
+pub use history::{
+    ContributionSnapshot, HeldBack, HeldBackReason, PublishedRelease, SnapshotCell, Versions, fingerprint,
+};
 pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
@@ -129,18 +134,54 @@ pub struct ReleaseStats {
 
 /// Computes, protects and audits a release.
 ///
-/// `previous` are the releases already published (their contributions are what protection
-/// across releases will need; see [`history`]). The outcome is [`ReleaseOutcome::Refused`]
-/// when the audits find any violation; errors are for input that cannot be tabulated.
+/// `previous` are the releases already published: the new one is audited together with all
+/// of them ([`history`], [`history_audit`]). Without [`Versions`], an organisation whose
+/// inventory changed or that left cannot be held back at its previous state (its earlier
+/// lines are unknown); use [`build_release_versioned`] to give them. The outcome is
+/// [`ReleaseOutcome::Refused`] when the audits find any violation; errors are for input
+/// that cannot be tabulated.
 pub fn build_release(
     input: &ReleaseInput,
     params: &ReleaseParams,
     meta: ReleaseMeta,
     previous: &[PublishedRelease],
 ) -> Result<ReleaseOutcome, AggregateError> {
-    params.validate()?;
-    let plan = history::plan(input.as_of, previous)?;
+    build_release_versioned(input, &Versions::default(), params, meta, previous)
+}
 
+/// [`build_release`] with the version of each contributor's inventory and the lines of the
+/// versions the latest release used, so that updates can be held back.
+pub fn build_release_versioned(
+    input: &ReleaseInput,
+    versions: &Versions,
+    params: &ReleaseParams,
+    meta: ReleaseMeta,
+    previous: &[PublishedRelease],
+) -> Result<ReleaseOutcome, AggregateError> {
+    params.validate()?;
+    let history = history::ordered(input.as_of, previous)?;
+    let mut planner = history::Planner::new(input, versions, &history, params)?;
+    loop {
+        let plan = planner.plan();
+        let (outcome, implicated) = attempt(&plan, params, meta, &history)?;
+        // Changes the new release could not protect stay at their previous state; when none
+        // of the organisations named can be held back, every change is: that gives the
+        // latest release's data again, which is always safe. Each round holds back more.
+        if implicated.is_empty() || !(planner.hold_back(&implicated) || planner.hold_back_all()) {
+            return Ok(outcome);
+        }
+    }
+}
+
+/// One release of `plan`'s data; with the organisations whose changes the history audit
+/// found unprotected.
+fn attempt(
+    plan: &history::Plan,
+    params: &ReleaseParams,
+    meta: ReleaseMeta,
+    history: &[&PublishedRelease],
+) -> Result<(ReleaseOutcome, std::collections::BTreeMap<lyhty_domain::OrgId, String>), AggregateError> {
+    let input = &plan.input;
     let started = Instant::now();
     let (rows, lines_left_out) = input::prepare(input)?;
     let sys = rollup::rollup(&rows, params.min_orgs)?;
@@ -150,6 +191,9 @@ pub fn build_release(
     let risks = primary::assess(&sys, params);
     let mut suppressor = Suppressor::new(&sys, &risks);
     for target in Suppressor::primary_targets(&sys, &risks) {
+        suppressor.protect(target)?;
+    }
+    for target in history_audit::targets(&sys, history, params) {
         suppressor.protect(target)?;
     }
     let mut suppression_ms = elapsed_ms(started);
@@ -179,8 +223,17 @@ pub fn build_release(
         audit_ms += report.duration_ms;
         rounds += 1;
     }
+    let mut release = release::render(&sys, &suppressor.suppressed, meta.id, input.as_of, meta.created_at);
+    let started = Instant::now();
+    let findings = history_audit::audit(&sys, &suppressor.suppressed, &release, history, params);
+    audit_ms += elapsed_ms(started);
+    report.history_checks = findings.checks;
+    report.violations.extend(findings.violations);
+    report.passed = report.violations.is_empty();
+    report.held_back = plan.held_back.clone();
     report.duration_ms = audit_ms;
 
+    let held_back_organisations = plan.held_back.len();
     let stats = stats(
         &sys,
         &risks,
@@ -188,21 +241,22 @@ pub fn build_release(
         &rows,
         lines_left_out,
         rounds,
-        plan.held_back_organisations,
+        held_back_organisations,
         [rollup_ms, suppression_ms, audit_ms],
     );
     if !report.passed {
-        return Ok(ReleaseOutcome::Refused(Box::new(RefusedRelease { audit: report, stats })));
+        let refused = ReleaseOutcome::Refused(Box::new(RefusedRelease { audit: report, stats }));
+        return Ok((refused, findings.implicated));
     }
-    let mut release = release::render(&sys, &suppressor.suppressed, meta.id, input.as_of, meta.created_at);
-    release.held_back_organisations = plan.held_back_organisations;
-    Ok(ReleaseOutcome::Published(Box::new(PublishedRelease {
+    release.held_back_organisations = held_back_organisations;
+    let published = ReleaseOutcome::Published(Box::new(PublishedRelease {
         release,
         audit: report,
         params: params.clone(),
-        contributions: ContributionSnapshot::of(&sys),
+        contributions: ContributionSnapshot::of(&sys, plan.versions.clone()),
         stats,
-    })))
+    }));
+    Ok((published, findings.implicated))
 }
 
 /// Deviations to add for the cells an audit round found unprotected.

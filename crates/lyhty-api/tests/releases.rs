@@ -50,10 +50,11 @@ async fn members_and_the_steering_group_read_a_protected_release() {
     assert_eq!(created.body["audit"]["violations"], 0);
     let id = created.body["id"].as_str().unwrap().to_string();
 
-    // The same cut-off again is refused; nothing new is stored.
-    let again = w.app.post("/api/releases", &w.coordinator, json!({"as_of": today()})).await;
-    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert_eq!(again.code(), "release_not_after_previous");
+    // A cut-off before the newest release's is refused; nothing new is stored.
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let before = w.app.post("/api/releases", &w.coordinator, json!({"as_of": yesterday})).await;
+    assert_eq!(before.status, StatusCode::CONFLICT, "{}", before.body);
+    assert_eq!(before.code(), "release_not_after_previous");
 
     let mut seen = None;
     for token in [&w.member, &w.steering] {
@@ -204,4 +205,68 @@ async fn refusals_say_why_and_publish_nothing() {
     assert!(w.app.get("/api/releases", &w.member).await.body.as_array().unwrap().is_empty());
     let unknown = w.app.get(&format!("/api/releases/{}", uuid::Uuid::now_v7()), &w.member).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// The grand total of a release JSON: (organisations, annual cost).
+fn grand_total(release: &Value) -> (Value, Value) {
+    let vendor = release["tables"].as_array().unwrap().iter().find(|t| t["name"] == "vendor").unwrap();
+    let total = vendor["cells"].as_array().unwrap().iter().find(|c| c["vendor"] == "*").unwrap();
+    (total["organisations"].clone(), total["annual_cost_cents"].clone())
+}
+
+/// A new party with its accepted inventory.
+async fn join(w: &World, n: u32) -> String {
+    let name = format!("Uusi organisaatio {n}");
+    let org = w.app.org(&w.coordinator, &name, &business_id(n), "state").await["id"].as_str().unwrap().to_string();
+    submit(&w.app, org.parse().unwrap(), inventory(n + 1)).await;
+    org
+}
+
+/// Releases over time through HTTP: a release, a same-day correction, a newcomer uploads,
+/// the next release holds it back (and says so, without saying who), two more join and the
+/// three are published together.
+#[tokio::test]
+async fn a_newcomer_is_held_back_until_enough_join() {
+    let w = world().await;
+    let publish = || async {
+        let reply = w.app.post("/api/releases", &w.coordinator, json!({"as_of": today()})).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        assert_eq!(reply.body["audit"]["passed"], true);
+        reply.body
+    };
+    let first = publish().await;
+    assert_eq!(first["stats"]["held_back_organisations"], 0);
+    assert_eq!(first["held_back"], json!([]));
+
+    // A correction on the same day: both stay, newest first.
+    let correction = publish().await;
+    let list = w.app.get("/api/releases", &w.steering).await.body;
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [correction["id"].as_str().unwrap(), first["id"].as_str().unwrap()]);
+    assert_eq!(list[0]["as_of"], list[1]["as_of"]);
+
+    let newcomer = join(&w, 9).await;
+    let second = publish().await;
+    assert_eq!(second["stats"]["held_back_organisations"], 1);
+    assert_eq!(second["held_back"].as_array().unwrap().len(), 1, "{}", second["held_back"]);
+    assert_eq!(second["held_back"][0]["organisation_id"], newcomer.as_str());
+    assert_eq!(second["held_back"][0]["reason"], "joined");
+    assert!(second["held_back"][0]["detail"].as_str().unwrap().contains("grand total"));
+    let id = second["id"].as_str().unwrap();
+    let release = w.app.get(&format!("/api/releases/{id}"), &w.member).await.body;
+    assert_eq!(release["held_back_organisations"], 1);
+    assert!(!release.to_string().contains(newcomer.as_str()), "the release never says which");
+    assert_eq!(grand_total(&release).0, 9, "the newcomer stays out");
+    let audit = w.app.get(&format!("/api/releases/{id}/audit"), &w.coordinator).await.body;
+    assert_eq!(audit["audit"]["held_back"][0]["organisation_id"], newcomer.as_str());
+
+    join(&w, 10).await;
+    join(&w, 11).await;
+    let third = publish().await;
+    assert_eq!(third["stats"]["held_back_organisations"], 0, "{}", third["held_back"]);
+    let id = third["id"].as_str().unwrap();
+    let release = w.app.get(&format!("/api/releases/{id}"), &w.member).await.body;
+    assert_eq!(release["held_back_organisations"], 0);
+    assert_eq!(grand_total(&release).0, 12);
+    assert_eq!(w.app.get("/api/releases", &w.member).await.body.as_array().unwrap().len(), 4);
 }

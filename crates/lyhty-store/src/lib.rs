@@ -210,9 +210,10 @@ pub trait Store: Send + Sync + 'static {
     // --- anonymised releases ---------------------------------------------------------------
 
     /// Stores a published release, immutably, with its audit entry. A release whose `as_of`
-    /// is not after every stored one is `Conflict("release_not_after_previous")`.
+    /// is before the latest stored one is `Conflict("release_not_after_previous")`; the
+    /// same date is a correction, ordered after the earlier one by creation.
     async fn save_release(&self, actor: &Actor, release: &NewRelease) -> Result<ReleaseSummary>;
-    /// Every release, newest `as_of` first.
+    /// Every release, newest first (by `as_of`, then creation).
     async fn list_releases(&self) -> Result<Vec<ReleaseSummary>>;
     /// One release without its contribution snapshot.
     async fn get_release(&self, id: uuid::Uuid) -> Result<Option<ReleaseRecord>>;
@@ -221,6 +222,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every release whole, with its contribution snapshot, oldest first, in one query:
     /// what a new release is audited against.
     async fn earlier_releases(&self) -> Result<Vec<(ReleaseRecord, String)>>;
+    /// Per organisation, the submission that was its current inventory at `as_of` (the
+    /// version a release uses; `current_lines_as_of` gives its lines).
+    async fn current_submissions_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, SubmissionId)>>;
 
     // --- audit log -------------------------------------------------------------------------
 

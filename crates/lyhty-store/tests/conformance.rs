@@ -684,6 +684,12 @@ async fn restore_and_as_of_follow_the_current_pointer(store: Arc<dyn Store>, _ur
     assert_eq!(store.org_lines_as_of(a, Utc::now()).await.unwrap().len(), 2);
     assert!(store.org_lines_as_of(a, Utc::now() - Duration::days(1)).await.unwrap().is_empty());
     assert!(store.current_lines_as_of(Utc::now() - Duration::days(1)).await.unwrap().is_empty());
+    // The version a release uses: A's first submission as of `between`, its second now.
+    let versions_then = store.current_submissions_as_of(between).await.unwrap();
+    assert!(versions_then.contains(&(a, v1.id)), "{versions_then:?}");
+    assert_eq!(versions_then.len(), 2);
+    let versions_now = store.current_submissions_as_of(Utc::now()).await.unwrap();
+    assert!(!versions_now.contains(&(a, v1.id)) && versions_now.iter().any(|(o, _)| *o == a));
 
     let restored = store.restore_submission(&actor(), v1.id).await.unwrap();
     assert!(restored.is_current);
@@ -859,18 +865,19 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
     assert_eq!(got.summary.as_of, first.as_of);
     assert!(store.get_release(uuid::Uuid::now_v7()).await.unwrap().is_none());
 
-    // The same or an earlier cut-off is refused; nothing is stored.
-    for as_of in [day(2026, 3, 31), day(2025, 12, 31)] {
-        let err = store.save_release(&actor(), &new_release(as_of, "again")).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict { code: "release_not_after_previous", .. }), "{err:?}");
-    }
+    // An earlier cut-off is refused; nothing is stored.
+    let err = store.save_release(&actor(), &new_release(day(2025, 12, 31), "again")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { code: "release_not_after_previous", .. }), "{err:?}");
+    // The same cut-off is a correction: stored, and ordered after the first by creation.
+    let mut correction = new_release(day(2026, 3, 31), "correction");
+    correction.created_at = first.created_at + chrono::Duration::seconds(1);
+    store.save_release(&actor(), &correction).await.unwrap();
     let second = new_release(day(2026, 6, 30), "second");
     store.save_release(&actor(), &second).await.unwrap();
     let list = store.list_releases().await.unwrap();
-    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second.id, first.id]);
+    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second.id, correction.id, first.id]);
     let snapshots = store.release_contributions().await.unwrap();
-    assert_eq!(snapshots.len(), 2);
-    assert_eq!(snapshots[0].0.id, first.id);
+    assert_eq!(snapshots.iter().map(|s| s.0.id).collect::<Vec<_>>(), [first.id, correction.id, second.id]);
     assert_eq!(snapshots[0].1, first.contributions);
     // The whole of every earlier release, oldest first, as a new release is audited against.
     let earlier = store.earlier_releases().await.unwrap();
@@ -889,7 +896,7 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
         .list_audit(&AuditQuery { action: Some("release.publish".into()), limit: 10, ..Default::default() })
         .await
         .unwrap();
-    assert_eq!(log.len(), 2);
+    assert_eq!(log.len(), 3);
 
     // The database itself refuses to change or remove a release.
     for sql in ["UPDATE releases SET release_json = '{}'", "DELETE FROM releases"] {

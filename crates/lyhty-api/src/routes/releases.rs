@@ -19,11 +19,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use lyhty_aggregate::{
-    AggregateError, AuditReport, ContributionLine, ContributionSnapshot, Contributor, MemberBenchmark,
+    AggregateError, AuditReport, ContributionLine, ContributionSnapshot, Contributor, HeldBack, MemberBenchmark,
     PublishedRelease, Release, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseOutcome, ReleaseParams, ReleaseStats,
+    Versions,
 };
 use lyhty_domain::licence::LicenceLine;
-use lyhty_domain::{OrgCategory, OrgId, Quarter};
+use lyhty_domain::{OrgCategory, OrgId, Quarter, SubmissionId};
 use lyhty_store::{NewRelease, ReleaseRecord, ReleaseSummary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,6 +65,10 @@ pub struct ReleaseCreated {
     #[serde(flatten)]
     pub release: ReleaseSummary,
     pub audit: AuditSummary,
+    /// The organisations whose updates the release holds back, and why (the release itself
+    /// says only how many).
+    #[schema(value_type = Vec<Object>)]
+    pub held_back: Vec<HeldBack>,
     /// How the release was made: cells, suppressed shares, timings.
     #[schema(value_type = Object)]
     pub stats: ReleaseStats,
@@ -152,6 +157,81 @@ async fn previous_releases(state: &AppState) -> Result<Vec<PublishedRelease>, Ap
     Ok(previous)
 }
 
+/// Which submission each contributor's lines are, and the lines of the submissions the latest
+/// release used for the organisations that changed or left since (what a held-back
+/// organisation stays at).
+async fn versions(
+    state: &AppState,
+    as_of: NaiveDate,
+    orgs: &BTreeMap<OrgId, lyhty_domain::Org>,
+    contributors: &BTreeMap<OrgId, Contributor>,
+    previous: &[PublishedRelease],
+) -> Result<Versions, ApiError> {
+    let mut versions = Versions::default();
+    for (org, submission) in state.store.current_submissions_as_of(cut_off(as_of)).await? {
+        // An organisation whose agreement has ended is no contributor: it has left.
+        if contributors.contains_key(&org) {
+            versions.current.insert(org, submission.0);
+        }
+    }
+    let latest = previous.iter().max_by_key(|p| (p.release.as_of, p.release.created_at, p.release.id));
+    for (org, used) in latest.map(|p| &p.contributions.versions).into_iter().flatten() {
+        if versions.current.get(org) == Some(used) {
+            continue;
+        }
+        let Some(sector) = orgs.get(org).map(|o| o.category) else { continue };
+        let lines = state.store.submission_lines(SubmissionId(*used)).await?;
+        versions.earlier.insert(*used, lines.iter().map(|l| contribution(*org, sector, l)).collect());
+    }
+    Ok(versions)
+}
+
+/// What a release as of `as_of` is computed from: the contributors' lines, the versions of
+/// their inventories and the earlier releases.
+async fn release_input(
+    state: &AppState,
+    as_of: NaiveDate,
+) -> Result<(ReleaseInput, Versions, Vec<PublishedRelease>), ApiError> {
+    // Contributors: organisations with an accepted inventory at the cut-off whose
+    // agreement had not ended by then (DISCLOSURE.md, microdata).
+    let orgs: BTreeMap<OrgId, lyhty_domain::Org> =
+        state.store.list_orgs().await?.into_iter().map(|o| (o.id, o)).collect();
+    let mut contributors = BTreeMap::new();
+    let mut lines = Vec::new();
+    for (org_id, line) in state.store.current_lines_as_of(cut_off(as_of)).await? {
+        let Some(org) = orgs.get(&org_id) else { continue };
+        if org.has_ended_by(as_of) {
+            continue;
+        }
+        contributors.insert(org_id, Contributor { org: org_id, sector: org.category });
+        lines.push(contribution(org_id, org.category, &line));
+    }
+    if lines.is_empty() {
+        return Err(ApiError::invalid(
+            "nothing_to_release",
+            "no organisation had an accepted inventory at the cut-off",
+        ));
+    }
+    let previous = previous_releases(state).await?;
+    let versions = versions(state, as_of, &orgs, &contributors, &previous).await?;
+    let input = ReleaseInput { as_of, contributors: contributors.into_values().collect(), lines };
+    Ok((input, versions, previous))
+}
+
+/// 422 with the full audit report: nothing was published or stored.
+fn refused_response(refused: lyhty_aggregate::RefusedRelease) -> Response {
+    tracing::warn!(violations = refused.audit.violations.len(), "release refused by its audits");
+    let body = ReleaseRefused {
+        error: ErrorDetail {
+            code: "release_refused".into(),
+            message: format!("the audits found {} violation(s); nothing was published", refused.audit.violations.len()),
+        },
+        audit: refused.audit,
+        stats: refused.stats,
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
 /// Computes, protects and audits a release of every contributor's inventory as of `as_of`,
 /// and publishes it if both audits pass. A refused release is not stored: the coordinator
 /// gets the audit report with every violation.
@@ -161,7 +241,7 @@ async fn previous_releases(state: &AppState) -> Result<Vec<PublishedRelease>, Ap
         (status = 201, description = "published", body = ReleaseCreated),
         (status = 422, description = "refused by the audits (code `release_refused`, with the report), \
             or nothing to release", body = ReleaseRefused),
-        (status = 409, description = "not after the newest release", body = ErrorBody),
+        (status = 409, description = "before the newest release's cut-off date", body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -174,62 +254,30 @@ pub async fn create(
     if body.as_of > today() {
         return Err(ApiError::invalid("as_of_in_future", "a release cannot be cut off after today"));
     }
+    // The latest date again is a correction; an earlier one would rewrite the history.
     if let Some(latest) = state.store.list_releases().await?.first()
-        && body.as_of <= latest.as_of
+        && body.as_of < latest.as_of
     {
         return Err(ApiError::Conflict {
             code: "release_not_after_previous",
-            message: format!("the newest release is cut off on {}; a new one must come after it", latest.as_of),
+            message: format!("the newest release is cut off on {}; a new one may not come before it", latest.as_of),
         });
     }
 
-    // Contributors: organisations with an accepted inventory at the cut-off whose
-    // agreement had not ended by then (DISCLOSURE.md, microdata).
-    let orgs: BTreeMap<OrgId, lyhty_domain::Org> =
-        state.store.list_orgs().await?.into_iter().map(|o| (o.id, o)).collect();
-    let mut contributors = BTreeMap::new();
-    let mut lines = Vec::new();
-    for (org_id, line) in state.store.current_lines_as_of(cut_off(body.as_of)).await? {
-        let Some(org) = orgs.get(&org_id) else { continue };
-        if org.has_ended_by(body.as_of) {
-            continue;
-        }
-        contributors.insert(org_id, Contributor { org: org_id, sector: org.category });
-        lines.push(contribution(org_id, org.category, &line));
-    }
-    if lines.is_empty() {
-        return Err(ApiError::invalid(
-            "nothing_to_release",
-            "no organisation had an accepted inventory at the cut-off",
-        ));
-    }
-    let input = ReleaseInput { as_of: body.as_of, contributors: contributors.into_values().collect(), lines };
-    let previous = previous_releases(&state).await?;
+    let (input, versions, previous) = release_input(&state, body.as_of).await?;
     let params = ReleaseParams::default();
     let meta = ReleaseMeta { id: ReleaseId(Uuid::now_v7()), created_at: Utc::now().trunc_subsecs(3) };
     let build_params = params.clone();
     let outcome = state
-        .run_blocking(move || lyhty_aggregate::build_release(&input, &build_params, meta, &previous))
+        .run_blocking(move || {
+            lyhty_aggregate::build_release_versioned(&input, &versions, &build_params, meta, &previous)
+        })
         .await?
         .map_err(aggregate_error)?;
 
     let published = match outcome {
         ReleaseOutcome::Published(p) => p,
-        ReleaseOutcome::Refused(refused) => {
-            tracing::warn!(violations = refused.audit.violations.len(), "release refused by its audits");
-            let body = ReleaseRefused {
-                error: ErrorDetail {
-                    code: "release_refused".into(),
-                    message: format!(
-                        "the audits found {} violation(s); nothing was published",
-                        refused.audit.violations.len()
-                    ),
-                },
-                audit: refused.audit,
-                stats: refused.stats,
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
-        }
+        ReleaseOutcome::Refused(refused) => return Ok(refused_response(*refused)),
     };
     let to_value = |v: serde_json::Result<serde_json::Value>| v.map_err(ApiError::internal);
     let new = NewRelease {
@@ -243,7 +291,12 @@ pub async fn create(
         contributions: serde_json::to_string(&published.contributions).map_err(ApiError::internal)?,
     };
     let summary = state.store.save_release(&who.actor(), &new).await?;
-    let created = ReleaseCreated { release: summary, audit: (&published.audit).into(), stats: published.stats };
+    let created = ReleaseCreated {
+        release: summary,
+        audit: (&published.audit).into(),
+        held_back: published.audit.held_back.clone(),
+        stats: published.stats,
+    };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

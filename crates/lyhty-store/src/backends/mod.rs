@@ -283,6 +283,9 @@ macro_rules! store_impl {
             async fn earlier_releases(&self) -> Result<Vec<(ReleaseRecord, String)>> {
                 self.earlier_releases().await
             }
+            async fn current_submissions_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<(OrgId, SubmissionId)>> {
+                self.current_submissions_as_of(as_of).await
+            }
 
             // --- the audit log (audit.rs) ---
             async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()> {

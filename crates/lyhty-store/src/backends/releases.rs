@@ -5,6 +5,7 @@ use super::write::{OnConstraint, retrying};
 use super::{PgStore, SqliteStore};
 use crate::{Actor, AuditEvent, NewRelease, ReleaseRecord, ReleaseSummary, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use lyhty_domain::{OrgId, SubmissionId};
 use serde_json::json;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -44,14 +45,15 @@ macro_rules! releases_impl {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
                     // Releases come in date order: the difference between two releases is
-                    // information, and a later audit reads them in that order.
+                    // information, and a later audit reads them in that order. The latest
+                    // date again is a correction, ordered after it by creation.
                     let (latest,): (Option<NaiveDate>,) = sqlx::query_as("SELECT MAX(as_of) FROM releases")
                         .fetch_one(&mut *tx)
                         .await?;
-                    if latest.is_some_and(|latest| release.as_of <= latest) {
+                    if latest.is_some_and(|latest| release.as_of < latest) {
                         return Err(StoreError::Conflict {
                             code: "release_not_after_previous",
-                            message: "a release's cut-off date must be after every earlier release's".into(),
+                            message: "a release's cut-off date may not be before the latest release's".into(),
                         });
                     }
                     sqlx::query(
@@ -69,7 +71,7 @@ macro_rules! releases_impl {
                     .bind(&release.contributions)
                     .execute(&mut *tx)
                     .await
-                    .on_unique("release_not_after_previous", || "another release with this cut-off date was stored at the same moment".into())?;
+                    .on_unique("release_exists", || "a release with this id is already stored".into())?;
                     let event = AuditEvent {
                         action: "release.publish".into(),
                         org_id: None,
@@ -90,7 +92,7 @@ macro_rules! releases_impl {
 
             pub(super) async fn list_releases(&self) -> Result<Vec<ReleaseSummary>> {
                 let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String)> =
-                    sqlx::query_as("SELECT id, as_of, created_at, created_by FROM releases ORDER BY as_of DESC")
+                    sqlx::query_as("SELECT id, as_of, created_at, created_by FROM releases ORDER BY as_of DESC, created_at DESC, id DESC")
                         .fetch_all(&self.pool)
                         .await?;
                 Ok(rows
@@ -128,7 +130,7 @@ macro_rules! releases_impl {
 
             pub(super) async fn release_contributions(&self) -> Result<Vec<(ReleaseSummary, String)>> {
                 let rows: Vec<(Uuid, NaiveDate, DateTime<Utc>, String, String)> = sqlx::query_as(
-                    "SELECT id, as_of, created_at, created_by, contributions FROM releases ORDER BY as_of",
+                    "SELECT id, as_of, created_at, created_by, contributions FROM releases ORDER BY as_of, created_at, id",
                 )
                 .fetch_all(&self.pool)
                 .await?;
@@ -143,11 +145,27 @@ macro_rules! releases_impl {
             pub(super) async fn earlier_releases(&self) -> Result<Vec<(ReleaseRecord, String)>> {
                 let rows: Vec<PublishedRow> = sqlx::query_as(
                     "SELECT id, as_of, created_at, created_by, release_json, audit, params, stats, contributions \
-                     FROM releases ORDER BY as_of",
+                     FROM releases ORDER BY as_of, created_at, id",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(<(ReleaseRecord, String)>::from).collect())
+            }
+
+            pub(super) async fn current_submissions_as_of(
+                &self,
+                as_of: DateTime<Utc>,
+            ) -> Result<Vec<(OrgId, SubmissionId)>> {
+                let rows: Vec<(Uuid, Uuid)> = sqlx::query_as(
+                    "SELECT c.org_id, c.submission_id FROM current_inventory_log c \
+                     WHERE c.seq = (SELECT MAX(c2.seq) FROM current_inventory_log c2 \
+                                    WHERE c2.org_id = c.org_id AND c2.since <= $1) \
+                     ORDER BY c.org_id",
+                )
+                .bind(as_of)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(org, submission)| (OrgId(org), SubmissionId(submission))).collect())
             }
         }
     };
