@@ -10,6 +10,12 @@
 //! organisation-level licence data by analysts and coordinators are recorded through
 //! [`Store::record_audit`].
 //!
+//! Writes never fail because another writer got there first: SQLite write transactions
+//! begin `IMMEDIATE` (they queue on the busy timeout instead of failing when they upgrade
+//! a read lock), and every write is tried again a few times when the backend reports
+//! contention (PostgreSQL serialisation failures and deadlocks, SQLite busy). The code
+//! is split along the trait's sections in `backends/`.
+//!
 //! Nothing is kept on local disk but the SQLite file itself: sign-in throttling lives in the
 //! database too, so API instances behind a load balancer agree on it.
 #![forbid(unsafe_code)]

@@ -240,6 +240,48 @@ macro_rules! invoicing_impl {
                 Self::invoice_in(tx, id).await?.ok_or(StoreError::NotFound)
             }
 
+            /// Records which of a party's instalments an invoice bills; a live billing of the
+            /// same instalment is `already_billed`, and the whole run rolls back.
+            async fn mark_billed_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                invoice: InvoiceId,
+                draft: &DraftInvoice,
+            ) -> Result<()> {
+                for instalment in &draft.instalments {
+                    sqlx::query("INSERT INTO billed_instalments (invoice_id, org_id, instalment) VALUES ($1, $2, $3)")
+                        .bind(invoice.0)
+                        .bind(draft.org_id.0)
+                        .bind(i32::from(*instalment))
+                        .execute(&mut **tx)
+                        .await
+                        .on_unique("already_billed", || already_billed("a party"))?;
+                }
+                Ok(())
+            }
+
+            /// Books the coordinator's own instalments as paid with the run.
+            async fn book_own_contributions_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                run_id: RunId,
+                contributions: &[SelfContributionRecord],
+            ) -> Result<()> {
+                for contribution in contributions {
+                    sqlx::query(
+                        "INSERT INTO self_contributions (org_id, instalment, amount_cents, paid_on, run_id) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(contribution.org_id.0)
+                    .bind(i32::from(contribution.instalment))
+                    .bind(contribution.amount_cents.get())
+                    .bind(contribution.paid_on)
+                    .bind(run_id.0)
+                    .execute(&mut **tx)
+                    .await
+                    .on_unique("already_billed", || already_billed("the coordinator's own share"))?;
+                }
+                Ok(())
+            }
+
             #[instrument(skip_all, fields(instalment = run.instalment, drafts = drafts.len()))]
             pub(super) async fn record_invoice_run(
                 &self,
@@ -280,30 +322,10 @@ macro_rules! invoicing_impl {
                             &draft.issue,
                         )
                         .await?;
-                        for instalment in &draft.instalments {
-                            sqlx::query("INSERT INTO billed_instalments (invoice_id, org_id, instalment) VALUES ($1, $2, $3)")
-                                .bind(invoice.id.0)
-                                .bind(draft.org_id.0)
-                                .bind(i32::from(*instalment))
-                                .execute(&mut *tx)
-                                .await
-                                .on_unique("already_billed", || already_billed("a party"))?;
-                        }
+                        Self::mark_billed_in(&mut tx, invoice.id, draft).await?;
                         invoices.push(invoice);
                     }
-                    for contribution in self_contributions {
-                        sqlx::query(
-                            "INSERT INTO self_contributions (org_id, instalment, amount_cents, paid_on, run_id) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(contribution.org_id.0)
-                        .bind(i32::from(contribution.instalment))
-                        .bind(contribution.amount_cents.get())
-                        .bind(contribution.paid_on)
-                        .bind(run_id.0)
-                        .execute(&mut *tx)
-                        .await
-                        .on_unique("already_billed", || already_billed("the coordinator's own share"))?;
-                    }
+                    Self::book_own_contributions_in(&mut tx, run_id, self_contributions).await?;
                     let event = AuditEvent {
                         action: "invoice_run.record".into(),
                         org_id: None,

@@ -82,35 +82,59 @@ macro_rules! submissions_impl {
                 row.map(SubmissionMeta::try_from).transpose()
             }
 
+            /// The version number an accepted submission gets (`None` for a rejected one);
+            /// `NotFound` for an unknown organisation. Uploads for one organisation take
+            /// turns from here: the no-op update holds the organisation's row lock
+            /// (PostgreSQL; SQLite's IMMEDIATE transaction holds the whole database already)
+            /// until commit, so the number is read after the previous upload committed.
+            async fn next_version_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                org: OrgId,
+                status: StoredStatus,
+            ) -> Result<Option<i32>> {
+                let locked = sqlx::query("UPDATE orgs SET updated_at = updated_at WHERE id = $1")
+                    .bind(org.0)
+                    .execute(&mut **tx)
+                    .await?;
+                if locked.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                if status == StoredStatus::Rejected {
+                    return Ok(None);
+                }
+                let (last,): (i32,) =
+                    sqlx::query_as("SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM submissions WHERE org_id = $1")
+                        .bind(org.0)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                Ok(Some(last + 1))
+            }
+
+            /// A submission's lines in file order, in batches of [`LINE_BATCH`].
+            async fn insert_lines_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: SubmissionId,
+                lines: &[LicenceLine],
+            ) -> Result<()> {
+                for (batch_no, batch) in lines.chunks(LINE_BATCH).enumerate() {
+                    let mut insert =
+                        sqlx::QueryBuilder::<$db>::new("INSERT INTO submission_lines (submission_id, line_no, line) ");
+                    insert.push_values(batch.iter().enumerate(), |mut row, (i, line)| {
+                        let line_no = i32::try_from(batch_no * LINE_BATCH + i).unwrap_or(i32::MAX);
+                        row.push_bind(id.0).push_bind(line_no).push_bind(Json(line));
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             #[instrument(skip_all, fields(org = %submission.org_id, status = submission.status.key()))]
             pub(super) async fn save_submission(&self, actor: &Actor, submission: &NewSubmission) -> Result<SubmissionMeta> {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
-                    // Uploads for one organisation take turns from here: the no-op update
-                    // holds the organisation's row lock (PostgreSQL; SQLite's IMMEDIATE
-                    // transaction holds the whole database already) until commit, so the next
-                    // version number below is read after the previous upload committed.
-                    let org = sqlx::query("UPDATE orgs SET updated_at = updated_at WHERE id = $1")
-                        .bind(submission.org_id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                    if org.rows_affected() == 0 {
-                        return Err(StoreError::NotFound);
-                    }
                     let id = SubmissionId::new();
                     let now = Utc::now();
-                    let version = match submission.status {
-                        StoredStatus::Accepted => {
-                            let (last,): (i32,) = sqlx::query_as(
-                                "SELECT CAST(COALESCE(MAX(version), 0) AS INTEGER) FROM submissions WHERE org_id = $1",
-                            )
-                            .bind(submission.org_id.0)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                            Some(last + 1)
-                        }
-                        StoredStatus::Rejected => None,
-                    };
+                    let version = Self::next_version_in(&mut tx, submission.org_id, submission.status).await?;
                     let lines: &[LicenceLine] =
                         if version.is_some() { &submission.lines } else { &[] };
                     sqlx::query(
@@ -135,16 +159,10 @@ macro_rules! submissions_impl {
                     .execute(&mut *tx)
                     .await
                     // Two uploads for one organisation raced for the same version number.
-                    .on_unique("concurrent_submission", || "another submission for this organisation was stored at the same moment; try again".into())?;
-                    for (batch_no, batch) in lines.chunks(LINE_BATCH).enumerate() {
-                        let mut insert =
-                            sqlx::QueryBuilder::<$db>::new("INSERT INTO submission_lines (submission_id, line_no, line) ");
-                        insert.push_values(batch.iter().enumerate(), |mut row, (i, line)| {
-                            let line_no = i32::try_from(batch_no * LINE_BATCH + i).unwrap_or(i32::MAX);
-                            row.push_bind(id.0).push_bind(line_no).push_bind(Json(line));
-                        });
-                        insert.build().execute(&mut *tx).await?;
-                    }
+                    .on_unique("concurrent_submission", || {
+                        "another submission for this organisation was stored at the same moment; try again".into()
+                    })?;
+                    Self::insert_lines_in(&mut tx, id, lines).await?;
                     if version.is_some() {
                         sqlx::query("INSERT INTO current_inventory_log (org_id, submission_id, since) VALUES ($1, $2, $3)")
                             .bind(submission.org_id.0)
