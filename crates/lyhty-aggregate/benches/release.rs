@@ -3,17 +3,20 @@
 //! A seeded synthetic network — 500 organisations in every sector, ~200 vendors with a
 //! realistic skew (a few used by nearly everyone, a long tail used by a handful), 5 contract
 //! types, 12 renewal quarters plus `unknown`, ~2 000 lines per organisation — run through
-//! [`build_release`], printing the figures of `DISCLOSURE.md`'s quality targets: rollup,
-//! suppression and audit time, cells and value suppressed, release size, and whether the
-//! grand total and the 20 largest vendors' totals are published.
+//! [`build_release`], printing the figures of `DISCLOSURE.md`'s quality targets: time per
+//! stage, cells and value suppressed against the sensitive floor, ranges (count, median
+//! high ÷ low), value shown exactly or within 2×, release size, and whether the grand total
+//! and the 20 largest vendors' totals are published. Then the same figures for a release
+//! of the demo network (`sample-data/`, read as an upload reads it).
 
 use chrono::{DateTime, NaiveDate};
 use lyhty_aggregate::{
     CellStatus, ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseOutcome, ReleaseParams,
     build_release,
 };
-use lyhty_domain::{OrgCategory, OrgId, Quarter};
+use lyhty_domain::{Lang, OrgCategory, OrgId, Quarter};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -175,24 +178,79 @@ fn organisations_wanted() -> usize {
     std::env::var("LYHTY_BENCH_ORGS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(500)
 }
 
+/// The demo network of `sample-data/`: every party with an inventory, read as an upload.
+fn demo_input(dir: &Path) -> Result<ReleaseInput, String> {
+    #[derive(serde::Deserialize)]
+    struct Party {
+        category: String,
+        inventory: Option<String>,
+    }
+    let text = std::fs::read_to_string(dir.join("parties.json")).map_err(|e| format!("parties.json: {e}"))?;
+    let parties: Vec<Party> = serde_json::from_str(&text).map_err(|e| format!("parties.json: {e}"))?;
+    let catalogue = lyhty_ingest::VendorCatalogue::seeded();
+    let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let (mut contributors, mut lines) = (Vec::new(), Vec::new());
+    for (i, party) in parties.iter().enumerate() {
+        let Some(file) = &party.inventory else { continue };
+        let sector = OrgCategory::parse(&party.category).ok_or(format!("category {}", party.category))?;
+        let org = OrgId(Uuid::from_u128(i as u128 + 1));
+        let bytes = std::fs::read(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let parsed = lyhty_ingest::read_submission_on(&bytes, file, &Default::default(), &catalogue, Lang::Fi, today)
+            .map_err(|e| format!("{file}: {e}"))?;
+        contributors.push(Contributor { org, sector });
+        lines.extend(parsed.lines.iter().map(|l| ContributionLine {
+            org,
+            sector,
+            vendor: l.vendor_canonical.clone(),
+            product: l.product.clone(),
+            contract_type: l.contract_type.key().to_string(),
+            licence_type: l.licence_type.key().to_string(),
+            channel: l.channel.map(|c| c.key().to_string()).unwrap_or_default(),
+            renewal_quarter: l.contract_end.map(Quarter::of),
+            annual_cost_cents: l.annual_cost_cents.get(),
+            quantity: i64::try_from(l.quantity).unwrap_or(i64::MAX),
+            in_use: l.in_use.map(|u| i64::try_from(u).unwrap_or(i64::MAX)),
+        }));
+    }
+    Ok(ReleaseInput { as_of: NaiveDate::from_ymd_opt(2026, 3, 31).expect("date"), contributors, lines })
+}
+
 fn main() {
     let started = Instant::now();
     let input = generate();
+    println!(
+        "synthetic network: {} organisations, {} lines (generated in {:.1} s)",
+        input.contributors.len(),
+        input.lines.len(),
+        started.elapsed().as_secs_f64()
+    );
+    report(&input, true);
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data");
+    println!();
+    match demo_input(&dir) {
+        Ok(demo) => {
+            println!(
+                "demo network ({}): {} organisations, {} lines",
+                dir.display(),
+                demo.contributors.len(),
+                demo.lines.len()
+            );
+            report(&demo, false);
+        }
+        Err(e) => println!("demo network: not read ({e})"),
+    }
+}
+
+/// Releases `input` and prints the figures of the quality targets.
+fn report(input: &ReleaseInput, timed_target: bool) {
     let mut vendor_totals: BTreeMap<&str, i64> = BTreeMap::new();
     for l in &input.lines {
         *vendor_totals.entry(l.vendor.as_str()).or_default() += l.annual_cost_cents;
     }
-    println!(
-        "synthetic network: {} organisations, {} vendors, {} lines (generated in {:.1} s)",
-        input.contributors.len(),
-        vendor_totals.len(),
-        input.lines.len(),
-        started.elapsed().as_secs_f64()
-    );
-
     let meta = ReleaseMeta { id: ReleaseId(Uuid::from_u128(1)), created_at: DateTime::UNIX_EPOCH };
     let started = Instant::now();
-    let outcome = match build_release(&input, &ReleaseParams::default(), meta, &[]) {
+    let outcome = match build_release(input, &ReleaseParams::default(), meta, &[]) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("release failed: {e}");
@@ -202,9 +260,10 @@ fn main() {
     let whole = started.elapsed().as_secs_f64();
     let stats = outcome.stats();
     let audit = outcome.audit();
+    println!("vendors:            {}", vendor_totals.len());
     println!("rollup time:        {:>8.2} s", stats.rollup_ms as f64 / 1e3);
     println!(
-        "suppression time:   {:>8.2} s  ({} LPs, {} rounds)",
+        "suppression time:   {:>8.2} s  ({} LPs, {} rounds; ranges included)",
         stats.suppression_ms as f64 / 1e3,
         stats.suppression_lp_solves,
         stats.rounds
@@ -222,17 +281,32 @@ fn main() {
         "witnesses:          {} offered by the suppression, {} accepted by the audit",
         audit.witnesses_offered, audit.witnesses_accepted
     );
-    println!("whole release:      {whole:>8.2} s  (target ≤ 60 s)");
+    let target = if timed_target { "  (target ≤ 30 s)" } else { "" };
+    println!("whole release:      {whole:>8.2} s{target}");
     println!(
         "cells:              {} distinct ({} non-empty), {} sensitive, {} suppressed",
         stats.cells, stats.non_empty_cells, stats.sensitive_cells, stats.suppressed_cells
     );
-    println!("cells suppressed:   {:>8.2} %  (target ≤ 15 %)", 100.0 * stats.suppressed_cell_share);
-    println!("value suppressed:   {:>8.2} %  (target ≤ 5 %)", 100.0 * stats.suppressed_value_share);
     println!(
-        "primary rules alone: {:.2} % of cells, {:.2} % of value sensitive (the floor)",
+        "suppressed:         {:>8.2} % of cells, {:.2} % of value; the sensitive floor {:.2} % and {:.2} %",
+        100.0 * stats.suppressed_cell_share,
+        100.0 * stats.suppressed_value_share,
         100.0 * stats.sensitive_cell_share,
         100.0 * stats.sensitive_value_share
+    );
+    println!(
+        "beyond the floor:   {:>8.2} % of cells (target ≤ 5 %), {:.2} % of value (target ≤ 1 %)",
+        100.0 * stats.secondary_cell_share,
+        100.0 * stats.secondary_value_share
+    );
+    println!(
+        "ranges:             {} cells, median high ÷ low {} (target ≤ 1.5)",
+        stats.ranged_cells,
+        stats.median_range_ratio.map_or("–".to_string(), |r| format!("{r:.2}"))
+    );
+    println!(
+        "value shown:        {:>8.2} % exactly or within 2× (target ≥ 95 %)",
+        100.0 * stats.value_shown_within_2x_share
     );
     println!("audits:             {}", if audit.passed { "passed, 0 violations" } else { "FAILED" });
     match &outcome {
@@ -249,6 +323,13 @@ fn main() {
             let published_top =
                 largest.iter().take(20).filter(|(v, _)| status(v) == Some(CellStatus::Published)).count();
             println!("largest 20 vendors: {published_top} of 20 published");
+            let shown = vendor
+                .cells
+                .iter()
+                .filter(|c| c.members[0] != "*")
+                .filter(|c| c.status == CellStatus::Published || c.range.is_some())
+                .count();
+            println!("vendor totals:      {shown} of {} shown exactly or as a range", vendor.cells.len() - 1);
             history_step(&input, published);
         }
         ReleaseOutcome::Refused(refused) => {

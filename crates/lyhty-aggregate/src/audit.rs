@@ -39,10 +39,11 @@
 //! reaches the requirement the exact LP is not needed. Only when it does not (typically:
 //! `o` knows a complement cell exactly) is the insider's own LP solved.
 
+use crate::attacker_lp::AttackerLp;
 use crate::model::{CellRef, MEASURE_COUNT, Measure};
+use crate::ranges::CellRange;
 use crate::rollup::{Contribution, LinkedSystem};
-use crate::solver::{lp_unit, quiet_model};
-use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
+use highs::Sense;
 use lyhty_domain::OrgId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -126,6 +127,10 @@ pub struct AuditReport {
     pub held_back: Vec<crate::history::HeldBack>,
     /// Wall-clock time of the audits; the only field that differs between identical runs.
     pub duration_ms: u64,
+    /// Per (cell, measure), the lowest and highest value an attacker LP's optimum gave the
+    /// cell: possible tables the ranges must not rule out (see [`crate::ranges`]).
+    #[serde(skip)]
+    pub(crate) reached: BTreeMap<(usize, usize), [f64; 2]>,
 }
 
 /// Parameters the audit needs; a subset of [`crate::ReleaseParams`], passed explicitly so
@@ -135,6 +140,8 @@ pub(crate) struct AuditRules {
     pub min_orgs: u32,
     pub p_percent: u32,
     pub frequency_protection_percent: u32,
+    /// Threads the audit may use (the result does not depend on it).
+    pub threads: usize,
 }
 
 /// A table `X + deviation` the suppression offers as evidence that `cell` can move on
@@ -159,9 +166,16 @@ struct CheckedWitness {
 }
 
 /// Audits the pattern `suppressed` on the system. `suppressed[c]` covers the non-empty
-/// cells; empty cells are always published (as zeros). `witnesses` may be empty: they only
-/// spare LPs, and are checked before use.
-pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], witnesses: &[Witness], rules: AuditRules) -> AuditReport {
+/// cells; empty cells are always published (as zeros). `ranges[c]`, where present, is
+/// published too: known bounds on the cell (an empty slice: no ranges). `witnesses` may be
+/// empty: they only spare LPs, and are checked before use.
+pub(crate) fn audit(
+    sys: &LinkedSystem,
+    suppressed: &[bool],
+    ranges: &[Option<CellRange>],
+    witnesses: &[Witness],
+    rules: AuditRules,
+) -> AuditReport {
     let started = Instant::now();
     let mut report = AuditReport::default();
     let sensitive: Vec<bool> = (0..sys.cells.len()).map(|c| is_sensitive(sys, c, rules)).collect();
@@ -183,17 +197,35 @@ pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], witnesses: &[Witnes
             });
         }
     }
-    let checked = check_witnesses(sys, suppressed, witnesses);
+    let checked = check_witnesses(sys, suppressed, ranges, witnesses);
     report.witnesses_offered = witnesses.len();
     report.witnesses_accepted = checked.values().map(Vec::len).sum();
     let components = components(sys, suppressed);
-    for m in 0..MEASURE_COUNT {
-        for component in &components {
-            if component.iter().any(|&c| sensitive[c]) {
-                let component = Component { cells: component, measure: m, sensitive: &sensitive, witnesses: &checked };
-                audit_component(sys, suppressed, &component, rules, &mut report);
-            }
-        }
+    // Components are independent LPs: audited in parallel, merged in a fixed order.
+    let jobs: Vec<(usize, &Vec<usize>)> = (0..MEASURE_COUNT)
+        .flat_map(|m| components.iter().map(move |component| (m, component)))
+        .filter(|(_, component)| component.iter().any(|&c| sensitive[c]))
+        .collect();
+    let parts = crate::parallel::map_indexed(
+        jobs.len(),
+        rules.threads,
+        |i| jobs[i].1.len(),
+        |i| {
+            let (m, cells) = jobs[i];
+            let component = Component { cells, measure: m, sensitive: &sensitive, witnesses: &checked, ranges };
+            let mut part = AuditReport::default();
+            audit_component(sys, suppressed, &component, rules, &mut part);
+            part
+        },
+    );
+    for part in parts {
+        report.outsider_checks += part.outsider_checks;
+        report.insider_checks += part.insider_checks;
+        report.insider_lps += part.insider_lps;
+        report.lp_solves += part.lp_solves;
+        report.intervals.extend(part.intervals);
+        report.violations.extend(part.violations);
+        report.reached.extend(part.reached);
     }
     report.violations.sort_by(|a, b| {
         (&a.cell, a.measure, a.audit as u8, a.attacker).cmp(&(&b.cell, b.measure, b.audit as u8, b.attacker))
@@ -207,6 +239,7 @@ pub(crate) fn audit(sys: &LinkedSystem, suppressed: &[bool], witnesses: &[Witnes
 fn check_witnesses(
     sys: &LinkedSystem,
     suppressed: &[bool],
+    ranges: &[Option<CellRange>],
     witnesses: &[Witness],
 ) -> BTreeMap<(usize, usize), Vec<CheckedWitness>> {
     let mut equations_of: Vec<Vec<usize>> = vec![Vec::new(); sys.cells.len()];
@@ -217,7 +250,7 @@ fn check_witnesses(
     }
     let mut checked: BTreeMap<(usize, usize), Vec<CheckedWitness>> = BTreeMap::new();
     for w in witnesses {
-        if let Some(c) = check_witness(sys, suppressed, &equations_of, w) {
+        if let Some(c) = check_witness(sys, suppressed, ranges, &equations_of, w) {
             checked.entry((w.cell, w.measure)).or_default().push(c);
         }
     }
@@ -226,10 +259,13 @@ fn check_witnesses(
 
 /// `None` unless `X + deviation` moves only suppressed cells, satisfies every equation it
 /// touches, and stays ≥ 0; then also which organisations' own contributions exceed it
-/// somewhere (for them it is not a possible table).
+/// somewhere (for them it is not a possible table). A witness leaving a published range is
+/// pulled back towards the true table until it fits (the true table always does, or the
+/// range is wrong and the witness is refused).
 fn check_witness(
     sys: &LinkedSystem,
     suppressed: &[bool],
+    ranges: &[Option<CellRange>],
     equations_of: &[Vec<usize>],
     w: &Witness,
 ) -> Option<CheckedWitness> {
@@ -237,9 +273,28 @@ fn check_witness(
     if m >= MEASURE_COUNT {
         return None;
     }
-    let y: HashMap<usize, f64> = w.deviation.iter().copied().collect();
+    let mut y: HashMap<usize, f64> = w.deviation.iter().copied().collect();
     if y.len() != w.deviation.len() {
         return None; // a cell listed twice: not a table
+    }
+    let mut fits = 1.0f64;
+    for (&c, &v) in &y {
+        let Some(range) = ranges.get(c).copied().flatten() else { continue };
+        let x = sys.totals[c][m] as f64;
+        let [lo, hi] = range[m].map(|e| e as f64);
+        if x < lo || x > hi {
+            return None;
+        }
+        let room = if v > 0.0 { hi - x } else { x - lo };
+        if v != 0.0 && room < v.abs() {
+            fits = fits.min(room / v.abs());
+        }
+    }
+    if fits <= 0.0 {
+        return None;
+    }
+    if fits < 1.0 {
+        y.values_mut().for_each(|v| *v *= fits);
     }
     let reach = *y.get(&w.cell)?;
     if reach == 0.0 {
@@ -380,129 +435,6 @@ fn components(sys: &LinkedSystem, suppressed: &[bool]) -> Vec<Vec<usize>> {
     groups.into_values().collect()
 }
 
-/// The attacker's LP over one component: one column per suppressed cell value.
-struct AttackerLp {
-    model: Option<Model>,
-    /// The LP as built, for a cold second attempt when a warm solve stumbles.
-    problem: RowProblem,
-    cols: Vec<Col>,
-    /// Current lower bound per position (the insider's own parts; 0 for the outsider).
-    lower: Vec<f64>,
-    /// The unit the LP counts values in (largest magnitude over a million): HiGHS's
-    /// tolerances are absolute, and sums of cents would otherwise drown them in round-off.
-    unit: f64,
-    objective: Option<usize>,
-    solves: usize,
-}
-
-/// An optimum of the attacker's LP: the bound and the table reaching it.
-struct Optimum {
-    bound: Option<f64>,
-    point: Option<Vec<f64>>,
-}
-
-impl AttackerLp {
-    fn new(sys: &LinkedSystem, suppressed: &[bool], component: &[usize], m: usize) -> Option<Self> {
-        let mut problem = RowProblem::default();
-        let mut position = BTreeMap::new();
-        let mut cols = Vec::with_capacity(component.len());
-        for (i, &c) in component.iter().enumerate() {
-            // A cell that is 0 on the measure is taken as known: some zeros are so by
-            // definition (the end-user licences of a `server` cell), and an attacker knows.
-            if sys.totals[c][m] == 0 {
-                cols.push(problem.add_column(0.0, 0.0..=0.0));
-            } else {
-                cols.push(problem.add_column(0.0, 0.0..));
-            }
-            position.insert(c, i);
-        }
-        let members: BTreeSet<usize> = component.iter().copied().collect();
-        let mut rows = Vec::new();
-        for eq in &sys.equations {
-            let touches = std::iter::once(eq.total).chain(eq.parts.iter().copied()).any(|c| members.contains(&c));
-            if !touches {
-                continue;
-            }
-            // total − Σ parts = 0, with published cells moved to the right-hand side.
-            let mut row = Vec::new();
-            let mut rhs = 0.0;
-            for (c, sign) in std::iter::once((eq.total, 1.0)).chain(eq.parts.iter().map(|&p| (p, -1.0))) {
-                if suppressed[c] {
-                    row.push((cols[position[&c]], sign));
-                } else {
-                    rhs -= sign * sys.totals[c][m] as f64;
-                }
-            }
-            rows.push((rhs, row));
-        }
-        let magnitudes = rows.iter().map(|(rhs, _)| *rhs).chain(component.iter().map(|&c| sys.totals[c][m] as f64));
-        let unit = lp_unit(magnitudes);
-        for (rhs, row) in rows {
-            problem.add_row(rhs / unit..=rhs / unit, row);
-        }
-        let model = quiet_model(problem.clone(), true).ok()?;
-        let lower = vec![0.0; cols.len()];
-        Some(Self { model: Some(model), problem, cols, lower, unit, objective: None, solves: 0 })
-    }
-
-    /// Minimises or maximises the value of the cell at `pos`. A warm solve that ends in
-    /// anything but an answer is repeated once on a fresh model without presolve: the truth
-    /// is always feasible, so "infeasible" here is the solver's round-off on long equality
-    /// rows of large values, not a fact about the table.
-    fn optimise(&mut self, pos: usize, sense: Sense) -> Result<Optimum, String> {
-        match self.try_optimise(pos, sense) {
-            Ok(optimum) => Ok(optimum),
-            Err(first) => {
-                let mut model =
-                    quiet_model(self.problem.clone(), false).map_err(|e| format!("{first}; rebuilding: {e}"))?;
-                for (&col, &lower) in self.cols.iter().zip(&self.lower) {
-                    if lower > 0.0 {
-                        model.change_column_bounds(col, lower / self.unit..);
-                    }
-                }
-                self.model = Some(model);
-                self.objective = None;
-                self.try_optimise(pos, sense).map_err(|second| format!("{first}; cold retry: {second}"))
-            }
-        }
-    }
-
-    fn try_optimise(&mut self, pos: usize, sense: Sense) -> Result<Optimum, String> {
-        let mut model = self.model.take().ok_or("attacker LP lost after an earlier failure")?;
-        if self.objective != Some(pos) {
-            if let Some(old) = self.objective {
-                model.change_column_cost(self.cols[old], 0.0);
-            }
-            model.change_column_cost(self.cols[pos], 1.0);
-            self.objective = Some(pos);
-        }
-        model.set_sense(sense);
-        let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
-        self.solves += 1;
-        let result = match solved.status() {
-            HighsModelStatus::Optimal => {
-                let point: Vec<f64> = solved.get_solution().columns().iter().map(|v| v * self.unit).collect();
-                Ok(Optimum { bound: Some(point[pos]), point: Some(point) })
-            }
-            HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible if sense == Sense::Maximise => {
-                Ok(Optimum { bound: None, point: None })
-            }
-            other => Err(format!("attacker LP ended {other:?}")),
-        };
-        self.model = Some(Model::from(solved));
-        result
-    }
-
-    fn set_lower_bounds(&mut self, bounds: &[(usize, f64)]) {
-        for &(pos, lower) in bounds {
-            self.lower[pos] = lower;
-            if let Some(model) = self.model.as_mut() {
-                model.change_column_bounds(self.cols[pos], lower / self.unit..);
-            }
-        }
-    }
-}
-
 /// One connected component of suppressed cells on one measure, with what the audit knows
 /// about it beforehand.
 struct Component<'a> {
@@ -510,6 +442,7 @@ struct Component<'a> {
     measure: usize,
     sensitive: &'a [bool],
     witnesses: &'a BTreeMap<(usize, usize), Vec<CheckedWitness>>,
+    ranges: &'a [Option<CellRange>],
 }
 
 /// The component's attacker LP, built when the first check needs it (most never do).
@@ -519,7 +452,8 @@ fn attacker_lp<'a>(
     suppressed: &[bool],
     component: &Component<'_>,
 ) -> Option<&'a mut AttackerLp> {
-    lp.get_or_insert_with(|| AttackerLp::new(sys, suppressed, component.cells, component.measure)).as_mut()
+    lp.get_or_insert_with(|| AttackerLp::new(sys, suppressed, component.ranges, component.cells, component.measure))
+        .as_mut()
 }
 
 fn audit_component(
@@ -700,6 +634,11 @@ fn audit_component(
     }
     if let Some(Some(lp)) = &lp {
         report.lp_solves += lp.solves;
+        for (&c, &[low, high]) in component.cells.iter().zip(&lp.reached) {
+            if low <= high {
+                report.reached.insert((c, m), [low, high]);
+            }
+        }
     }
 }
 

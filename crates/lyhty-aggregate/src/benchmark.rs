@@ -3,12 +3,14 @@
 //! Pure: from a published release and one organisation's own lines (which it may see
 //! anyway), never from anyone else's data. The organisation's vendors and products are
 //! recoded as the release recoded them (a vendor the release does not list is one of
-//! `Other vendors`), so each own figure sits beside the cell that contains it.
+//! `Other vendors`), so each own figure sits beside the cell that contains it. Where the
+//! cell is suppressed but carries a range, the range is shown beside the own figure.
 
 use crate::input::{ContributionLine, ReleaseId, microrow};
 use crate::model::{
     Dimension, MARGIN, MEASURE_COUNT, Measure, OTHER_PRODUCTS, OTHER_VENDORS, TABLES, Values, table_name,
 };
+use crate::ranges::CellRange;
 use crate::release::{CellStatus, Release, unit_price, values_of};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -61,6 +63,22 @@ pub struct BenchmarkRow {
     pub own_unit_price_cents: Option<i64>,
     /// The published average there, when the cell is published.
     pub published_unit_price_cents: Option<i64>,
+    /// The cell's published range when it is suppressed and carries one.
+    #[serde(default)]
+    pub range: Option<FiguresRange>,
+}
+
+/// A published range: every measure's low and high end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiguresRange {
+    pub low: Figures,
+    pub high: Figures,
+}
+
+impl From<CellRange> for FiguresRange {
+    fn from(r: CellRange) -> Self {
+        Self { low: Figures::from(r.map(|[lo, _]| lo)), high: Figures::from(r.map(|[_, hi]| hi)) }
+    }
 }
 
 /// The member's figures beside the published cells they fall in.
@@ -142,6 +160,7 @@ pub fn benchmark(release: &Release, own_lines: &[ContributionLine]) -> MemberBen
             published_organisations: cell.organisations,
             own_unit_price_cents: own_price,
             published_unit_price_cents: published_price,
+            range: cell.range.map(FiguresRange::from),
         });
     }
     MemberBenchmark { release_id: release.id, as_of: release.as_of, rows, lines_skipped }

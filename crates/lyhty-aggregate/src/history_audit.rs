@@ -8,8 +8,8 @@
 //! interval `[d − U, d + U]`.
 //!
 //! What a reader knows of a cell enters through one function, [`known_bounds`]: a published
-//! or empty cell is exact; a suppressed one is `[0, ∞)` from the release's JSON alone (a
-//! range, once releases carry them, becomes its `[lo, hi]` there). For a cell the new
+//! or empty cell is exact; a suppressed one is its published range `[lo, hi]` where it has
+//! one, otherwise `[0, ∞)` from the release's JSON alone. For a cell the new
 //! release suppresses *because of* its change, that is not enough: its value might still
 //! follow from the new release's published cells, so the audit solves the new release's
 //! outsider LP for it ([`NewIntervals`]) — its own formulation, apart from the suppression.
@@ -40,7 +40,11 @@ pub(crate) type Bound = (f64, Option<f64>);
 pub(crate) fn known_bounds(cell: &ReleaseCell, measure: usize) -> Bound {
     match (cell.status, cell.values[measure]) {
         (CellStatus::Published | CellStatus::Empty, Some(v)) => (v as f64, Some(v as f64)),
-        _ => (0.0, None),
+        _ => match cell.range {
+            // A range is published information like any number (DISCLOSURE.md).
+            Some(range) => (range[measure][0] as f64, Some(range[measure][1] as f64)),
+            None => (0.0, None),
+        },
     }
 }
 
@@ -128,8 +132,8 @@ pub(crate) fn targets(sys: &LinkedSystem, history: &[&PublishedRelease], params:
         let r = sys.cells[c].to_ref();
         let now = contributions_now(sys, c);
         for e in &earlier {
-            let exact: Vec<usize> = (0..MEASURE_COUNT).filter(|&m| bounds_in(&e.shown, &r, m).1.is_some()).collect();
-            if exact.is_empty() {
+            let bounded: Vec<usize> = (0..MEASURE_COUNT).filter(|&m| bounds_in(&e.shown, &r, m).1.is_some()).collect();
+            if bounded.is_empty() {
                 continue;
             }
             let diff = difference(&now, &e.of(&r));
@@ -137,8 +141,15 @@ pub(crate) fn targets(sys: &LinkedSystem, history: &[&PublishedRelease], params:
                 continue;
             }
             let protection = change_protection(&diff, params);
-            for m in exact {
-                if protection[m] > 0.0 {
+            let before = e.of(&r);
+            for m in bounded {
+                // A range that reaches the protection beyond the old value on both sides
+                // already hides the change on its own; an exact value or a tighter range
+                // does not.
+                let (lo, hi) = bounds_in(&e.shown, &r, m);
+                let old: f64 = before.values().map(|v| v[m] as f64).sum();
+                let hidden = lo <= old - protection[m] && hi.is_none_or(|hi| hi >= old + protection[m]);
+                if protection[m] > 0.0 && !hidden {
                     let slot = need.entry((m, c)).or_insert(0.0);
                     *slot = slot.max(protection[m]);
                 }

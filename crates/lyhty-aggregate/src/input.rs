@@ -123,7 +123,7 @@ pub(crate) struct Microrow {
     pub org: OrgId,
     pub vendor: String,
     /// Members in the order of [`Dimension::ALL`].
-    pub members: [String; 6],
+    pub members: [String; 7],
     pub values: Values,
 }
 
@@ -180,6 +180,7 @@ pub(crate) fn microrow(line_no: usize, line: &ContributionLine) -> Result<Micror
         return Err(invalid("negative cost, quantity or in_use".into()));
     }
     let quarter = line.renewal_quarter.map_or_else(|| UNKNOWN_QUARTER.to_string(), |q| q.to_string());
+    let year = line.renewal_quarter.map_or_else(|| UNKNOWN_QUARTER.to_string(), |q| q.year.to_string());
 
     let mut values: Values = [0; crate::model::MEASURE_COUNT];
     values[Measure::AnnualCostCents.index()] = line.annual_cost_cents;
@@ -197,7 +198,15 @@ pub(crate) fn microrow(line_no: usize, line: &ContributionLine) -> Result<Micror
     Ok(Microrow {
         org: line.org,
         vendor,
-        members: [line.sector.key().to_string(), contract_type, licence_type.to_string(), channel, quarter, product],
+        members: [
+            line.sector.key().to_string(),
+            contract_type,
+            licence_type.to_string(),
+            channel,
+            quarter,
+            year,
+            product,
+        ],
         values,
     })
 }

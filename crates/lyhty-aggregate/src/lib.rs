@@ -2,26 +2,29 @@
 //!
 //! The agreement (§11.1, §14) allows publishing only "appropriate summaries and
 //! generalisations", never one organisation's figures. This crate turns the accepted
-//! inventories (plain rows in, no SQL) into a **release**: seven linked tables protected by
+//! inventories (plain rows in, no SQL) into a **release**: eight linked tables protected by
 //! statistical disclosure control and audited before anyone sees them (`DISCLOSURE.md`).
 //!
 //! The pipeline of [`build_release`], one module per step:
 //!
 //! 1. [`input`] — check the lines and the contributor list;
 //! 2. [`rollup`] (polars) — recode rare vendors and products, sum contributions per
-//!    organisation and cell, and form the cells of the seven tables, margins included, as
+//!    organisation and cell, and form the cells of the eight tables, margins included, as
 //!    one linear system (a cell shared by tables is one cell);
 //! 3. [`primary`] — the frequency and p % rules: which cells are sensitive and how much
 //!    protection each needs;
 //! 4. [`suppression`] — complementary cells, chosen by LP (HiGHS) over the whole linked
 //!    system at once;
-//! 5. [`audit`] — the gate, written independently of 4 (they share only [`solver`]'s HiGHS
-//!    settings): an outsider interval audit and an
-//!    insider audit per organisation. Any violation and the release is refused, with the
-//!    reasons; otherwise it is published;
-//! 6. [`release`] — the release JSON; [`history`] — what is kept for later releases, and
+//! 5. [`ranges`] — an interval with round ends on every suppressed cell of `min_orgs` or
+//!    more contributors, spanning what the suppression's deviation vectors need;
+//! 6. [`audit`] — the gate, written independently of 4 (they share only [`solver`]'s HiGHS
+//!    settings): an outsider interval audit and an insider audit per organisation, both
+//!    taking the ranges as published bounds. Any violation and the release is refused, with
+//!    the reasons; otherwise it is published;
+//! 7. [`release`] — the release JSON; [`history`] — what is kept for later releases, and
 //!    which updates are held back so that the change since every earlier release passes
-//!    the primary rules too (`history_audit` audits it, and adds the changed cells to 4);
+//!    the primary rules too (`history_audit` audits it, ranges included, and adds the
+//!    changed cells to 4);
 //!    [`benchmark`] — a member's own figures beside the published cells.
 //!
 //! polars is used here and only here; callers get serde types, never a `DataFrame`. The
@@ -29,6 +32,7 @@
 //! runs in a fixed order, so shuffled input or another thread count gives the same bytes.
 #![forbid(unsafe_code)]
 
+pub(crate) mod attacker_lp;
 pub mod audit;
 pub mod benchmark;
 pub mod error;
@@ -36,7 +40,9 @@ pub mod history;
 pub(crate) mod history_audit;
 pub mod input;
 pub mod model;
+pub(crate) mod parallel;
 pub mod primary;
+pub mod ranges;
 pub mod release;
 pub(crate) mod rollup;
 #[cfg(test)]
@@ -45,7 +51,7 @@ pub(crate) mod solver;
 pub(crate) mod suppression;
 
 pub use audit::{AuditKind, AuditReport, CellInterval, Violation};
-pub use benchmark::{BenchmarkRow, Figures, MemberBenchmark, benchmark};
+pub use benchmark::{BenchmarkRow, Figures, FiguresRange, MemberBenchmark, benchmark};
 pub use error::AggregateError;
 pub use history::{
     ContributionSnapshot, HeldBack, HeldBackReason, PublishedRelease, SnapshotCell, Versions, fingerprint,
@@ -122,6 +128,23 @@ pub struct ReleaseStats {
     pub sensitive_cell_share: f64,
     #[serde(default)]
     pub sensitive_value_share: f64,
+    /// Suppressed beyond the floor (secondary suppression): share of the non-empty
+    /// distinct cells, and of their annual cost.
+    #[serde(default)]
+    pub secondary_cell_share: f64,
+    #[serde(default)]
+    pub secondary_value_share: f64,
+    /// Suppressed cells that carry a range (every one of `min_orgs` or more contributors).
+    #[serde(default)]
+    pub ranged_cells: usize,
+    /// Median of high ÷ low over the annual-cost ranges of non-zero cells; `None` when
+    /// there are none (or the median range starts at 0).
+    #[serde(default)]
+    pub median_range_ratio: Option<f64>,
+    /// Share of annual cost (over the non-empty distinct cells) shown exactly or within a
+    /// range at most 2 wide (high ÷ low ≤ 2).
+    #[serde(default)]
+    pub value_shown_within_2x_share: f64,
     /// Suppress–audit rounds used.
     pub rounds: u32,
     pub suppression_lp_solves: usize,
@@ -189,10 +212,11 @@ fn attempt(
 
     let started = Instant::now();
     let risks = primary::assess(&sys, params);
+    let threads = parallel::release_threads();
     let mut suppressor = Suppressor::new(&sys, &risks);
-    for target in Suppressor::primary_targets(&sys, &risks) {
-        suppressor.protect(target)?;
-    }
+    suppressor.protect_all(&risks, &Suppressor::primary_targets(&sys, &risks), threads)?;
+    // The changes since earlier releases that would show: after the primary targets, in a
+    // fixed order, so the pattern does not depend on the thread count.
     for target in history_audit::targets(&sys, history, params) {
         suppressor.protect(target)?;
     }
@@ -202,8 +226,9 @@ fn attempt(
         min_orgs: params.min_orgs,
         p_percent: params.p_percent,
         frequency_protection_percent: params.frequency_protection_percent,
+        threads,
     };
-    let mut report = audit::audit(&sys, &suppressor.suppressed, &suppressor.witnesses, rules);
+    let (mut report, mut ranges) = audit_with_ranges(&sys, &suppressor, rules, params.min_orgs);
     let mut audit_ms = report.duration_ms;
     let mut rounds = 1;
     // The suppression's capacities are conservative, so the audits should pass at once;
@@ -219,11 +244,11 @@ fn attempt(
             suppressor.protect(target)?;
         }
         suppression_ms += elapsed_ms(started);
-        report = audit::audit(&sys, &suppressor.suppressed, &suppressor.witnesses, rules);
+        (report, ranges) = audit_with_ranges(&sys, &suppressor, rules, params.min_orgs);
         audit_ms += report.duration_ms;
         rounds += 1;
     }
-    let mut release = release::render(&sys, &suppressor.suppressed, meta.id, input.as_of, meta.created_at);
+    let mut release = release::render(&sys, &suppressor.suppressed, &ranges, meta.id, input.as_of, meta.created_at);
     let started = Instant::now();
     let findings = history_audit::audit(&sys, &suppressor.suppressed, &release, history, params);
     audit_ms += elapsed_ms(started);
@@ -238,6 +263,7 @@ fn attempt(
         &sys,
         &risks,
         &suppressor,
+        &ranges,
         &rows,
         lines_left_out,
         rounds,
@@ -257,6 +283,25 @@ fn attempt(
         stats,
     }));
     Ok((published, findings.implicated))
+}
+
+/// Audits the pattern, chooses the ranges from the suppression's witnesses and the
+/// audit's own optima, and audits again with the ranges published: the second report is
+/// the gate (the ranges are published numbers like any other).
+fn audit_with_ranges(
+    sys: &rollup::LinkedSystem,
+    suppressor: &Suppressor<'_>,
+    rules: audit::AuditRules,
+    min_orgs: u32,
+) -> (AuditReport, Vec<Option<ranges::CellRange>>) {
+    let pattern = audit::audit(sys, &suppressor.suppressed, &[], &suppressor.witnesses, rules);
+    let ranges = ranges::choose(sys, &suppressor.suppressed, &suppressor.witnesses, &pattern.reached, min_orgs);
+    if !pattern.passed {
+        return (pattern, ranges);
+    }
+    let mut report = audit::audit(sys, &suppressor.suppressed, &ranges, &suppressor.witnesses, rules);
+    report.duration_ms += pattern.duration_ms;
+    (report, ranges)
 }
 
 /// Deviations to add for the cells an audit round found unprotected.
@@ -296,6 +341,7 @@ fn stats(
     sys: &rollup::LinkedSystem,
     risks: &[primary::CellRisk],
     suppressor: &Suppressor<'_>,
+    ranges: &[Option<ranges::CellRange>],
     rows: &[input::Microrow],
     lines_left_out: usize,
     rounds: u32,
@@ -305,6 +351,7 @@ fn stats(
     let release = release::render(
         sys,
         &suppressor.suppressed,
+        &[],
         ReleaseId(uuid::Uuid::nil()),
         chrono::NaiveDate::MIN,
         chrono::DateTime::UNIX_EPOCH,
@@ -312,8 +359,10 @@ fn stats(
     let mut distinct = std::collections::BTreeSet::new();
     for table in &release.tables {
         for cell in &table.cells {
-            // A (vendor, *) cell of a two-way table is the vendor table's cell.
+            // A (vendor, *) cell of a two-way table is the vendor table's cell: one key for
+            // both, so that it counts once.
             let key: Vec<&str> = match cell.members.as_slice() {
+                [v] => vec![v.as_str()],
                 [v, m] if m == model::MARGIN => vec![v.as_str()],
                 other => std::iter::once(table.name.as_str()).chain(other.iter().map(String::as_str)).collect(),
             };
@@ -327,6 +376,7 @@ fn stats(
     let sensitive: Vec<usize> = (0..sys.cells.len()).filter(|&c| risks[c].sensitive()).collect();
     let sensitive_value: f64 = sensitive.iter().map(|&c| cost(c)).sum();
     let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let figures = RangeFigures::of(sys, &suppressor.suppressed, ranges);
     ReleaseStats {
         lines: rows.len(),
         lines_left_out,
@@ -339,12 +389,58 @@ fn stats(
         suppressed_cells,
         suppressed_cell_share: share(suppressed_cells as f64, sys.cells.len() as f64),
         suppressed_value_share: share(suppressed_value, total_value),
+        secondary_cell_share: share((suppressed_cells - sensitive.len()) as f64, sys.cells.len() as f64),
+        secondary_value_share: share(suppressed_value - sensitive_value, total_value),
+        ranged_cells: figures.ranged_cells,
+        median_range_ratio: figures.median_ratio,
+        value_shown_within_2x_share: share(figures.value_within_2x, total_value),
         rounds,
         suppression_lp_solves: suppressor.lp_solves,
         held_back_organisations,
         rollup_ms,
         suppression_ms,
         audit_ms,
+    }
+}
+
+/// What the ranges show: how many, how wide, how much value they pin down.
+struct RangeFigures {
+    ranged_cells: usize,
+    median_ratio: Option<f64>,
+    /// Annual cost of the cells published, or suppressed with a cost range at most 2 wide.
+    value_within_2x: f64,
+}
+
+impl RangeFigures {
+    fn of(sys: &rollup::LinkedSystem, suppressed: &[bool], ranges: &[Option<ranges::CellRange>]) -> Self {
+        let cost = Measure::AnnualCostCents.index();
+        let mut ratios = Vec::new();
+        let mut value_within_2x = 0.0;
+        for (c, &hidden) in suppressed.iter().enumerate() {
+            let x = sys.totals[c][cost] as f64;
+            let range = ranges.get(c).copied().flatten().filter(|_| hidden);
+            let ratio = range.filter(|_| x > 0.0).map(|r| {
+                let [lo, hi] = r[cost];
+                if lo > 0 { hi as f64 / lo as f64 } else { f64::INFINITY }
+            });
+            ratios.extend(ratio);
+            if !hidden || ratio.is_some_and(|r| r <= 2.0) {
+                value_within_2x += x;
+            }
+        }
+        ratios.sort_by(f64::total_cmp);
+        let median = match ratios.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(ratios[n / 2]),
+            n => Some((ratios[n / 2 - 1] + ratios[n / 2]) / 2.0),
+        };
+        Self {
+            ranged_cells: (0..sys.cells.len())
+                .filter(|&c| suppressed[c] && ranges.get(c).is_some_and(Option::is_some))
+                .count(),
+            median_ratio: median.filter(|m| m.is_finite()),
+            value_within_2x,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! Every table is `vendor × dimension` (or `vendor` alone) with all its margins. A cell is
 //! identified independently of the table it is shown in, so `(Microsoft, *)` is one
 //! [`CellKey`] whether it appears in `vendor_by_sector` or `vendor_by_channel`: that is what
-//! makes the seven tables one linear system with one status per cell.
+//! makes the eight tables one linear system with one status per cell.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -65,12 +65,23 @@ pub enum Dimension {
     LicenceType,
     Channel,
     RenewalQuarter,
+    /// Year of `contract_end` (`"2026"`, or `unknown`): the view joint procurement plans
+    /// with, since most vendor × quarter cells of a small network are one or two parties.
+    RenewalYear,
+    /// Nested in vendors: the table has no `(*, product)` row.
     Product,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 6] =
-        [Self::Sector, Self::ContractType, Self::LicenceType, Self::Channel, Self::RenewalQuarter, Self::Product];
+    pub const ALL: [Dimension; 7] = [
+        Self::Sector,
+        Self::ContractType,
+        Self::LicenceType,
+        Self::Channel,
+        Self::RenewalQuarter,
+        Self::RenewalYear,
+        Self::Product,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -79,6 +90,7 @@ impl Dimension {
             Self::LicenceType => "licence_type",
             Self::Channel => "channel",
             Self::RenewalQuarter => "renewal_quarter",
+            Self::RenewalYear => "renewal_year",
             Self::Product => "product",
         }
     }
@@ -95,19 +107,21 @@ impl Dimension {
             Self::LicenceType => "vendor_by_licence_type",
             Self::Channel => "vendor_by_channel",
             Self::RenewalQuarter => "vendor_by_renewal_quarter",
+            Self::RenewalYear => "vendor_by_renewal_year",
             Self::Product => "vendor_by_product",
         }
     }
 }
 
 /// The tables of a release in publication order: `None` is the `vendor` table.
-pub const TABLES: [Option<Dimension>; 7] = [
+pub const TABLES: [Option<Dimension>; 8] = [
     None,
     Some(Dimension::Sector),
     Some(Dimension::ContractType),
     Some(Dimension::LicenceType),
     Some(Dimension::Channel),
     Some(Dimension::RenewalQuarter),
+    Some(Dimension::RenewalYear),
     Some(Dimension::Product),
 ];
 
@@ -122,7 +136,7 @@ pub const MARGIN: &str = "*";
 pub const OTHER_VENDORS: &str = "Other vendors";
 /// What a product with too few contributors is recoded to.
 pub const OTHER_PRODUCTS: &str = "Other products";
-/// The renewal quarter of lines without a contract end.
+/// The renewal quarter (and year) of lines without a contract end.
 pub const UNKNOWN_QUARTER: &str = "unknown";
 
 /// One member of a dimension, or the margin over it. `Margin` sorts after every value, so

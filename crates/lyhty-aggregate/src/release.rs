@@ -10,8 +10,10 @@
 //! ```
 //!
 //! Suppressed cells carry `null` for every value and for `organisations` (primary and
-//! secondary suppression look the same); empty cells are zeros with status `empty`. Cells
-//! are sorted by member, `*` last, so identical inputs give identical bytes.
+//! secondary suppression look the same), and, when they have at least `min_orgs`
+//! contributors, a `range` per measure (`{"annual_cost_cents": [lo, hi], …}`, see
+//! [`crate::ranges`]); empty cells are zeros with status `empty`. Cells are sorted by
+//! member, `*` last, so identical inputs give identical bytes.
 //!
 //! `avg_unit_price_cents` (cost ÷ quantity, rounded to the cent) appears only on published
 //! `vendor_by_licence_type` cells of `end_user` or `server` licences, the only cells where
@@ -19,6 +21,7 @@
 
 use crate::input::ReleaseId;
 use crate::model::{CellKey, Dimension, MEASURE_COUNT, Measure, Member, TABLES, Values, table_name};
+use crate::ranges::CellRange;
 use crate::rollup::LinkedSystem;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::OrgCategory;
@@ -90,11 +93,34 @@ pub struct ReleaseCell {
     /// Per measure, in [`Measure::ALL`] order; `None` when suppressed.
     pub values: [Option<i64>; MEASURE_COUNT],
     pub avg_unit_price_cents: Option<i64>,
+    /// On a suppressed cell of `min_orgs` or more contributors: per measure, in
+    /// [`Measure::ALL`] order, an interval `[lo, hi]` containing the value.
+    pub range: Option<CellRange>,
 }
 
 impl ReleaseCell {
     pub fn value(&self, measure: Measure) -> Option<i64> {
         self.values[measure.index()]
+    }
+
+    /// The published range of one measure, on a suppressed cell that has one.
+    pub fn range_of(&self, measure: Measure) -> Option<[i64; 2]> {
+        self.range.map(|r| r[measure.index()])
+    }
+}
+
+const RANGE: &str = "range";
+
+/// A cell's range as the JSON shows it: `{"annual_cost_cents": [lo, hi], …}`.
+struct RangeView<'a>(&'a CellRange);
+
+impl Serialize for RangeView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(MEASURE_COUNT))?;
+        for (measure, bounds) in Measure::ALL.iter().zip(self.0) {
+            map.serialize_entry(measure.key(), bounds)?;
+        }
+        map.end()
     }
 }
 
@@ -118,6 +144,9 @@ impl Serialize for CellView<'_> {
         }
         if let Some(price) = self.cell.avg_unit_price_cents {
             map.serialize_entry(UNIT_PRICE, &price)?;
+        }
+        if let Some(range) = &self.cell.range {
+            map.serialize_entry(RANGE, &RangeView(range))?;
         }
         map.end()
     }
@@ -166,7 +195,21 @@ impl<'de> Deserialize<'de> for ReleaseTable {
                 *slot = int(obj.get(measure.key()));
             }
             let avg_unit_price_cents = int(obj.get(UNIT_PRICE));
-            cells.push(ReleaseCell { members, status, organisations, values, avg_unit_price_cents });
+            let range = match obj.get(RANGE) {
+                None | Some(serde_json::Value::Null) => None,
+                Some(value) => {
+                    let by_measure: std::collections::BTreeMap<String, [i64; 2]> =
+                        serde_json::from_value(value.clone()).map_err(D::Error::custom)?;
+                    let mut range = [[0; 2]; MEASURE_COUNT];
+                    for (slot, measure) in range.iter_mut().zip(Measure::ALL) {
+                        *slot = *by_measure
+                            .get(measure.key())
+                            .ok_or_else(|| D::Error::custom(format!("range without {}", measure.key())))?;
+                    }
+                    Some(range)
+                }
+            };
+            cells.push(ReleaseCell { members, status, organisations, values, avg_unit_price_cents, range });
         }
         Ok(Self { name: raw.name, dimensions: raw.dimensions, cells })
     }
@@ -195,6 +238,7 @@ fn listed_members(sys: &LinkedSystem, dim: Dimension) -> Vec<String> {
 pub(crate) fn render(
     sys: &LinkedSystem,
     suppressed: &[bool],
+    ranges: &[Option<CellRange>],
     id: ReleaseId,
     as_of: NaiveDate,
     created_at: DateTime<Utc>,
@@ -215,6 +259,8 @@ pub(crate) fn render(
                             (Dimension::Product, Member::Value(name)) => {
                                 sys.products.get(name).cloned().unwrap_or_default()
                             }
+                            // No `(*, product)` row: only the grand total closes the table.
+                            (Dimension::Product, Member::Margin) => Vec::new(),
                             _ => all.clone(),
                         };
                         for m in members {
@@ -225,7 +271,7 @@ pub(crate) fn render(
                 }
             }
             let width = if table.is_some() { 2 } else { 1 };
-            let cells = keys.iter().map(|key| render_cell(sys, suppressed, key, width)).collect();
+            let cells = keys.iter().map(|key| render_cell(sys, suppressed, ranges, key, width)).collect();
             let mut dimensions = vec!["vendor".to_string()];
             dimensions.extend(table.map(|d| d.key().to_string()));
             ReleaseTable { name: table_name(*table).to_string(), dimensions, cells }
@@ -234,7 +280,13 @@ pub(crate) fn render(
     Release { id, as_of, created_at, measures: Measure::ALL.to_vec(), held_back_organisations: 0, tables }
 }
 
-fn render_cell(sys: &LinkedSystem, suppressed: &[bool], key: &CellKey, width: usize) -> ReleaseCell {
+fn render_cell(
+    sys: &LinkedSystem,
+    suppressed: &[bool],
+    ranges: &[Option<CellRange>],
+    key: &CellKey,
+    width: usize,
+) -> ReleaseCell {
     let mut members = vec![key.vendor.as_str().to_string()];
     members.extend(key.dim.as_ref().map(|(_, m)| m.as_str().to_string()));
     // The shared `(vendor, *)` cell shown in a two-dimensional table names both members.
@@ -261,7 +313,9 @@ fn render_cell(sys: &LinkedSystem, suppressed: &[bool], key: &CellKey, width: us
         }
         _ => None,
     };
-    ReleaseCell { members, status, organisations, values, avg_unit_price_cents }
+    // Only a suppressed cell carries a range (a published one shows its value).
+    let range = index.filter(|&c| suppressed[c]).and_then(|c| ranges.get(c).copied().flatten());
+    ReleaseCell { members, status, organisations, values, avg_unit_price_cents, range }
 }
 
 /// `cost / quantity` rounded half away from zero, in exact integer arithmetic.

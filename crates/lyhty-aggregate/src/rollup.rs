@@ -4,7 +4,8 @@
 //!    `Other vendors`, then rare products within a vendor to `Other products`.
 //! 2. Contributions are summed **per organisation and cell** (an organisation with 40
 //!    Microsoft lines is one contributor of one value), for every cell of every table,
-//!    margins included: `(vendor, member)`, `(vendor, *)`, `(*, member)` and `(*, *)`.
+//!    margins included: `(vendor, member)`, `(vendor, *)`, `(*, member)` and `(*, *)`
+//!    (no `(*, product)`: products are nested in vendors).
 //! 3. The cells and the additivity equations between them form a [`LinkedSystem`], the
 //!    single linear system that suppression and the audits work on.
 //!
@@ -124,7 +125,10 @@ pub(crate) fn rollup(rows: &[Microrow], min_orgs: u32) -> Result<LinkedSystem, A
     acc.add(&frame, None, None)?;
     for dim in TABLES.iter().flatten() {
         acc.add(&frame, Some(VENDOR), Some(*dim))?;
-        acc.add(&frame, None, Some(*dim))?;
+        // Products are nested in vendors: no `(*, product)` row.
+        if *dim != Dimension::Product {
+            acc.add(&frame, None, Some(*dim))?;
+        }
     }
     Ok(acc.finish(orgs))
 }
@@ -280,7 +284,11 @@ fn build_structure(sys: &mut LinkedSystem) {
             let parts: Vec<usize> = sys.vendors.iter().filter_map(|v| cell(&Member::Value(v.clone()), &mm)).collect();
             equations.push(Equation { total, parts });
         }
-        // The margin row: (*, *) = Σ_m (*, m).
+        // The margin row: (*, *) = Σ_m (*, m); the product table has none (it is nested
+        // in vendors, whose row sums the vendor table already holds).
+        if *dim == Dimension::Product {
+            continue;
+        }
         let parts: Vec<usize> =
             dim_members.iter().filter_map(|m| cell(&Member::Margin, &Member::Value(m.clone()))).collect();
         equations.push(Equation { total: grand, parts });

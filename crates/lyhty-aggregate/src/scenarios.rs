@@ -4,7 +4,9 @@
 use crate::audit::{AuditKind, AuditRules, audit};
 use crate::input::{ContributionLine, Contributor, ReleaseInput, ReleaseParams, prepare};
 use crate::model::{CellKey, Dimension, Member};
+use crate::ranges::CellRange;
 use crate::rollup::{LinkedSystem, rollup};
+use crate::suppression::Suppressor;
 use crate::{CellStatus, ReleaseId, ReleaseMeta, ReleaseOutcome, build_release};
 use chrono::{DateTime, NaiveDate};
 use lyhty_domain::{OrgCategory, OrgId, Quarter};
@@ -83,6 +85,7 @@ fn rules() -> AuditRules {
         min_orgs: p.min_orgs,
         p_percent: p.p_percent,
         frequency_protection_percent: p.frequency_protection_percent,
+        threads: 2,
     }
 }
 
@@ -92,7 +95,7 @@ fn rules() -> AuditRules {
 #[test]
 fn insider_audit_catches_two_singletons_protecting_each_other() {
     let (sys, suppressed, _) = rectangle_pattern();
-    let report = audit(&sys, &suppressed, &[], rules());
+    let report = audit(&sys, &suppressed, &[], &[], rules());
     assert!(!report.passed);
     assert!(
         report.violations.iter().all(|v| v.audit == AuditKind::Insider),
@@ -148,8 +151,8 @@ fn witnesses_cannot_hide_a_violation() {
         // known, so a table moving it is no table at all.
         Witness { cell: vy, measure: 2, deviation: vec![(vy, 5.0), (vx, -5.0), (wx, 5.0), (wy, -5.0)] },
     ];
-    let without = audit(&sys, &suppressed, &[], rules());
-    let with = audit(&sys, &suppressed, &witnesses, rules());
+    let without = audit(&sys, &suppressed, &[], &[], rules());
+    let with = audit(&sys, &suppressed, &[], &witnesses, rules());
     assert_eq!((with.witnesses_offered, with.witnesses_accepted), (5, 2));
     let found = |r: &crate::AuditReport| {
         r.violations.iter().map(|v| (v.cell.clone(), v.measure, v.audit, v.attacker)).collect::<Vec<_>>()
@@ -171,4 +174,63 @@ fn witnesses_cannot_hide_a_violation() {
     assert!(!interval.exact);
     assert_eq!((interval.min, interval.max), (800.0 - a, Some(800.0 + a)));
     assert!(with.lp_solves < without.lp_solves);
+}
+
+/// The singleton row protected as the release protects it: the system, the pattern, the
+/// suppression's witnesses and the ranges chosen from them.
+fn protected_singleton_row() -> (LinkedSystem, Vec<bool>, Vec<crate::audit::Witness>, Vec<Option<CellRange>>) {
+    let params = ReleaseParams::default();
+    let (rows, _) = prepare(&singleton_row()).unwrap();
+    let sys = rollup(&rows, params.min_orgs).unwrap();
+    let risks = crate::primary::assess(&sys, &params);
+    let mut suppressor = Suppressor::new(&sys, &risks);
+    suppressor.protect_all(&risks, &Suppressor::primary_targets(&sys, &risks), 2).unwrap();
+    let pattern = audit(&sys, &suppressor.suppressed, &[], &suppressor.witnesses, rules());
+    let ranges =
+        crate::ranges::choose(&sys, &suppressor.suppressed, &suppressor.witnesses, &pattern.reached, params.min_orgs);
+    let (suppressed, witnesses) = (suppressor.suppressed.clone(), suppressor.witnesses.clone());
+    (sys, suppressed, witnesses, ranges)
+}
+
+/// Ranges are published bounds, and the audits take them as such: the ranges the release
+/// chooses pass, and a hand-made range too narrow for what it has to protect is a
+/// violation — whether on the sensitive cell itself or on the complement it leans on.
+#[test]
+fn audits_reject_a_range_that_is_too_narrow() {
+    let (sys, suppressed, witnesses, ranges) = protected_singleton_row();
+    let vz = ct_cell(&sys, "V", "z");
+    assert!(suppressed[vz], "(V,z) protects the singletons");
+    assert!(ranges[vz].is_some(), "(V,z) has three contributors: it carries a range");
+    for c in [ct_cell(&sys, "V", "x"), ct_cell(&sys, "V", "y")] {
+        assert!(suppressed[c] && ranges[c].is_none(), "a single organisation's cell never has a range");
+    }
+    let chosen = audit(&sys, &suppressed, &ranges, &witnesses, rules());
+    assert!(chosen.passed, "{:?}", chosen.violations);
+
+    // (V,z) = 1 560 pinned to [1 550, 1 570]: the row V (published) then pins (V,x) + (V,y),
+    // so A, knowing its own 1 000 in (V,x), bounds B's (V,y) by about 810 (it needs 920).
+    let x = sys.totals[vz][0];
+    let mut narrow = ranges.clone();
+    narrow[vz].as_mut().unwrap()[0] = [x - 10, x + 10];
+    let report = audit(&sys, &suppressed, &narrow, &witnesses, rules());
+    assert!(!report.passed);
+    assert!(
+        report.violations.iter().any(|v| v.measure.index() == 0 && v.cell.vendor == "V"),
+        "{:?}",
+        report.violations
+    );
+    // The witnesses cannot talk it round: without them the same cells are found.
+    let without = audit(&sys, &suppressed, &narrow, &[], rules());
+    let cells = |r: &crate::AuditReport| {
+        r.violations
+            .iter()
+            .map(|v| (v.cell.clone(), v.measure, v.audit as u8))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(cells(&report), cells(&without));
+
+    // A range that does not contain the truth is caught too.
+    let mut wrong = ranges;
+    wrong[vz].as_mut().unwrap()[0] = [x + 100, x + 300];
+    assert!(!audit(&sys, &suppressed, &wrong, &witnesses, rules()).passed);
 }

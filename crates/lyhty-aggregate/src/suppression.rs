@@ -4,7 +4,7 @@
 //! subproblem): for each sensitive cell `s`, each magnitude measure it must be protected on
 //! and each direction, find a **deviation vector** `y` with
 //!
-//! - `A·y = 0` for every additivity equation of the seven tables (so `X + y` is another
+//! - `A·y = 0` for every additivity equation of the eight tables (so `X + y` is another
 //!   table an attacker cannot tell from the true one),
 //! - `y_s = ±U_s` (the required protection),
 //! - `y_c = 0` on published cells, on empty cells and on the grand total,
@@ -29,7 +29,7 @@
 //! To stay fast, the LP of a cell that belongs to one table is first solved on that table
 //! alone with the shared vendor margins held fixed (any vector found is valid for the whole
 //! system, since the other tables do not move); only if that is infeasible, and for the
-//! shared vendor margins themselves, is the LP solved over all seven tables. Vectors already
+//! shared vendor margins themselves, is the LP solved over all eight tables. Vectors already
 //! found are reused when they protect a later cell too (a rectangle protects its corners).
 //!
 //! The coalition bound is strict: a cell whose largest contributor must not see it fall can
@@ -100,6 +100,20 @@ pub(crate) struct Suppressor<'a> {
     /// Per cell, the witnesses (by index) whose vector an LP found and that move the cell:
     /// the vectors a later target may reuse.
     vectors_of_cell: Vec<Vec<usize>>,
+    /// A worker of [`Suppressor::protect_all`]'s first phase: solve on the target's own
+    /// table only, and leave to the second phase what that cannot protect.
+    table_only: bool,
+}
+
+/// What one table's worker found (plain data, so it can leave its thread).
+struct TableWork {
+    witnesses: Vec<Witness>,
+    /// (cell, witness index) pairs of vectors later targets may reuse.
+    reusable: Vec<(usize, usize)>,
+    newly_suppressed: Vec<usize>,
+    /// Targets (with their index in the target list) the table alone could not protect.
+    deferred: Vec<(usize, Target)>,
+    lp_solves: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -194,6 +208,7 @@ impl<'a> Suppressor<'a> {
             scopes: BTreeMap::new(),
             newly_suppressed,
             vectors_of_cell: vec![Vec::new(); n],
+            table_only: false,
         }
     }
 
@@ -218,8 +233,87 @@ impl<'a> Suppressor<'a> {
         targets
     }
 
+    /// Protects every target in two phases, so that both cores can work:
+    ///
+    /// 1. each table's own targets on that table alone, with the shared vendor margins held
+    ///    fixed. Tables share no cell there, so their LPs are independent: they run in
+    ///    parallel, each in the targets' order, and are merged in table order;
+    /// 2. the vendor margins' targets and those no table could protect alone, over the
+    ///    whole system, one after the other in the targets' order (each LP sees what the
+    ///    ones before it suppressed).
+    ///
+    /// Every decision depends only on the targets and the merge order, never on timing, so
+    /// the pattern is the same whatever the thread count.
+    pub fn protect_all(
+        &mut self,
+        risks: &[CellRisk],
+        targets: &[Target],
+        threads: usize,
+    ) -> Result<(), AggregateError> {
+        let sys = self.sys;
+        let tables: Vec<Dimension> = Dimension::ALL.to_vec();
+        let own = |t: &Target, d: Dimension| !t.whole_system && sys.cells[t.cell].own_table() == Some(d);
+        let work = crate::parallel::map_indexed(
+            tables.len(),
+            threads,
+            |i| targets.iter().filter(|t| own(t, tables[i])).count(),
+            |i| -> Result<TableWork, AggregateError> {
+                let mut worker = Suppressor::new(sys, risks);
+                worker.table_only = true;
+                let already = worker.newly_suppressed.len();
+                let mut deferred = Vec::new();
+                for (k, target) in targets.iter().enumerate().filter(|(_, t)| own(t, tables[i])) {
+                    worker.protect(*target)?;
+                    deferred.extend(worker.unprotectable.drain(..).map(|t| (k, t)));
+                }
+                let reusable = worker
+                    .vectors_of_cell
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(c, ids)| ids.iter().map(move |&id| (c, id)))
+                    .collect();
+                Ok(TableWork {
+                    newly_suppressed: worker.newly_suppressed.split_off(already),
+                    witnesses: worker.witnesses,
+                    reusable,
+                    deferred,
+                    lp_solves: worker.lp_solves,
+                })
+            },
+        );
+        let mut later: Vec<(usize, Target)> = Vec::new();
+        for table in work {
+            let table = table?;
+            let base = self.witnesses.len();
+            self.witnesses.extend(table.witnesses);
+            for (c, id) in table.reusable {
+                self.vectors_of_cell[c].push(base + id);
+            }
+            for c in table.newly_suppressed {
+                if !self.suppressed[c] {
+                    self.suppressed[c] = true;
+                    self.newly_suppressed.push(c);
+                }
+            }
+            self.lp_solves += table.lp_solves;
+            later.extend(table.deferred);
+        }
+        let on_no_table = |t: &Target| t.whole_system || sys.cells[t.cell].own_table().is_none();
+        later.extend(targets.iter().enumerate().filter(|(_, t)| on_no_table(t)).map(|(k, t)| (k, *t)));
+        later.sort_by_key(|(k, _)| *k);
+        for (_, target) in later {
+            // A deferred target's own table has been tried: straight to the whole system.
+            self.protect_in(target, true)?;
+        }
+        Ok(())
+    }
+
     /// Makes the pattern protect `target`, suppressing complements as needed.
     pub fn protect(&mut self, target: Target) -> Result<(), AggregateError> {
+        self.protect_in(target, false)
+    }
+
+    fn protect_in(&mut self, target: Target, skip_table: bool) -> Result<(), AggregateError> {
         if !target.whole_system
             && let Some(deviation) = self.reuse_a_vector(&target)
         {
@@ -227,8 +321,10 @@ impl<'a> Suppressor<'a> {
             return Ok(());
         }
         let own_table = self.sys.cells[target.cell].own_table();
-        let scopes: Vec<Scope> = match (own_table, target.whole_system) {
-            (Some(d), false) => vec![Scope::Table(d), Scope::Whole],
+        let scopes: Vec<Scope> = match (own_table, target.whole_system || skip_table, self.table_only) {
+            (Some(d), _, true) => vec![Scope::Table(d)],
+            (Some(d), false, false) => vec![Scope::Table(d), Scope::Whole],
+            (None, _, true) => Vec::new(),
             _ => vec![Scope::Whole],
         };
         for scope in scopes {

@@ -275,6 +275,7 @@ fn sums(
             ("vendor_by_contract_type", l.contract_type.clone()),
             ("vendor_by_licence_type", l.licence_type.clone()),
             ("vendor_by_channel", l.channel.clone()),
+            ("vendor_by_renewal_year", quarter.split('-').next().unwrap_or("unknown").to_string()),
             ("vendor_by_renewal_quarter", quarter),
         ];
         let mut ids = BTreeSet::new();
@@ -285,7 +286,6 @@ fn sums(
             }
         }
         ids.insert(format!("vendor_by_product|{vendor}|{product}"));
-        ids.insert(format!("vendor_by_product|*|{product}"));
         for id in ids {
             let s = out.entry(id).or_default().entry(l.org.0.as_u128()).or_insert([0; 5]);
             for (s, v) in s.iter_mut().zip(values) {

@@ -30,6 +30,8 @@ fn canonical(table: &str, members: &[String]) -> String {
 struct World {
     /// Cell → (status, values per measure).
     cells: BTreeMap<String, (String, Vec<Option<f64>>)>,
+    /// Cell → its published range per measure, where it has one (known bounds).
+    ranges: BTreeMap<String, Vec<[f64; 2]>>,
     /// `total = Σ parts`.
     equations: Vec<(String, Vec<String>)>,
 }
@@ -37,6 +39,7 @@ struct World {
 fn read_release(json: &str) -> World {
     let release: Value = serde_json::from_str(json).unwrap();
     let mut cells = BTreeMap::new();
+    let mut ranges = BTreeMap::new();
     let mut equations = Vec::new();
     for table in release["tables"].as_array().unwrap() {
         let name = table["name"].as_str().unwrap();
@@ -48,6 +51,16 @@ fn read_release(json: &str) -> World {
             let id = canonical(name, &members);
             let values = MEASURES.iter().map(|m| cell[*m].as_i64().map(|v| v as f64)).collect();
             cells.insert(id.clone(), (cell["status"].as_str().unwrap().to_string(), values));
+            if cell["range"].is_object() {
+                let range: Vec<[f64; 2]> = MEASURES
+                    .iter()
+                    .map(|m| {
+                        let ends = cell["range"][*m].as_array().expect("a range has every measure");
+                        [ends[0].as_f64().unwrap(), ends[1].as_f64().unwrap()]
+                    })
+                    .collect();
+                ranges.insert(id.clone(), range);
+            }
             if members.len() == 2 && members[1] != "*" {
                 rows.entry(members[0].clone()).or_default().push(id.clone());
             }
@@ -61,10 +74,13 @@ fn read_release(json: &str) -> World {
         }
         for (m, parts) in columns {
             let total = if dims.len() == 1 { vec!["*".to_string()] } else { vec!["*".to_string(), m] };
-            equations.push((canonical(name, &total), parts));
+            // Products are nested in vendors: no `(*, product)` cell, so no column total.
+            if cells.contains_key(&canonical(name, &total)) {
+                equations.push((canonical(name, &total), parts));
+            }
         }
     }
-    World { cells, equations }
+    World { cells, ranges, equations }
 }
 
 /// Per cell, per organisation, the summed measure values — recomputed from the lines,
@@ -81,6 +97,7 @@ fn contributions(world: &World, lines: &[ContributionLine]) -> BTreeMap<String, 
             "Other products".into()
         };
         let quarter = l.renewal_quarter.map_or("unknown".to_string(), |q| q.to_string());
+        let year = l.renewal_quarter.map_or("unknown".to_string(), |q| q.year.to_string());
         let mut values = [l.annual_cost_cents as f64, 0.0, 0.0, 0.0, 0.0];
         match l.licence_type.as_str() {
             "end_user" => values[1] = l.quantity as f64,
@@ -93,6 +110,7 @@ fn contributions(world: &World, lines: &[ContributionLine]) -> BTreeMap<String, 
             ("vendor_by_licence_type", l.licence_type.clone()),
             ("vendor_by_channel", l.channel.clone()),
             ("vendor_by_renewal_quarter", quarter),
+            ("vendor_by_renewal_year", year),
             ("vendor_by_product", product),
         ];
         let mut ids = BTreeSet::new();
@@ -115,7 +133,8 @@ fn contributions(world: &World, lines: &[ContributionLine]) -> BTreeMap<String, 
 
 /// min and max of `target` over the suppressed cells, with lower bounds per cell; cells in
 /// `zeros` are known to be 0 (a cell that is 0 on a measure is taken as known: some are by
-/// definition, like the end-user licences of a `server` cell).
+/// definition, like the end-user licences of a `server` cell), and a published range bounds
+/// its cell.
 fn interval(
     world: &World,
     m: usize,
@@ -128,8 +147,9 @@ fn interval(
         let mut vars = BTreeMap::new();
         for (id, (status, _)) in &world.cells {
             if status == "suppressed" {
-                let lb = lower.get(id).copied().unwrap_or(0.0);
-                let ub = if zeros.contains(id) { 0.0 } else { f64::INFINITY };
+                let [range_lo, range_hi] = world.ranges.get(id).map_or([0.0, f64::INFINITY], |r| r[m]);
+                let lb = lower.get(id).copied().unwrap_or(0.0).max(range_lo);
+                let ub = if zeros.contains(id) { 0.0 } else { range_hi };
                 vars.insert(id.clone(), problem.add_var(if id == target { 1.0 } else { 0.0 }, (lb, ub)));
             }
         }
@@ -321,6 +341,31 @@ fn brute_force_finds_a_published_sensitive_cell() {
     publish_cells(&mut json, &lines, |id| id == sensitive);
     let found = brute_force_audit(&json.to_string(), &lines);
     assert!(found.contains(&format!("{sensitive} sensitive but published")), "{found:?}");
+}
+
+/// Ranges are bounds it takes into account: a hand-made range that pins a sensitive cell
+/// to within a cent of its value is caught.
+#[test]
+fn brute_force_finds_a_range_too_narrow() {
+    let (lines, mut json, sensitive) = published_with_a_sensitive_vendor();
+    let truth = contributions(&read_release(&json.to_string()), &lines);
+    let sums: Vec<i64> = (0..5).map(|m| truth[&sensitive].values().map(|x| x[m]).sum::<f64>() as i64).collect();
+    let vendor = sensitive.trim_start_matches("vendor|").to_string();
+    let range: serde_json::Map<String, Value> =
+        MEASURES.iter().zip(&sums).map(|(m, &x)| (m.to_string(), serde_json::json!([x, x + 1]))).collect();
+    // The vendor's total is one cell shown in every table: the same range everywhere.
+    for table in json["tables"].as_array_mut().unwrap() {
+        let dims: Vec<String> =
+            table["dimensions"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
+        for cell in table["cells"].as_array_mut().unwrap() {
+            let margin = dims.iter().skip(1).all(|d| cell[d] == "*");
+            if cell["vendor"] == vendor.as_str() && margin {
+                cell["range"] = Value::Object(range.clone());
+            }
+        }
+    }
+    let found = brute_force_audit(&json.to_string(), &lines);
+    assert!(found.iter().any(|v| v.starts_with(&format!("outsider {sensitive} "))), "{found:?}");
 }
 
 /// Its interval check: once the complementary cells are published (the sensitive ones

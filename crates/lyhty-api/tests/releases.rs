@@ -73,7 +73,7 @@ async fn members_and_the_steering_group_read_a_protected_release() {
     let release = seen.unwrap();
     assert_eq!(release["as_of"], today());
     let tables = release["tables"].as_array().unwrap();
-    assert_eq!(tables.len(), 7);
+    assert_eq!(tables.len(), 8);
 
     // Suppressed cells: no values, no count. Published ones: at least three contributors.
     let mut statuses = std::collections::BTreeMap::new();
