@@ -50,6 +50,7 @@ use std::time::Instant;
 
 /// Which audit found a violation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditKind {
     Outsider,
@@ -59,6 +60,7 @@ pub enum AuditKind {
 /// The attacker's interval for one suppressed sensitive cell and one measure, beside the
 /// interval it must cover. `None` bounds are unbounded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellInterval {
     pub cell: CellRef,
     pub measure: Measure,
@@ -79,6 +81,7 @@ fn exact_by_default() -> bool {
 
 /// A protection failure: the release must not be published.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     pub audit: AuditKind,
     pub cell: CellRef,
@@ -98,6 +101,7 @@ pub struct Violation {
 
 /// What the audits found, kept with the release and shown to the coordinator.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     /// Both audits found nothing: the release may be published.
     pub passed: bool,

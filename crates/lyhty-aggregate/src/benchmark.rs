@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The measures of a cell by name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     pub annual_cost_cents: i64,
     pub end_user_licences: i64,
@@ -38,6 +39,7 @@ impl From<Values> for Figures {
 
 /// The member's view of one release.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberBenchmark {
     pub release_id: ReleaseId,
     pub as_of: NaiveDate,
@@ -48,6 +50,7 @@ pub struct MemberBenchmark {
 
 /// One published cell the member contributes to, with its own part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BenchmarkRow {
     pub table: String,
     pub dimensions: Vec<String>,

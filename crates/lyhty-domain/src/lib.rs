@@ -18,6 +18,7 @@ pub mod money;
 pub mod org;
 pub mod quarter;
 pub mod role;
+pub mod text;
 pub mod vocabulary;
 
 pub use business_id::{BusinessId, BusinessIdError};
