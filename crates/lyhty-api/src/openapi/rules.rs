@@ -106,8 +106,17 @@ fn document_extractor_answers(path: &str, method: &str, op: &mut Value) {
         answers.push(("304", "the client's copy (`If-None-Match`) is current; no body"));
     }
     let Some(Value::Object(responses)) = op.get_mut("responses") else { return };
+    let error_body = json!({ "$ref": "#/components/schemas/ErrorBody" });
     for (status, description) in answers {
-        if responses.contains_key(status) {
+        if let Some(own) = responses.get_mut(status) {
+            // The handler documents its own shape for this status (an upload's 422 is the
+            // report); the extractor's refusal is an ErrorBody, so either may come.
+            if let Some(schema) = own.pointer_mut("/content/application~1json/schema")
+                && *schema != error_body
+                && !schema.get("anyOf").and_then(Value::as_array).is_some_and(|a| a.contains(&error_body))
+            {
+                *schema = json!({ "anyOf": [schema.take(), error_body.clone()] });
+            }
             continue;
         }
         let answer = if status == "304" {
@@ -218,7 +227,13 @@ mod tests {
                         "responses": {"201": {"description": "made"}, "422": {"description": "own words"}},
                         "security": [{"bearer": []}]
                     },
-                    "get": {"responses": {"200": {"description": "ok"}}}
+                    "get": {"responses": {"200": {"description": "ok"}}},
+                    "put": {
+                        "parameters": [{"in": "query", "name": "dry_run"}],
+                        "responses": {"422": {"description": "report",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}}},
+                        "security": [{"bearer": []}]
+                    }
                 }
             },
             "components": {"schemas": {
@@ -256,6 +271,11 @@ mod tests {
             assert!(post.get(status).is_some(), "{status} missing");
         }
         assert_eq!(post["422"]["description"], "own words");
+        // A handler's own 422 shape is kept beside the extractor's ErrorBody.
+        let upload =
+            d.pointer("/paths/~1api~1things~1{id}/put/responses/422/content/application~1json/schema").unwrap();
+        assert_eq!(upload["anyOf"][0]["$ref"], "#/components/schemas/Report");
+        assert_eq!(upload["anyOf"][1]["$ref"], "#/components/schemas/ErrorBody");
         assert_eq!(post["415"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
         // A public route without parameters or body gains nothing.
         let get = d.pointer("/paths/~1api~1things~1{id}/get/responses").unwrap();
