@@ -184,6 +184,7 @@ async fn a_release_is_served_with_a_strong_etag_304_and_gzip_to_members_only() {
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     let release: Value = serde_json::from_slice(&plain).unwrap();
     assert_eq!(release["id"], id.as_str());
+    matches_release_schema(&release);
 
     // The same bytes again: 304, no body, the same validator and policy.
     let (status, headers, body) = raw(&app, &path, Some(&member), &[(header::IF_NONE_MATCH, &etag)]).await;
@@ -212,4 +213,35 @@ async fn a_release_is_served_with_a_strong_etag_304_and_gzip_to_members_only() {
     let (status, headers, _) = raw(&app, &format!("/api/releases/{}", uuid::Uuid::new_v4()), Some(&member), &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(headers.get(header::ETAG).is_none());
+}
+
+/// The release JSON has what the document's hand-written `Release` schema promises: every
+/// required field, and in each cell the required figures plus only string members beyond
+/// the documented properties (a new measure or field would show up here first).
+fn matches_release_schema(release: &Value) {
+    let doc = lyhty_api::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    let required = |name: &str| -> Vec<String> {
+        schemas[name]["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    };
+    for field in required("Release") {
+        assert!(release.get(&field).is_some(), "release without {field}");
+    }
+    let documented: Vec<String> = schemas["ReleaseCell"]["properties"].as_object().unwrap().keys().cloned().collect();
+    let mut cells = 0;
+    for table in release["tables"].as_array().unwrap() {
+        for field in required("ReleaseTable") {
+            assert!(table.get(&field).is_some(), "table without {field}");
+        }
+        for cell in table["cells"].as_array().unwrap() {
+            cells += 1;
+            for field in required("ReleaseCell") {
+                assert!(cell.get(&field).is_some(), "cell without {field}: {cell}");
+            }
+            for (key, value) in cell.as_object().unwrap() {
+                assert!(documented.contains(key) || value.is_string(), "undocumented {key} in {cell}");
+            }
+        }
+    }
+    assert!(cells > 0);
 }
