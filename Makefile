@@ -9,12 +9,14 @@ LYHTY := $(TARGET_DIR)/debug/lyhty
 # Where the browser UI is built; `lyhty serve` serves it (LYHTY_WEB_DIR).
 WEB_DIST := web/dist
 
-.PHONY: prerequisites prerequisites-test web web-test run test lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
+.PHONY: prerequisites prerequisites-test web web-test run test contract-test fuzz lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
 
 help:
 	@echo "make run          build the UI and start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
 	@echo "make web          build the browser UI into web/dist (npm ci, types from openapi.json, vite)"
 	@echo "make test         run every test (PostgreSQL suites need LYHTY_TEST_POSTGRES_URL)"
+	@echo "make contract-test  the API against its OpenAPI document with Schemathesis (SQLite, and PostgreSQL if set)"
+	@echo "make fuzz         run the file-parsing fuzz targets for FUZZ_SECONDS (60) each (nightly, cargo-fuzz)"
 	@echo "make lint         rustfmt check and clippy with warnings as errors"
 	@echo "make openapi      regenerate openapi/openapi.json from the code"
 	@echo "make sample-data  regenerate sample-data/ from its generator"
@@ -59,12 +61,33 @@ $(PEPPOL_VENV)/installed: $(PEPPOL_REQUIREMENTS) | prerequisites-test
 	$(PEPPOL_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PEPPOL_REQUIREMENTS)
 	touch $@
 
+# Schemathesis from PyPI for the contract test (scripts/schemathesis.sh), likewise.
+SCHEMATHESIS_VENV := $(abspath $(TARGET_DIR))/schemathesis-venv
+SCHEMATHESIS_REQUIREMENTS := scripts/requirements-schemathesis.txt
+
+$(SCHEMATHESIS_VENV)/installed: $(SCHEMATHESIS_REQUIREMENTS) | prerequisites-test
+	python3 -m venv $(SCHEMATHESIS_VENV)
+	$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(SCHEMATHESIS_REQUIREMENTS)
+	touch $@
+
+# The real binary on SQLite (and PostgreSQL when LYHTY_TEST_POSTGRES_URL is set; required with
+# LYHTY_REQUIRE_POSTGRES=1) against openapi.json: no 5xx, no dropped connection, no answer
+# the document does not describe. ST_MAX_EXAMPLES bounds the requests per operation.
+contract-test: $(SCHEMATHESIS_VENV)/installed
+	$(CARGO) build -p lyhty-api --bin lyhty
+	bash scripts/schemathesis.sh "$(abspath $(LYHTY))" "$(SCHEMATHESIS_VENV)/bin/schemathesis"
+
+# Fuzzes the file parsing (fuzz/, its own workspace) for FUZZ_SECONDS per target.
+fuzz:
+	bash scripts/fuzz.sh
+
 test: prerequisites-test $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) nextest run --workspace --no-fail-fast; \
 	else \
 		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) test --workspace --no-fail-fast; \
 	fi
+	$(MAKE) contract-test
 	$(MAKE) web-test
 
 lint: prerequisites

@@ -51,6 +51,7 @@ use std::time::Instant;
 
 /// Which audit found a violation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditKind {
     Outsider,
@@ -62,6 +63,7 @@ pub enum AuditKind {
 /// The attacker's interval for one suppressed sensitive cell and one measure, beside the
 /// interval it must cover. `None` bounds are unbounded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellInterval {
     pub cell: CellRef,
     pub measure: Measure,
@@ -82,6 +84,7 @@ fn exact_by_default() -> bool {
 
 /// A protection failure: the release must not be published.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     pub audit: AuditKind,
     pub cell: CellRef,
@@ -101,6 +104,7 @@ pub struct Violation {
 
 /// What the audits found, kept with the release and shown to the coordinator.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     /// Both audits found nothing: the release may be published.
     pub passed: bool,

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The measures of a cell by name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     pub annual_cost_cents: i64,
     pub end_user_licences: i64,
@@ -40,6 +41,7 @@ impl From<Values> for Figures {
 
 /// The member's view of one release.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberBenchmark {
     pub release_id: ReleaseId,
     pub as_of: NaiveDate,
@@ -50,6 +52,7 @@ pub struct MemberBenchmark {
 
 /// One published cell the member contributes to, with its own part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BenchmarkRow {
     pub table: String,
     pub dimensions: Vec<String>,
@@ -69,6 +72,7 @@ pub struct BenchmarkRow {
 }
 
 /// A published range: every measure's low and high end.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiguresRange {
     pub low: Figures,

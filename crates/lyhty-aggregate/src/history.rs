@@ -142,6 +142,7 @@ fn by_org(lines: &[ContributionLine]) -> BTreeMap<OrgId, Vec<ContributionLine>> 
 }
 
 /// Why an organisation's update is held back.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HeldBackReason {
@@ -154,6 +155,7 @@ pub enum HeldBackReason {
 }
 
 /// One organisation whose update a release holds back (coordinator only).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldBack {
     pub organisation_id: OrgId,

@@ -64,6 +64,7 @@ pub struct ReleaseMeta {
 
 /// Identifier of a release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ReleaseId(pub Uuid);
 
@@ -75,6 +76,7 @@ impl std::fmt::Display for ReleaseId {
 
 /// Disclosure-control parameters (coordinator only: knowing `p` helps an attacker).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReleaseParams {
     /// Frequency rule: a cell with fewer contributors (but some) is sensitive; vendors and

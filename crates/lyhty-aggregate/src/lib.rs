@@ -106,6 +106,7 @@ pub struct RefusedRelease {
 
 /// Figures about how a release was made (coordinator only).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseStats {
     pub lines: usize,
     /// Lines of organisations that are not contributors at the cut-off.

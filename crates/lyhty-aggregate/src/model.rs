@@ -17,6 +17,7 @@ pub type Values = [i64; MEASURE_COUNT];
 /// A magnitude measure. All are sums of non-negative per-organisation contributions, so the
 /// primary rules and both audits treat them alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     AnnualCostCents,
@@ -58,6 +59,7 @@ impl Measure {
 
 /// A dimension crossed with `vendor` in one of the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Sector,
@@ -213,6 +215,7 @@ impl fmt::Display for CellKey {
 /// A cell named in reports: `vendor`, and the other dimension with its member unless the
 /// cell is a vendor margin (shown in every table).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellRef {
     pub vendor: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -73,6 +73,7 @@ impl ReleaseTable {
 
 /// Whether a cell's figures are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CellStatus {
     Published,

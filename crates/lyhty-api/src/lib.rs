@@ -46,7 +46,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -58,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orgs/{id}/submissions", post(routes::submissions::upload))
         .route("/api/payments/import", post(routes::finance::import_payments));
     let swagger: Router<AppState> =
-        SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()).into();
+        SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", openapi::document()).into();
     let api = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
@@ -98,7 +97,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/reports/annual/{year}", get(routes::spend::annual))
         .route("/api/reports/dissolution-preview", get(routes::spend::dissolution))
         .route("/api/releases", get(routes::releases::list).post(routes::releases::create))
-        .route("/api/releases/{id}", get(routes::releases::get))
+        .route(
+            "/api/releases/{id}",
+            get(routes::releases::get)
+                .layer::<_, std::convert::Infallible>(axum::middleware::from_fn(routes::release_cache::conditional))
+                .layer(routes::release_cache::compression()),
+        )
         .route("/api/releases/{id}/export.xlsx", get(routes::releases::export_xlsx))
         .route("/api/releases/{id}/audit", get(routes::releases::audit))
         .route("/api/orgs/{id}/benchmark", get(routes::releases::benchmark))

@@ -3,6 +3,9 @@
 //! `openapi/openapi.json` is this document, committed; `make openapi` rewrites it and a
 //! test fails when the two drift apart.
 
+mod release;
+mod rules;
+
 use crate::routes;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -12,7 +15,10 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Lyhty",
         description = "Data system of Lyhty, the Finnish public sector's software-licence cooperation network. \
-            Errors are `{\"error\": {\"code\", \"message\"}}`; money is integer cents in `*_cents` fields; \
+            Errors are `{\"error\": {\"code\", \"message\"}}`; money is integer cents in `*_cents` fields, \
+            at most 10000000000000 (100 000 000 000,00 €) either way in what clients send (`amount_out_of_range`); \
+            text holds no control characters (line breaks only in descriptions, notes and reasons) and no \
+            bidirectional overrides (`control_character`, `line_break_not_allowed`, `bidi_control_character`); \
             dates are ISO `YYYY-MM-DD`.",
         license(name = "EUPL-1.2")
     ),
@@ -109,9 +115,18 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document as served and committed: the annotations, then the answers and bounds
+/// that come from extractors and layers rather than handlers ([`rules`]). The rules work on
+/// the JSON (utoipa cannot read its own output back in every case).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    rules::apply(&mut doc);
+    doc
+}
+
 /// The document as committed in `openapi/openapi.json` (pretty JSON, trailing newline).
 pub fn document_json() -> String {
-    let mut json = ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut json = serde_json::to_string_pretty(&document()).expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }

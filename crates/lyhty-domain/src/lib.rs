@@ -19,6 +19,7 @@ pub mod org;
 pub mod quarter;
 pub mod role;
 pub mod spend;
+pub mod text;
 pub mod vocabulary;
 
 pub use business_id::{BusinessId, BusinessIdError};

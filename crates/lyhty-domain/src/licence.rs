@@ -12,16 +12,32 @@ use serde::{Deserialize, Serialize};
 /// Defines an enumeration with a stable key and fi/sv/en labels per variant.
 macro_rules! labelled_enum {
     (
-        $(#[$doc:meta])*
+        $(#[doc = $doc:literal])*
         $name:ident {
             $( $(#[$vdoc:meta])* $variant:ident = $key:literal, [$fi:literal, $sv:literal, $en:literal] ),+ $(,)?
         }
     ) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $( $(#[$vdoc])* #[serde(rename = $key)] $variant, )+
         }
+
+        // Written out rather than derived: utoipa's derive cannot see a `serde(rename)` whose
+        // value comes from a macro argument and documented the Rust names (`EndUser`)
+        // instead of the keys the API sends (`end_user`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc.trim()),*];
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(doc.join("\n")).filter(|d| !d.is_empty()))
+                    .enum_values(Some([$($key),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Every value, in the order the template's drop-down lists show them.

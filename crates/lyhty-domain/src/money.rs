@@ -2,6 +2,13 @@
 //!
 //! Floating point never touches an amount: shares, instalments, refunds and totals are all
 //! `i64` cents, and every split of an amount adds back up to the cent.
+//!
+//! Two rules keep the arithmetic honest. Every amount that comes in from outside is at most
+//! [`Cents::MAX_INPUT`] in absolute value (the API refuses larger ones with 422
+//! `amount_out_of_range`), so hundreds of thousands of maximal amounts add up inside `i64`. And the
+//! operators never wrap or panic: they saturate at the ends of `i64`, and sums are taken in
+//! `i128` first. A saturated figure is visibly absurd; a wrapped one (a negative invoice
+//! total) looks like data.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -18,6 +25,19 @@ pub struct Cents(pub i64);
 impl Cents {
     pub const ZERO: Cents = Cents(0);
 
+    /// The largest amount any single money input may hold, in absolute value:
+    /// 100 000 000 000,00 € (10¹³ cents). The one domain limit for cost shares, annual
+    /// budgets, payments, expenses, rates and plan lines. It has to admit the largest annual
+    /// budget a party reports (the biggest wellbeing counties and cities run budgets of
+    /// several thousand M€, the state's is under 100 000 M€), and it leaves room for close to
+    /// a million maximal amounts in one `i64` sum.
+    pub const MAX_INPUT: Cents = Cents(10_000_000_000_000);
+
+    /// Whether an incoming amount is within [`Cents::MAX_INPUT`] either way.
+    pub const fn is_within_input_bound(self) -> bool {
+        self.0 >= -Self::MAX_INPUT.0 && self.0 <= Self::MAX_INPUT.0
+    }
+
     /// Whole euros, e.g. `Cents::euros(10_000)` for a 10 000 € share.
     pub const fn euros(e: i64) -> Self {
         Cents(e * 100)
@@ -29,6 +49,17 @@ impl Cents {
 
     pub fn checked_add(self, o: Cents) -> Option<Cents> {
         self.0.checked_add(o.0).map(Cents)
+    }
+
+    /// The exact sum, or `None` if it does not fit in `i64`.
+    pub fn checked_sum<I: IntoIterator<Item = Cents>>(amounts: I) -> Option<Cents> {
+        let total: i128 = amounts.into_iter().map(|c| i128::from(c.0)).sum();
+        i64::try_from(total).ok().map(Cents)
+    }
+
+    /// An `i128` intermediate result brought back into `i64`, saturating at the ends.
+    pub fn saturating_from_i128(v: i128) -> Cents {
+        Cents(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
     }
 
     /// Splits the amount into `parts` amounts that differ by at most one cent and add up to
@@ -74,42 +105,44 @@ impl fmt::Display for Cents {
     }
 }
 
+// The operators saturate instead of wrapping (release builds) or panicking (debug builds);
+// see the module's overview for why that is enough once inputs are bounded.
 impl Add for Cents {
     type Output = Cents;
     fn add(self, o: Cents) -> Cents {
-        Cents(self.0 + o.0)
+        Cents(self.0.saturating_add(o.0))
     }
 }
 impl AddAssign for Cents {
     fn add_assign(&mut self, o: Cents) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 impl Sub for Cents {
     type Output = Cents;
     fn sub(self, o: Cents) -> Cents {
-        Cents(self.0 - o.0)
+        Cents(self.0.saturating_sub(o.0))
     }
 }
 impl SubAssign for Cents {
     fn sub_assign(&mut self, o: Cents) {
-        self.0 -= o.0;
+        *self = *self - o;
     }
 }
 impl Neg for Cents {
     type Output = Cents;
     fn neg(self) -> Cents {
-        Cents(-self.0)
+        Cents(self.0.saturating_neg())
     }
 }
 impl Sum for Cents {
     fn sum<I: Iterator<Item = Cents>>(iter: I) -> Cents {
-        Cents(iter.map(|c| c.0).sum())
+        Cents::saturating_from_i128(iter.map(|c| i128::from(c.0)).sum())
     }
 }
 impl<'a> Sum<&'a Cents> for Cents {
     fn sum<I: Iterator<Item = &'a Cents>>(iter: I) -> Cents {
-        Cents(iter.map(|c| c.0).sum())
+        iter.copied().sum()
     }
 }
 
@@ -130,6 +163,25 @@ mod tests {
         assert_eq!(Cents(-5).to_finnish_number(), "-0,05");
         assert_eq!(Cents(10_000_000_000).to_finnish_number(), "100\u{a0}000\u{a0}000,00");
         assert_eq!(Cents(123_456).to_string(), "1234.56");
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_wrapping() {
+        let max = Cents(i64::MAX);
+        assert_eq!(max + Cents(1), max);
+        assert_eq!(Cents(i64::MIN) - Cents(1), Cents(i64::MIN));
+        assert_eq!(-Cents(i64::MIN), max);
+        assert_eq!([max, max, Cents(-5)].into_iter().sum::<Cents>(), max);
+        assert_eq!(Cents::checked_sum([max, Cents(1)]), None);
+        assert_eq!(Cents::checked_sum([max, Cents(-1)]), Some(Cents(i64::MAX - 1)));
+    }
+
+    #[test]
+    fn the_input_bound_is_symmetric() {
+        assert!(Cents::MAX_INPUT.is_within_input_bound());
+        assert!((-Cents::MAX_INPUT).is_within_input_bound());
+        assert!(!Cents(Cents::MAX_INPUT.0 + 1).is_within_input_bound());
+        assert!(!Cents(-Cents::MAX_INPUT.0 - 1).is_within_input_bound());
     }
 
     proptest! {

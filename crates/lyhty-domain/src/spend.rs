@@ -140,13 +140,13 @@ impl fmt::Display for Hours {
 impl std::ops::Add for Hours {
     type Output = Hours;
     fn add(self, o: Hours) -> Hours {
-        Hours(self.0 + o.0)
+        Hours(self.0.saturating_add(o.0))
     }
 }
 
 impl std::iter::Sum for Hours {
     fn sum<I: Iterator<Item = Hours>>(iter: I) -> Hours {
-        Hours(iter.map(|h| h.0).sum())
+        Hours(iter.fold(0i64, |a, h| a.saturating_add(h.0)))
     }
 }
 

@@ -157,9 +157,9 @@ fn read_entry(entry: Node, out: &mut Vec<BankPayment>) -> Result<(), String> {
             entry_reference,
         });
     }
-    let sum: i64 = batch.iter().map(|p| p.amount.0).sum();
-    if sum != entry_amount.0 {
-        return Err(format!("the transactions add up to {} but the entry says {}", Cents(sum), entry_amount));
+    let sum: Cents = batch.iter().map(|p| p.amount).sum();
+    if sum != entry_amount {
+        return Err(format!("the transactions add up to {sum} but the entry says {entry_amount}"));
     }
     out.extend(batch);
     Ok(())
@@ -202,8 +202,12 @@ fn amount(node: Node, path: &[&str]) -> Result<Cents, String> {
     if currency != "EUR" {
         return Err(format!("currency {currency:?} is not EUR"));
     }
-    parse_decimal(n.text().unwrap_or("").trim())
-        .ok_or_else(|| "the amount is not a number with at most two decimals".into())
+    let cents = parse_decimal(n.text().unwrap_or("").trim())
+        .ok_or_else(|| "the amount is not a number with at most two decimals".to_string())?;
+    if !cents.is_within_input_bound() {
+        return Err(format!("the amount {cents} is over the largest amount accepted ({})", Cents::MAX_INPUT));
+    }
+    Ok(cents)
 }
 
 /// `1234.5` → 123450 cents. Strict: digits, one optional dot, at most two decimals, no

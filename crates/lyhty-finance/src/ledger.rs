@@ -76,8 +76,9 @@ impl LedgerError {
     }
 }
 
-/// The largest single entry (1 000 M€): far above any real expense, far below overflow.
-const MAX_AMOUNT: i64 = 100_000_000_000;
+/// The largest single entry (1 000 M€): far above any real expense of the network, and
+/// narrower than the API's general bound on amounts (`Cents::MAX_INPUT`).
+const MAX_ENTRY: Cents = Cents(100_000_000_000);
 
 /// `hours × rate`, to the cent, half a cent rounded away from zero (7.25 h × 95,01 € =
 /// 688,82 €).
@@ -122,7 +123,7 @@ pub fn prepare_expense(req: &ExpenseRequest, rates: &[HourlyRate]) -> Result<Exp
         }
         (req.amount_cents.ok_or(LedgerError::Amount)?, None, None)
     };
-    if amount.0 <= 0 || amount.0 > MAX_AMOUNT {
+    if amount.0 <= 0 || amount > MAX_ENTRY {
         return Err(LedgerError::Amount);
     }
     Ok(Expense {

@@ -229,20 +229,21 @@ fn income(input: &ReportInput, from: NaiveDate, to: NaiveDate) -> IncomeSummary 
     let paid: Cents = input.payments.iter().filter(|p| p.paid_on <= to).map(|p| p.amount_cents).sum();
     // Overdue per party: what fell due by `to`, less everything the party has paid by then
     // (payments are not tied to invoices here; a party's earliest debts are paid first).
-    let mut due: BTreeMap<OrgId, i64> = BTreeMap::new();
+    // In i128 so that no mix of amounts can wrap (see `Cents`).
+    let mut due: BTreeMap<OrgId, i128> = BTreeMap::new();
     for i in input.invoices.iter().filter(|i| i.issue_date <= to) {
         if i.due_date < to || i.amount_cents.0 < 0 {
-            *due.entry(i.org_id).or_default() += i.amount_cents.0;
+            *due.entry(i.org_id).or_default() += i128::from(i.amount_cents.0);
         }
     }
     for p in input.payments.iter().filter(|p| p.paid_on <= to) {
-        *due.entry(p.org_id).or_default() -= p.amount_cents.0;
+        *due.entry(p.org_id).or_default() -= i128::from(p.amount_cents.0);
     }
     IncomeSummary {
         invoiced_cents: invoiced,
         paid_cents: paid,
         outstanding_cents: invoiced - paid,
-        overdue_cents: Cents(due.values().map(|v| (*v).max(0)).sum()),
+        overdue_cents: Cents::saturating_from_i128(due.values().map(|v| (*v).max(0)).sum()),
         period_invoiced_cents: input
             .invoices
             .iter()

@@ -47,9 +47,11 @@ impl From<Org> for OrgSummary {
 }
 
 /// A party as its reader may see it: in full for the coordinator and the party itself,
-/// its public facts for everyone else.
+/// its public facts for everyone else. `view` says which (`full` or `summary`), so a client,
+/// and the document's `oneOf`, can tell the two apart: a full record would otherwise also
+/// match the summary's shape.
 #[derive(Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
+#[serde(tag = "view", rename_all = "snake_case")]
 pub enum OrgView {
     Full(Org),
     Summary(OrgSummary),

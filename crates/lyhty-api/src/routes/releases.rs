@@ -70,7 +70,6 @@ pub struct ReleaseCreated {
     #[schema(value_type = Vec<Object>)]
     pub held_back: Vec<HeldBack>,
     /// How the release was made: cells, suppressed shares, timings.
-    #[schema(value_type = Object)]
     pub stats: ReleaseStats,
 }
 
@@ -79,9 +78,7 @@ pub struct ReleaseCreated {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ReleaseRefused {
     pub error: ErrorDetail,
-    #[schema(value_type = Object)]
     pub audit: AuditReport,
-    #[schema(value_type = Object)]
     pub stats: ReleaseStats,
 }
 
@@ -91,11 +88,11 @@ pub struct ReleaseRefused {
 pub struct ReleaseAudit {
     #[serde(flatten)]
     pub release: ReleaseSummary,
-    #[schema(value_type = Object)]
+    #[schema(value_type = AuditReport)]
     pub audit: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ReleaseParams)]
     pub params: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ReleaseStats)]
     pub stats: serde_json::Value,
 }
 
@@ -316,7 +313,7 @@ async fn stored(state: &AppState, id: Uuid) -> Result<ReleaseRecord, ApiError> {
 /// `null` values and no contributor count.
 #[utoipa::path(get, path = "/api/releases/{id}", tag = "releases", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the release JSON of DISCLOSURE.md", body = Object),
+    responses((status = 200, description = "the release JSON of DISCLOSURE.md (schema `Release`)", body = Object),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, who: AuthUser, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     authorize(&who, Action::ReadReleases)?;
@@ -429,7 +426,7 @@ pub async fn audit(
 /// there is one. Only that organisation (and, logged, analysts and the coordinator).
 #[utoipa::path(get, path = "/api/orgs/{id}/benchmark", tag = "releases", security(("bearer" = [])),
     params(("id" = OrgId, Path), BenchmarkParams),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MemberBenchmark), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn benchmark(
     State(state): State<AppState>,
     who: AuthUser,

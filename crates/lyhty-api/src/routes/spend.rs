@@ -479,8 +479,11 @@ pub async fn dissolution(
     authorize(&who, Action::ReadSpendReports)?;
     let format = format_of(params.format.as_deref())?;
     let wind_down = params.wind_down_cents.unwrap_or(0);
-    if !(0..=100_000_000_000).contains(&wind_down) {
-        return Err(ApiError::invalid("invalid_amount", "wind_down_cents must be between 0 and 100 000 000 000"));
+    if !(0..=Cents::MAX_INPUT.0).contains(&wind_down) {
+        return Err(ApiError::invalid(
+            "invalid_amount",
+            format!("wind_down_cents must be between 0 and {}", Cents::MAX_INPUT.0),
+        ));
     }
     let facts = facts(&state).await?;
     let paid_in = paid_in_by_party(&facts.payments, &facts.names);
