@@ -39,7 +39,7 @@
 //! reaches the requirement the exact LP is not needed. Only when it does not (typically:
 //! `o` knows a complement cell exactly) is the insider's own LP solved.
 
-use crate::attacker_lp::AttackerLp;
+use crate::attacker_lp::{AttackerLp, keep_needed};
 use crate::model::{CellRef, MEASURE_COUNT, Measure};
 use crate::ranges::CellRange;
 use crate::rollup::{Contribution, LinkedSystem};
@@ -657,22 +657,6 @@ fn audit_component(
         if low < high {
             report.reached_needed.insert((c, m), [low, high]);
         }
-    }
-}
-
-/// Spans, in `needed`, the optimum `opt` of the cell at `pos` pulled back towards the truth
-/// until that cell moves by `need` (5 % more, at most all the way): a table the ranges must
-/// keep possible for the requirement to stay reachable.
-fn keep_needed(needed: &mut [[f64; 2]], truth: &[f64], opt: &crate::attacker_lp::Optimum, pos: usize, need: f64) {
-    let Some(point) = &opt.point else { return };
-    let moved = (point[pos] - truth[pos]).abs();
-    if need <= 0.0 || moved <= 0.0 {
-        return;
-    }
-    let lambda = (need * 1.05 / moved).min(1.0);
-    for ((span, &x), &v) in needed.iter_mut().zip(truth).zip(point) {
-        let at = x + lambda * (v - x);
-        *span = [span[0].min(at), span[1].max(at)];
     }
 }
 
