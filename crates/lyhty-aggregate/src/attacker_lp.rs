@@ -174,3 +174,19 @@ impl AttackerLp {
         self.model = Some(model);
     }
 }
+
+/// Spans, in `needed`, the optimum `opt` of the cell at `pos` pulled back towards the truth
+/// until that cell moves by `need` (5 % more, at most all the way): a table the ranges must
+/// keep possible for the requirement to stay reachable.
+pub(super) fn keep_needed(needed: &mut [[f64; 2]], truth: &[f64], opt: &Optimum, pos: usize, need: f64) {
+    let Some(point) = &opt.point else { return };
+    let moved = (point[pos] - truth[pos]).abs();
+    if need <= 0.0 || moved <= 0.0 {
+        return;
+    }
+    let lambda = (need * 1.05 / moved).min(1.0);
+    for ((span, &x), &v) in needed.iter_mut().zip(truth).zip(point) {
+        let at = x + lambda * (v - x);
+        *span = [span[0].min(at), span[1].max(at)];
+    }
+}

@@ -39,7 +39,7 @@
 //! reaches the requirement the exact LP is not needed. Only when it does not (typically:
 //! `o` knows a complement cell exactly) is the insider's own LP solved.
 
-use crate::attacker_lp::AttackerLp;
+use crate::attacker_lp::{AttackerLp, keep_needed};
 use crate::model::{CellRef, MEASURE_COUNT, Measure};
 use crate::ranges::CellRange;
 use crate::rollup::{Contribution, LinkedSystem};
@@ -135,6 +135,10 @@ pub struct AuditReport {
     /// cell: possible tables the ranges must not rule out (see [`crate::ranges`]).
     #[serde(skip)]
     pub(crate) reached: BTreeMap<(usize, usize), [f64; 2]>,
+    /// The same, with each optimum pulled back towards the true table until the cell it
+    /// optimised moves only as far as its requirements (plus a margin): narrower ranges.
+    #[serde(skip)]
+    pub(crate) reached_needed: BTreeMap<(usize, usize), [f64; 2]>,
 }
 
 /// Parameters the audit needs; a subset of [`crate::ReleaseParams`], passed explicitly so
@@ -230,6 +234,7 @@ pub(crate) fn audit(
         report.intervals.extend(part.intervals);
         report.violations.extend(part.violations);
         report.reached.extend(part.reached);
+        report.reached_needed.extend(part.reached_needed);
     }
     report.violations.sort_by(|a, b| {
         (&a.cell, a.measure, a.audit as u8, a.attacker).cmp(&(&b.cell, b.measure, b.audit as u8, b.attacker))
@@ -472,6 +477,8 @@ fn audit_component(
     let p = f64::from(rules.p_percent) / 100.0;
     let mut lp: Option<Option<AttackerLp>> = None;
     let truth: Vec<f64> = component.cells.iter().map(|&c| sys.totals[c][m] as f64).collect();
+    // Per position, the span of the optima pulled back to what the requirements need.
+    let mut needed: Vec<[f64; 2]> = truth.iter().map(|&x| [x, x]).collect();
     // Insiders: organisations contributing to any cell of the component, with their own
     // contributions per position (only positive ones bind).
     let mut own: BTreeMap<u32, Vec<(usize, f64)>> = BTreeMap::new();
@@ -522,7 +529,15 @@ fn audit_component(
                 continue;
             };
             match (lp.optimise(pos, Sense::Minimise), lp.optimise(pos, Sense::Maximise)) {
-                (Ok(l), Ok(h)) => Some((l, h)),
+                (Ok(l), Ok(h)) => {
+                    // What the ranges must keep possible: the optimum pulled back to where s
+                    // moves as far as the furthest requirement on it, with 5 % to spare.
+                    let most_down = insiders.iter().map(|(_, (d, _))| *d).fold(need_down, f64::max);
+                    let most_up = insiders.iter().map(|(_, (_, u))| *u).fold(need_up, f64::max);
+                    keep_needed(&mut needed, &truth, &l, pos, most_down);
+                    keep_needed(&mut needed, &truth, &h, pos, most_up);
+                    Some((l, h))
+                }
                 (Err(e), _) | (_, Err(e)) => {
                     report.violations.push(failure(sys, s, measure, &e));
                     continue;
@@ -604,13 +619,19 @@ fn audit_component(
                 lp.set_lower_bounds(bounds);
                 if insider_max.is_none() {
                     match lp.optimise(pos, Sense::Maximise) {
-                        Ok(h) => insider_max = Some(h.bound),
+                        Ok(h) => {
+                            keep_needed(&mut needed, &truth, &h, pos, up);
+                            insider_max = Some(h.bound);
+                        }
                         Err(e) => report.violations.push(failure(sys, s, measure, &e)),
                     }
                 }
                 if insider_min.is_none() {
                     match lp.optimise(pos, Sense::Minimise) {
-                        Ok(l) => insider_min = Some(l.bound.unwrap_or(0.0)),
+                        Ok(l) => {
+                            keep_needed(&mut needed, &truth, &l, pos, down);
+                            insider_min = Some(l.bound.unwrap_or(0.0));
+                        }
                         Err(e) => report.violations.push(failure(sys, s, measure, &e)),
                     }
                 }
@@ -642,6 +663,11 @@ fn audit_component(
             if low <= high {
                 report.reached.insert((c, m), [low, high]);
             }
+        }
+    }
+    for (&c, &[low, high]) in component.cells.iter().zip(&needed) {
+        if low < high {
+            report.reached_needed.insert((c, m), [low, high]);
         }
     }
 }

@@ -296,13 +296,22 @@ fn audit_with_ranges(
     min_orgs: u32,
 ) -> (AuditReport, Vec<Option<ranges::CellRange>>) {
     let pattern = audit::audit(sys, &suppressor.suppressed, &[], &suppressor.witnesses, rules);
-    let ranges = ranges::choose(sys, &suppressor.suppressed, &suppressor.witnesses, &pattern.reached, min_orgs);
+    let choose = |reached| ranges::choose(sys, &suppressor.suppressed, &suppressor.witnesses, reached, min_orgs);
+    let ranges = choose(&pattern.reached_needed);
     if !pattern.passed {
         return (pattern, ranges);
     }
     let mut report = audit::audit(sys, &suppressor.suppressed, &ranges, &suppressor.witnesses, rules);
     report.duration_ms += pattern.duration_ms;
-    (report, ranges)
+    if report.passed {
+        return (report, ranges);
+    }
+    // Narrow ranges left some attacker LP short of a requirement that the pattern meets:
+    // span the audit's optima whole, which keeps every bound the pattern audit found.
+    let ranges = choose(&pattern.reached);
+    let mut wide = audit::audit(sys, &suppressor.suppressed, &ranges, &suppressor.witnesses, rules);
+    wide.duration_ms += report.duration_ms;
+    (wide, ranges)
 }
 
 /// Deviations to add for the cells an audit round found unprotected.

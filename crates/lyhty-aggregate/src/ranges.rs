@@ -19,8 +19,12 @@
 //!    from a hash of the cell's contributions: deterministic (the same inventories give the
 //!    same bytes) yet unpredictable to anyone who does not already know every contribution.
 //! 3. **Round ends.** The ends are snapped outwards to a grid of round steps (1, 2 or 5 ×
-//!    10ᵏ), never finer than two significant digits of the upper end nor than a quarter of
+//!    10ᵏ), never finer than two significant digits of the upper end nor than an eighth of
 //!    the interval's width: the rule looks at the value only through the interval.
+//!
+//! The offset and the grid trade width for how well the midpoint hides the value: each
+//! side moves by up to a quarter of the span, so the midpoint is off the value by up to
+//! an eighth of the span (more with the grid), at the cost of ranges up to 1.5× wider.
 //!
 //! Cells below `min_orgs` never get a range (it would describe one or two organisations),
 //! and the same cell has the same range in every table because a range belongs to the cell
@@ -37,9 +41,9 @@ use std::collections::BTreeMap;
 pub type CellRange = [[i64; 2]; MEASURE_COUNT];
 
 /// How far each side of the witnesses' span may be widened, as a share of the span.
-const OFFSET_SHARE: f64 = 0.5;
+const OFFSET_SHARE: f64 = 0.25;
 /// The grid is no finer than the interval's width divided by this.
-const GRID_DIVISOR: f64 = 4.0;
+const GRID_DIVISOR: f64 = 8.0;
 
 /// The range of every cell (`None`: published, empty, or below `min_orgs`).
 pub(crate) fn choose(
