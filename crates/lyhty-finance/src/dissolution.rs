@@ -71,7 +71,9 @@ pub fn dissolution_preview(
 ) -> DissolutionPreview {
     let paid: Cents = paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).sum();
     let remaining = paid - spent - wind_down;
-    // remaining > 20 % of original  ⇔  5 × remaining > original, in integers.
+    // remaining > 20 % of original  ⇔  5 × remaining > original, in integers. (`remaining > 0`
+    // only matters for a negative original funding, which never occurs: cargo mutants'
+    // `remaining >= 0` survives because it is equivalent for every real input.)
     let refund = remaining.0 > 0 && i128::from(remaining.0) * 5 > i128::from(original_funding.0);
     let amounts = if refund {
         largest_remainder(remaining, &paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).collect::<Vec<_>>())
