@@ -144,6 +144,14 @@ mod tests {
         PaidIn { org_id: OrgId::new(), name: name.into(), paid_cents: Cents(paid) }
     }
 
+    /// Before anything was funded the share is 0, not a division by zero (NaN in the JSON).
+    #[test]
+    fn no_original_funding_gives_a_zero_share() {
+        let p = dissolution_preview(Cents::ZERO, &[party("Kela", 0)], Cents::ZERO, Cents::ZERO);
+        assert_eq!((p.remaining_share, p.refund), (0.0, false));
+        assert_eq!(p.refunds[0].refund_cents, Cents::ZERO);
+    }
+
     #[test]
     fn exactly_twenty_percent_returns_nothing_one_cent_more_returns_it_all() {
         // Original funding 755 000 €: 20 % is 151 000 €.
