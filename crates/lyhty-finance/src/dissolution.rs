@@ -127,6 +127,9 @@ pub fn largest_remainder(total: Cents, weights: &[Cents]) -> Vec<Cents> {
         if left == 0 {
             break;
         }
+        // A guard only: the leftover is smaller than the number of parts with a remainder,
+        // and those sort before every zero weight, so a zero-weight party never reaches
+        // here with cents left (cargo mutants' `w >= 0` survives as an equivalent mutant).
         if w > 0 {
             parts[i] += 1;
             left -= 1;
