@@ -9,7 +9,7 @@ LYHTY := $(TARGET_DIR)/debug/lyhty
 # Where the browser UI is built; `lyhty serve` serves it (LYHTY_WEB_DIR).
 WEB_DIST := web/dist
 
-.PHONY: prerequisites prerequisites-test web web-test run test contract-test fuzz lint fmt openapi check-openapi sample-data bench bench-ingest bench-release clean-db help
+.PHONY: prerequisites prerequisites-test web web-test run test contract-test fuzz lint fmt openapi check-openapi sample-data bench bench-ingest bench-release bench-smoke mutants clean-db help
 
 help:
 	@echo "make run          build the UI and start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
@@ -21,6 +21,7 @@ help:
 	@echo "make openapi      regenerate openapi/openapi.json from the code"
 	@echo "make sample-data  regenerate sample-data/ from its generator"
 	@echo "make bench        run the benchmarks and print their figures"
+	@echo "make mutants      mutation testing (cargo-mutants) of lyhty-domain and the pure finance modules"
 	@echo "make prerequisites  check what the build needs, and name the command that installs what is missing"
 
 # Stops at once, naming the exact install command, when the machine lacks something the
@@ -88,6 +89,7 @@ test: prerequisites-test $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/i
 		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) test --workspace --no-fail-fast; \
 	fi
 	$(MAKE) contract-test
+	$(MAKE) bench-smoke
 	$(MAKE) web-test
 
 lint: prerequisites
@@ -110,6 +112,30 @@ bench-ingest:
 
 bench-release:
 	$(CARGO) bench -p lyhty-aggregate --bench release
+
+# The benchmarks in a small configuration, as part of `make test`: built in the test profile
+# (no second, optimised build of polars) and run on a 20-organisation network and a
+# 2 000-row workbook, so they keep compiling and their checks keep running. The figures
+# mean nothing at this size; `make bench` gives the real ones.
+bench-smoke:
+	LYHTY_BENCH_ORGS=20 LYHTY_BENCH_ROWS=2000 $(CARGO) test --workspace --bench release --bench ingest
+
+# Mutation testing with cargo-mutants (`cargo install cargo-mutants --locked`): every
+# mutant of lyhty-domain and of finance's pure modules must be caught by a test or be
+# explained in a comment beside the code. Slow: one build and test run per mutant, so it
+# runs niced, one job at a time, in its own build folder, and is not part of `make test`.
+# Finance runs the tests that exercise those modules (its unit tests, the term scenario, the
+# spend ledger and camt), without the PDF and LibreOffice read-backs that test the painters.
+MUTANTS := CARGO_TARGET_DIR=$(MUTANTS_DIR)/target nice -n 15 $(CARGO) mutants --jobs 1 --no-shuffle
+MUTANTS_DIR := $(abspath $(TARGET_DIR))/mutants
+mutants:
+	$(MUTANTS) -p lyhty-domain --output $(MUTANTS_DIR)/domain
+	$(MUTANTS) -p lyhty-finance --output $(MUTANTS_DIR)/finance \
+		-f crates/lyhty-finance/src/barcode.rs -f crates/lyhty-finance/src/shares.rs \
+		-f crates/lyhty-finance/src/invoicing.rs -f crates/lyhty-finance/src/dissolution.rs \
+		-f crates/lyhty-finance/src/ledger.rs -f crates/lyhty-finance/src/numbering.rs \
+		-f crates/lyhty-finance/src/payments.rs \
+		-- --lib --test scenario --test spend --test camt -- --skip workbooks --skip pdf
 
 # Forget the local demo database (it is recreated with demo data by `make run`).
 clean-db:

@@ -107,24 +107,21 @@ fn shuffled_input_gives_identical_bytes() {
 }
 
 const CHILD: &str = "LYHTY_AGGREGATE_DETERMINISM_CHILD";
+const NAME: &str = "thread_count_does_not_change_the_bytes";
 
-/// Runs in a child process (see below): prints the release JSON between markers.
-#[test]
-fn determinism_child() {
-    if std::env::var_os(CHILD).is_none() {
-        return;
-    }
-    let json = release(&input(synthetic(11, 25, 12))).published().expect("published").release.to_json();
-    println!("<<<{json}>>>");
-}
-
-/// polars sizes its thread pool once per process, so each thread count gets its own; the
-/// suppression and the audits run on `LYHTY_RELEASE_THREADS` threads.
+/// polars sizes its thread pool once per process, so each thread count gets its own: the
+/// test runs itself again as a child (marked by `CHILD`), which prints the release JSON
+/// between markers instead of comparing.
 #[test]
 fn thread_count_does_not_change_the_bytes() {
+    if std::env::var_os(CHILD).is_some() {
+        let json = release(&input(synthetic(11, 25, 12))).published().expect("published").release.to_json();
+        println!("<<<{json}>>>");
+        return;
+    }
     let run = |threads: &str| {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "determinism_child", "--nocapture", "--test-threads", "1"])
+            .args(["--exact", NAME, "--nocapture", "--test-threads", "1"])
             .env(CHILD, "1")
             .env("POLARS_MAX_THREADS", threads)
             .env("RAYON_NUM_THREADS", threads)
@@ -132,6 +129,7 @@ fn thread_count_does_not_change_the_bytes() {
             .output()
             .expect("child runs");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "child failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
         let start = stdout.find("<<<").expect("child printed a release") + 3;
         let end = stdout.find(">>>").unwrap();
         stdout[start..end].to_string()

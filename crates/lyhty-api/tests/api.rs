@@ -442,10 +442,49 @@ async fn postgres_backed_api_journey() {
         .await;
     assert_eq!(dup.code(), "duplicate_business_id");
     assert_eq!(app.call(Method::GET, "/readyz", None, None).await.status, StatusCode::OK);
-    // A second instance on the same database sees the same data and honours the same tokens.
-    let second = lyhty_api::router(app.state.clone());
-    let req =
-        Request::get("/api/me").header(header::AUTHORIZATION, format!("Bearer {member}")).body(Body::empty()).unwrap();
-    let response = tower::ServiceExt::oneshot(second, req).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    same_database_two_instances(&app).await;
+}
+
+/// Two instances on one SQLite file, the signing key taken from the `jwt.key` the first one
+/// wrote: a restart, or a second process on the same machine, keeps everyone signed in.
+#[tokio::test]
+async fn a_second_instance_on_the_same_sqlite_file() {
+    let app = TestApp::sqlite_with_key_file().await;
+    assert!(app.settings.jwt_secret.is_none(), "the key comes from the file");
+    same_database_two_instances(&app).await;
+}
+
+/// What a second instance on `first`'s database must see: data written through either one,
+/// sign-ins made at either one, and the same answer to a duplicate.
+async fn same_database_two_instances(first: &TestApp) {
+    let second = first.another_instance().await;
+    assert!(!std::sync::Arc::ptr_eq(&first.state.store, &second.state.store), "its own store and pool");
+    let coordinator = first.user("k2@valtori.fi", Role::Coordinator, None).await;
+    let org = first.org(&coordinator, "Oulun yliopisto", "0245896-3", "university").await;
+    let id = org["id"].as_str().unwrap();
+
+    // A token signed by the first is honoured by the second, and the second reads the first's write.
+    let read = second.get(&format!("/api/orgs/{id}"), &coordinator).await;
+    assert_eq!((read.status, read.body["name"].as_str()), (StatusCode::OK, Some("Oulun yliopisto")), "{}", read.body);
+    // The other way round: a sign-in at the second, a write there, read back at the first.
+    let member = second.user("a@oulu.fi", Role::Member, Some(id.parse().unwrap())).await;
+    let me = first.get("/api/me", &member).await;
+    assert_eq!((me.status, me.body["user"]["email"].as_str()), (StatusCode::OK, Some("a@oulu.fi")), "{}", me.body);
+    let other = second.org(&coordinator, "Tampereen yliopisto", "1558890-0", "university").await;
+    let listed = first.get("/api/orgs", &coordinator).await;
+    let names: Vec<&str> = listed.body.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Tampereen yliopisto"), "{names:?}");
+    assert_eq!(
+        first.get(&format!("/api/orgs/{}", other["id"].as_str().unwrap()), &member).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // One register: the unique business ID holds across instances.
+    let dup = second
+        .post(
+            "/api/orgs",
+            &coordinator,
+            json!({"name": "O", "business_id": "0245896-3", "category": "university", "joined_on": "2025-09-01"}),
+        )
+        .await;
+    assert_eq!(dup.code(), "duplicate_business_id");
 }

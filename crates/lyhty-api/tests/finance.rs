@@ -216,17 +216,10 @@ async fn instalment_run_documents_payments_and_credit() {
     assert_eq!(rebill.body["created"][0]["number"], "2025-0004", "numbering stays gapless across kinds");
 }
 
-/// The PDF's text via poppler's pdftotext; required in CI, skipped with a note elsewhere.
+/// The PDF's text via poppler's pdftotext, or `None` where it is not installed (and not
+/// required: CI, or `LYHTY_REQUIRE_POPPLER=1`). A pdftotext that runs and fails — a corrupt
+/// PDF — fails the test everywhere.
 fn pdftotext(pdf: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("invoice.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    match std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output() {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ if std::env::var_os("CI").is_some() => panic!("pdftotext (poppler-utils) is required in CI"),
-        _ => {
-            eprintln!("SKIPPED PDF text check: pdftotext not installed");
-            None
-        }
-    }
+    let text = lyhty_testkit::PDFTOTEXT.find()?.pdf_text(pdf).unwrap_or_else(|e| panic!("invoice PDF: {e}"));
+    Some(text.replace('\u{a0}', " "))
 }

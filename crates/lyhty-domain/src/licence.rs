@@ -305,4 +305,19 @@ mod tests {
         let back: LicenceLine = serde_json::from_value(json).unwrap();
         assert_eq!(back, l);
     }
+
+    #[test]
+    fn utilisation_end_and_renewal_year() {
+        let mut l = line();
+        assert_eq!(l.renewal_year(), Some(2026));
+        // Ended the day after its last day, not on it.
+        assert!(!l.has_ended_by(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()));
+        assert!(l.has_ended_by(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()));
+        assert!(!l.has_ended_by(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()));
+        l.quantity = 0;
+        assert_eq!(l.utilisation(), None, "no licences, no share in use");
+        l.contract_end = None;
+        assert_eq!(l.renewal_year(), None);
+        assert!(!l.has_ended_by(NaiveDate::from_ymd_opt(2099, 1, 1).unwrap()), "open-ended");
+    }
 }

@@ -93,7 +93,9 @@ pub fn dissolution_preview(
 ) -> DissolutionPreview {
     let paid: Cents = paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).sum();
     let remaining = paid - spent - wind_down;
-    // remaining > 20 % of original  ⇔  5 × remaining > original, in integers.
+    // remaining > 20 % of original  ⇔  5 × remaining > original, in integers. (`remaining > 0`
+    // only matters for a negative original funding, which never occurs: cargo mutants'
+    // `remaining >= 0` survives because it is equivalent for every real input.)
     let refund = remaining.0 > 0 && i128::from(remaining.0) * 5 > i128::from(original_funding.0);
     let amounts = if refund {
         largest_remainder(remaining, &paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).collect::<Vec<_>>())
@@ -147,6 +149,9 @@ pub fn largest_remainder(total: Cents, weights: &[Cents]) -> Vec<Cents> {
         if left == 0 {
             break;
         }
+        // A guard only: the leftover is smaller than the number of parts with a remainder,
+        // and those sort before every zero weight, so a zero-weight party never reaches
+        // here with cents left (cargo mutants' `w >= 0` survives as an equivalent mutant).
         if w > 0 {
             parts[i] += 1;
             left -= 1;
@@ -162,6 +167,14 @@ mod tests {
 
     fn party(name: &str, paid: i64) -> PaidIn {
         PaidIn { org_id: OrgId::new(), name: name.into(), paid_cents: Cents(paid) }
+    }
+
+    /// Before anything was funded the share is 0, not a division by zero (NaN in the JSON).
+    #[test]
+    fn no_original_funding_gives_a_zero_share() {
+        let p = dissolution_preview(Cents::ZERO, &[party("Kela", 0)], Cents::ZERO, Cents::ZERO);
+        assert_eq!((p.remaining_share, p.refund), (0.0, false));
+        assert_eq!(p.refunds[0].refund_cents, Cents::ZERO);
     }
 
     #[test]

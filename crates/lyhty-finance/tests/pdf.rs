@@ -8,17 +8,27 @@ use common::*;
 use lyhty_domain::Lang;
 use lyhty_finance::document::credit_note;
 use lyhty_finance::pdf::render_pdf;
-use std::process::Command;
+use lyhty_testkit::{PDFTOPPM, PDFTOTEXT, ScratchDir, ZBARIMG};
 
+/// The PDF's text, or `None` where pdftotext is not installed (and not required). A
+/// pdftotext that runs and fails fails the test, on every machine.
 fn pdf_text(pdf: &[u8], name: &str) -> Option<String> {
-    let pdftotext = tool("pdftotext", "poppler-utils")?;
-    let dir = scratch("pdf");
-    let file = dir.join(format!("{name}.pdf"));
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new(pdftotext).arg("-layout").arg(&file).arg("-").output().unwrap();
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = PDFTOTEXT.find()?.pdf_text(pdf).unwrap_or_else(|e| panic!("{name}.pdf: {e}"));
     // Thousands are separated by a no-break space; compare with plain spaces.
-    Some(String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " "))
+    Some(text.replace('\u{a0}', " "))
+}
+
+/// The text check is not vacuous: a damaged invoice (its bytes cut in half, as an
+/// interrupted download would leave it) is an error of the checker, not a skip.
+#[test]
+fn a_truncated_pdf_fails_the_text_check() {
+    let pdf = render_pdf(&kela_invoice(&config(), Lang::Fi)).unwrap();
+    let Some(pdftotext) = PDFTOTEXT.find() else { return };
+    assert!(pdftotext.pdf_text(&pdf).unwrap().contains("2025-0001"), "the whole file reads");
+    for cut in [pdf.len() / 2, pdf.len() - 200, 100] {
+        let err = pdftotext.pdf_text(&pdf[..cut]).expect_err("a truncated PDF must not read");
+        assert!(err.stderr.contains("Error"), "poppler says why ({cut} of {} bytes): {err}", pdf.len());
+    }
 }
 
 #[test]
@@ -79,25 +89,26 @@ fn credit_note_pdf() {
 
 #[test]
 fn barcode_scans_back_to_the_54_digits() {
-    let (Some(pdftoppm), Some(zbarimg)) = (tool("pdftoppm", "poppler-utils"), tool("zbarimg", "zbar-tools")) else {
-        return;
-    };
+    let (Some(pdftoppm), Some(zbarimg)) = (PDFTOPPM.find(), ZBARIMG.find()) else { return };
     let doc = kela_invoice(&config(), Lang::Fi);
-    let dir = scratch("scan");
-    let file = dir.join("invoice.pdf");
+    let dir = ScratchDir::new("scan");
+    let file = dir.path().join("invoice.pdf");
     std::fs::write(&file, render_pdf(&doc).unwrap()).unwrap();
-    let status = Command::new(pdftoppm)
-        .args(["-r", "200", "-png", "-singlefile"])
-        .arg(&file)
-        .arg(dir.join("page"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = Command::new(zbarimg)
-        .args(["--quiet", "--raw", "-Scode128.enable"])
-        .arg(dir.join("page.png"))
-        .output()
-        .unwrap();
-    let scanned = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(scanned.trim(), doc.barcode().unwrap(), "zbarimg stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let page = dir.path().join("page");
+    pdftoppm
+        .run([
+            "-r".as_ref(),
+            "200".as_ref(),
+            "-png".as_ref(),
+            "-singlefile".as_ref(),
+            file.as_os_str(),
+            page.as_os_str(),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+    // zbarimg exits 4 when it finds no barcode: that is a failure here, with its output.
+    let png = dir.path().join("page.png");
+    let out = zbarimg
+        .run(["--quiet".as_ref(), "--raw".as_ref(), "-Scode128.enable".as_ref(), png.as_os_str()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.stdout.trim(), doc.barcode().unwrap(), "zbarimg stderr: {}", out.stderr);
 }

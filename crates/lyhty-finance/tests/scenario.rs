@@ -222,6 +222,7 @@ fn first_term_from_shares_to_instalments() {
     assert_eq!(church.buyer.endpoint.to_string(), "0216:003702459798");
     billed.extend(billed_by(&run1));
     invoices.extend(run1.invoices.clone());
+    let mut runs = vec![run1.clone()];
     self_paid.extend(run1.self_contributions.clone());
 
     // Running it again the same day creates nothing.
@@ -235,6 +236,7 @@ fn first_term_from_shares_to_instalments() {
     assert_eq!(run1b.invoices[0].due_date, d(2025, 12, 3));
     billed.extend(billed_by(&run1b));
     invoices.extend(run1b.invoices.clone());
+    runs.push(run1b.clone());
 
     // A run of instalment 1 in mid-December would fall due in 2026: refused unless overridden.
     let late = plan_invoice_run(&model, &cfg, &p.all, &billed, 1, d(2025, 12, 20), false).unwrap_err();
@@ -257,6 +259,7 @@ fn first_term_from_shares_to_instalments() {
     assert!(run2.invoices.iter().any(|i| i.buyer.name == "Taideyliopisto"));
     billed.extend(billed_by(&run2));
     invoices.extend(run2.invoices.clone());
+    runs.push(run2.clone());
     self_paid.extend(run2.self_contributions.clone());
 
     // --- February 2026: Novia joins and is billed both instalments in one invoice.
@@ -269,6 +272,7 @@ fn first_term_from_shares_to_instalments() {
     assert_eq!(novia.due_date, d(2026, 3, 5));
     billed.extend(billed_by(&run2b));
     invoices.extend(run2b.invoices.clone());
+    runs.push(run2b.clone());
     assert!(plan_invoice_run(&model, &cfg, &p.all, &billed, 2, d(2026, 2, 20), false).unwrap().is_empty());
 
     // Seats after the termination: Kajaani no longer votes; weights still sum to 1.
@@ -307,18 +311,94 @@ fn first_term_from_shares_to_instalments() {
     let billed_total: Cents = per_org.values().map(|(c, _)| *c).sum();
     assert_eq!(billed_total, table.total_cents);
 
-    // --- Issued with gapless numbers per year; references unique and barcodes present.
-    let mut seq: BTreeMap<i32, u32> = BTreeMap::new();
+    // --- Issued as the platform issues them: the store hands out the numbers (gapless per
+    // year, across runs), the finance crate turns each number into the document. Gapless
+    // numbers, unique references and a barcode on every invoice.
+    let issued = tokio::runtime::Runtime::new().unwrap().block_on(issue_in_the_store(&p.all, &runs, &cfg));
+    assert_eq!(issued.len(), invoices.len());
     let mut references = HashSet::new();
-    for inv in &invoices {
-        use chrono::Datelike;
-        let n = seq.entry(inv.issue_date.year()).or_insert(0);
-        *n += 1;
-        let doc = issue_invoice(inv, &cfg, *n, Lang::Fi).unwrap();
-        assert_eq!(doc.payable(), inv.amount);
-        assert!(references.insert(doc.reference.clone()), "duplicate reference {}", doc.reference);
-        assert_eq!(doc.barcode().unwrap().len(), 54);
+    for (year, count) in [(2025, 63 + 1), (2026, 64 + 1)] {
+        let mut numbers: Vec<&str> =
+            issued.iter().map(|i| i.number.as_str()).filter(|n| n.starts_with(&format!("{year}-"))).collect();
+        numbers.sort_unstable();
+        let expected: Vec<String> = (1..=count).map(|n| format!("{year}-{n:04}")).collect();
+        assert_eq!(numbers, expected, "{year}: gapless from 0001");
     }
-    assert_eq!(seq[&2025], 63 + 1);
-    assert_eq!(seq[&2026], 64 + 1);
+    for inv in &issued {
+        assert_eq!(inv.document["number"], inv.number.as_str(), "the document carries the number it was given");
+        assert!(references.insert(inv.reference.clone()), "duplicate reference {}", inv.reference);
+        assert_eq!(inv.barcode.as_ref().map(String::len), Some(54), "{}", inv.number);
+    }
+}
+
+/// Records every run in a fresh SQLite store, as the invoice-run endpoint does, and returns
+/// the invoices with the numbers the store gave them.
+async fn issue_in_the_store(
+    parties: &[Org],
+    runs: &[lyhty_finance::invoicing::RunPlan],
+    cfg: &lyhty_finance::InvoicingConfig,
+) -> Vec<lyhty_store::InvoiceRecord> {
+    use lyhty_store::{Actor, DraftInvoice, IssuedInvoice, NewOrg, NewRun};
+    let (store, _dir, _url) = lyhty_store::testing::fresh_sqlite().await;
+    let actor = Actor::system("scenario");
+    // The store gives parties their own ids; those represented by another come after it.
+    let mut ids = BTreeMap::new();
+    let mut ordered: Vec<&Org> = parties.iter().collect();
+    ordered.sort_by_key(|o| o.represented_by.is_some());
+    for o in ordered {
+        let new = NewOrg {
+            name: o.name.clone(),
+            business_id: o.business_id.clone(),
+            category: o.category,
+            annual_budget_cents: o.annual_budget_cents,
+            budget_year: o.budget_year,
+            budget_source: o.budget_source.clone(),
+            joined_on: o.joined_on,
+            accession_number: o.accession_number.clone(),
+            represented_by: o.represented_by.map(|r| ids[&r]),
+            einvoice_address: o.einvoice_address.clone(),
+            contact_name: None,
+            contact_email: None,
+            contact_phone: None,
+            cost_share_cents: o.cost_share_cents,
+        };
+        ids.insert(o.id, store.create_org(&actor, &new).await.unwrap().id);
+    }
+    let mut issued = Vec::new();
+    for run in runs {
+        let drafts = run
+            .invoices
+            .iter()
+            .map(|plan| {
+                let (plan, cfg) = (plan.clone(), cfg.clone());
+                DraftInvoice {
+                    org_id: ids[&plan.org_id],
+                    instalments: plan.instalments(),
+                    issue_date: plan.issue_date,
+                    issue: Box::new(move |_year, seq| {
+                        let doc = issue_invoice(&plan, &cfg, seq, Lang::Fi).map_err(|e| e.to_string())?;
+                        assert_eq!(doc.payable(), plan.amount);
+                        Ok(IssuedInvoice {
+                            number: doc.number.clone(),
+                            reference: doc.reference.digits().to_string(),
+                            rf_reference: doc.rf_reference.electronic().to_string(),
+                            barcode: doc.barcode(),
+                            amount_cents: doc.payable(),
+                            due_date: doc.due_date,
+                            document: serde_json::to_value(&doc).map_err(|e| e.to_string())?,
+                        })
+                    }),
+                }
+            })
+            .collect();
+        let new_run = NewRun {
+            instalment: run.instalment,
+            issue_date: run.issue_date,
+            model_version: run.model_version.clone(),
+            overridden: false,
+            summary: serde_json::json!({}),
+        };
+        issued.extend(store.record_invoice_run(&actor, &new_run, drafts, &[]).await.unwrap().invoices);
+    }
+    issued
 }

@@ -66,7 +66,7 @@ mod common;
 
 use ExpenseCategory::*;
 use chrono::{Datelike, NaiveDate};
-use common::{d, scratch, tool};
+use common::d;
 use lyhty_domain::{Cents, OrgId, Quarter};
 use lyhty_finance::dissolution::{PaidIn, dissolution_preview};
 use lyhty_finance::ledger::{Expense, ExpenseRequest, Hours, prepare_expense, reversal_of};
@@ -76,8 +76,8 @@ use lyhty_finance::report_xlsx::{annual_xlsx, dissolution_xlsx, quarterly_xlsx};
 use lyhty_finance::spend_report::{
     IncomeInvoice, IncomePayment, QuarterlyReport, ReportInput, annual_statement, quarterly_report,
 };
+use lyhty_testkit::{LIBREOFFICE, PDFTOTEXT, ScratchDir};
 use std::collections::HashMap;
-use std::process::Command;
 
 struct Example {
     plan: BudgetPlan,
@@ -354,13 +354,11 @@ fn dissolution_preview_matches_the_hand_computation() {
     assert_eq!(refunds.iter().sum::<i64>(), p.remaining_cents.0);
 }
 
+/// The PDF's text, or `None` where pdftotext is not installed (and not required); a
+/// pdftotext that runs and fails fails the test.
 fn pdf_text(pdf: &[u8], name: &str) -> Option<String> {
-    let pdftotext = tool("pdftotext", "poppler-utils")?;
-    let file = scratch("spend-pdf").join(format!("{name}.pdf"));
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new(pdftotext).arg("-layout").arg(&file).arg("-").output().unwrap();
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " "))
+    let text = PDFTOTEXT.find()?.pdf_text(pdf).unwrap_or_else(|e| panic!("{name}.pdf: {e}"));
+    Some(text.replace('\u{a0}', " "))
 }
 
 #[test]
@@ -411,28 +409,6 @@ fn annual_and_dissolution_pdfs_show_their_totals() {
     }
 }
 
-/// LibreOffice, or `None`. With `LYHTY_REQUIRE_LIBREOFFICE=1` (CI) a missing LibreOffice
-/// fails the test instead of skipping it.
-fn libreoffice() -> Option<std::path::PathBuf> {
-    let found = ["libreoffice", "soffice"].iter().find_map(|name| {
-        Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {name}"))
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-    });
-    if found.is_none() {
-        let msg = "libreoffice is not installed (Debian package libreoffice-calc-nogui)";
-        if std::env::var("LYHTY_REQUIRE_LIBREOFFICE").as_deref() == Ok("1") {
-            panic!("LYHTY_REQUIRE_LIBREOFFICE=1 but {msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-    }
-    found
-}
-
 #[test]
 fn workbooks_have_native_charts_and_open_in_libreoffice() {
     let e = example();
@@ -449,26 +425,20 @@ fn workbooks_have_native_charts_and_open_in_libreoffice() {
     let raw = String::from_utf8_lossy(&quarterly);
     assert!(raw.contains("xl/charts/chart1.xml") && raw.contains("xl/charts/chart2.xml"), "two chart parts");
 
-    let Some(soffice) = libreoffice() else { return };
-    let dir = scratch("spend-xlsx");
+    let Some(soffice) = LIBREOFFICE.find() else { return };
+    let scratch = ScratchDir::new("spend-xlsx");
+    let dir = scratch.path();
     for (name, bytes) in [("quarterly", &quarterly), ("annual", &annual), ("dissolution", &dissolution)] {
         let file = dir.join(format!("{name}.xlsx"));
         std::fs::write(&file, bytes).unwrap();
         // A private profile, so a concurrently running LibreOffice cannot take the call.
         let profile = format!("-env:UserInstallation=file://{}", dir.join(format!("profile-{name}")).display());
-        let out = Command::new(&soffice)
-            .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(&dir)
-            .arg(&file)
-            .output()
-            .unwrap();
+        let mut cmd = soffice.command();
+        cmd.args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"]).arg(dir).arg(&file);
+        let out = soffice.run_command(cmd).unwrap_or_else(|e| panic!("{name}.xlsx: {e}"));
         let pdf = dir.join(format!("{name}.pdf"));
-        assert!(
-            out.status.success() && pdf.exists(),
-            "libreoffice could not convert {name}.xlsx: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // LibreOffice exits 0 even when it cannot read the file; then it writes no PDF.
+        assert!(pdf.exists(), "libreoffice could not convert {name}.xlsx: {}{}", out.stdout, out.stderr);
         let converted = std::fs::read(&pdf).unwrap();
         assert!(converted.starts_with(b"%PDF"));
         if name == "quarterly"

@@ -322,17 +322,8 @@ async fn audit_log_is_append_only(store: Arc<dyn Store>, url: String) {
     // The trait offers no way to change the log; the database must refuse it too, even to
     // a second connection that goes around the trait.
     for sql in ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"] {
-        let refused = match store.backend() {
-            Backend::Sqlite => {
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.is_err()
-            }
-            Backend::Postgres => {
-                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.is_err()
-            }
-        };
-        assert!(refused, "the database accepted {sql:?}");
+        let why = refusal(store.backend(), &url, sql).await;
+        assert!(why.contains("audit_log is append-only"), "{sql:?} refused for another reason: {why}");
     }
     let log = store.list_audit(&AuditQuery { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(log.len(), 1);
@@ -734,17 +725,23 @@ fn expense(date: NaiveDate, category: ExpenseCategory, cents: i64) -> Expense {
     }
 }
 
-/// Runs `sql` on a second connection that goes around the trait; true if refused.
-async fn refused(backend: Backend, url: &str, sql: &str) -> bool {
-    match backend {
+/// Runs `sql` on a second connection that goes around the trait; the database's message
+/// when it refuses (the test asserts which refusal: a typo in `sql` is refused too), a
+/// failure when it accepts.
+async fn refusal(backend: Backend, url: &str, sql: &str) -> String {
+    let result = match backend {
         Backend::Sqlite => {
             let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.is_err()
+            sqlx::query(sql).execute(&mut c).await.map(drop)
         }
         Backend::Postgres => {
             let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::query(sql).execute(&mut c).await.is_err()
+            sqlx::query(sql).execute(&mut c).await.map(drop)
         }
+    };
+    match result {
+        Err(e) => e.to_string(),
+        Ok(()) => panic!("the database accepted {sql:?}"),
     }
 }
 
@@ -793,17 +790,22 @@ async fn ledger_entries_are_append_only_and_reversed_once(store: Arc<dyn Store>,
 
     // Row triggers fire only on rows, so each table is tried with rows in it.
     for sql in ["UPDATE expenses SET amount_cents = 1", "DELETE FROM expenses"] {
-        assert!(refused(store.backend(), &url, sql).await, "the database accepted {sql:?}");
+        let why = refusal(store.backend(), &url, sql).await;
+        assert!(why.contains("expenses is append-only") || why.contains("expenses are append-only"), "{sql:?}: {why}");
     }
     store.add_hourly_rate(&actor(), &rate(day(2025, 9, 1), 9_000)).await.unwrap();
     store.add_budget_plan(&actor(), day(2025, 9, 15), None, &[]).await.unwrap();
-    for sql in [
-        "UPDATE hourly_rates SET rate_cents = 1",
-        "DELETE FROM hourly_rates",
-        "UPDATE budget_plans SET note = 'x'",
-        "DELETE FROM budget_plans",
+    for (sql, table) in [
+        ("UPDATE hourly_rates SET rate_cents = 1", "hourly_rates"),
+        ("DELETE FROM hourly_rates", "hourly_rates"),
+        ("UPDATE budget_plans SET note = 'x'", "budget_plans"),
+        ("DELETE FROM budget_plans", "budget_plans"),
     ] {
-        assert!(refused(store.backend(), &url, sql).await, "the database accepted {sql:?}");
+        let why = refusal(store.backend(), &url, sql).await;
+        assert!(
+            why.contains(&format!("{table} are append-only")) || why.contains(&format!("{table} is append-only")),
+            "{sql:?}: {why}"
+        );
     }
     assert_eq!(store.list_expenses().await.unwrap().len(), 3);
     let log = store.list_audit(&AuditQuery { limit: 50, ..Default::default() }).await.unwrap();
@@ -900,17 +902,8 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
 
     // The database itself refuses to change or remove a release.
     for sql in ["UPDATE releases SET release_json = '{}'", "DELETE FROM releases"] {
-        let refused = match store.backend() {
-            Backend::Sqlite => {
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.is_err()
-            }
-            Backend::Postgres => {
-                let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-                sqlx::query(sql).execute(&mut c).await.is_err()
-            }
-        };
-        assert!(refused, "the database accepted {sql:?}");
+        let why = refusal(store.backend(), &url, sql).await;
+        assert!(why.contains("releases are immutable"), "{sql:?} refused for another reason: {why}");
     }
     assert_eq!(store.get_release(first.id).await.unwrap().unwrap().release_json, first.release_json);
 }

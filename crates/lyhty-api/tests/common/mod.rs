@@ -19,6 +19,8 @@ pub const PASSWORD: &str = "test-password-123";
 
 pub struct TestApp {
     pub state: AppState,
+    /// What the state was built from, so that another instance can be built alike.
+    pub settings: Settings,
     router: Router,
     _dir: Option<tempfile::TempDir>,
     _pg: Option<PgTestDb>,
@@ -48,14 +50,31 @@ fn settings(url: &str) -> Settings {
 impl TestApp {
     pub async fn sqlite() -> Self {
         let (_store, dir, url) = fresh_sqlite().await;
-        let state = lyhty_api::build_state(settings(&url)).await.unwrap();
-        Self { router: lyhty_api::router(state.clone()), state, _dir: Some(dir), _pg: None }
+        Self::build(settings(&url), Some(dir), None).await
+    }
+
+    /// On a fresh SQLite file without a configured secret: the signing key is the random one
+    /// the first instance writes to `jwt.key` beside the database, as `make run` does.
+    pub async fn sqlite_with_key_file() -> Self {
+        let (_store, dir, url) = fresh_sqlite().await;
+        Self::build(Settings { jwt_secret: None, ..settings(&url) }, Some(dir), None).await
     }
 
     pub async fn postgres() -> Option<Self> {
         let (_store, db) = fresh_postgres().await?;
-        let state = lyhty_api::build_state(settings(&db.url)).await.unwrap();
-        Some(Self { router: lyhty_api::router(state.clone()), state, _dir: None, _pg: Some(db) })
+        Some(Self::build(settings(&db.url), None, Some(db)).await)
+    }
+
+    async fn build(settings: Settings, dir: Option<tempfile::TempDir>, pg: Option<PgTestDb>) -> Self {
+        let state = lyhty_api::build_state(settings.clone()).await.unwrap();
+        Self { router: lyhty_api::router(state.clone()), state, settings, _dir: dir, _pg: pg }
+    }
+
+    /// A second instance on this one's database, as a second server process would be: its
+    /// own state built from the same settings (its own pool, keys and caches), nothing
+    /// shared in memory. The first instance keeps the database alive.
+    pub async fn another_instance(&self) -> Self {
+        Self::build(self.settings.clone(), None, None).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {

@@ -7,7 +7,6 @@ use lyhty_domain::{BusinessId, Cents, Lang, Org, OrgCategory, OrgId, OrgStatus};
 use lyhty_finance::invoicing::plan_invoice_run;
 use lyhty_finance::{CostShareModel, InvoiceDocument, InvoicingConfig, VatTreatment, issue_invoice};
 use std::path::PathBuf;
-use std::process::Command;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -79,33 +78,6 @@ pub fn kela_invoice(config: &InvoicingConfig, lang: Lang) -> InvoiceDocument {
     doc
 }
 
-/// Path of an external tool, or `None`. In CI (`CI` set) a missing tool fails the test
-/// loudly instead of skipping it.
-pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    if found.is_none() {
-        let msg = format!("{name} is not installed (Debian package {package})");
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
-    }
-    found
-}
-
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh scratch directory under the target dir.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lyhty-finance-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
