@@ -330,7 +330,7 @@ fn report(input: &ReleaseInput, timed_target: bool) {
                 .filter(|c| c.status == CellStatus::Published || c.range.is_some())
                 .count();
             println!("vendor totals:      {shown} of {} shown exactly or as a range", vendor.cells.len() - 1);
-            history_step(&input, published);
+            history_step(input, published);
         }
         ReleaseOutcome::Refused(refused) => {
             println!("REFUSED: {} violations", refused.audit.violations.len());
