@@ -888,10 +888,11 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
         whole,
         [
             (first.id, first.release_json.as_str(), first.contributions.as_str()),
+            (correction.id, correction.release_json.as_str(), correction.contributions.as_str()),
             (second.id, second.release_json.as_str(), second.contributions.as_str())
         ]
     );
-    assert_eq!((&earlier[1].0.audit, &earlier[1].0.stats), (&second.audit, &second.stats));
+    assert_eq!((&earlier[2].0.audit, &earlier[2].0.stats), (&second.audit, &second.stats));
 
     // Publishing is audited.
     let log = store
