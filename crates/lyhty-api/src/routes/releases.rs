@@ -138,8 +138,8 @@ fn aggregate_error(e: AggregateError) -> ApiError {
 /// The earlier releases as the library needs them (for protection across releases).
 async fn previous_releases(state: &AppState) -> Result<Vec<PublishedRelease>, ApiError> {
     let mut previous = Vec::new();
-    for (summary, contributions) in state.store.release_contributions().await? {
-        let record = state.store.get_release(summary.id).await?.ok_or(ApiError::NotFound { what: "release" })?;
+    // One query for all of them, snapshots included (not one read per release).
+    for (record, contributions) in state.store.earlier_releases().await? {
         let parse = || -> Result<PublishedRelease, serde_json::Error> {
             Ok(PublishedRelease {
                 release: serde_json::from_str(&record.release_json)?,
