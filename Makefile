@@ -52,7 +52,7 @@ UBL_XSD := crates/lyhty-finance/tests/xsd/ubl-2.1
 $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd: | prerequisites-test
 	bash crates/lyhty-finance/scripts/fetch-ubl-xsd.sh
 
-# Saxon-HE from PyPI for the official Peppol / EN 16931 rules test (tests/peppol.rs), in a
+# Saxon-HE from PyPI for the official Peppol / EN 16931 rules test (tests/it/peppol.rs), in a
 # virtualenv in the build folder, made again when the pinned requirements change.
 PEPPOL_VENV := $(abspath $(TARGET_DIR))/peppol-venv
 PEPPOL_REQUIREMENTS := crates/lyhty-finance/scripts/requirements-peppol.txt
@@ -124,8 +124,9 @@ bench-smoke:
 # mutant of lyhty-domain and of finance's pure modules must be caught by a test or be
 # explained in a comment beside the code. Slow: one build and test run per mutant, so it
 # runs niced, one job at a time, in its own build folder, and is not part of `make test`.
-# Finance runs the tests that exercise those modules (its unit tests, the term scenario, the
-# spend ledger and camt), without the PDF and LibreOffice read-backs that test the painters.
+# Finance runs the tests that exercise those modules (its unit tests and its `it` binary: the
+# term scenario, the spend ledger, camt, money bounds), without the PDF, LibreOffice and
+# e-invoice read-backs that test the painters and writers.
 MUTANTS := CARGO_TARGET_DIR=$(MUTANTS_DIR)/target nice -n 15 $(CARGO) mutants --jobs 1 --no-shuffle
 MUTANTS_DIR := $(abspath $(TARGET_DIR))/mutants
 mutants:
@@ -135,7 +136,7 @@ mutants:
 		-f crates/lyhty-finance/src/invoicing.rs -f crates/lyhty-finance/src/dissolution.rs \
 		-f crates/lyhty-finance/src/ledger.rs -f crates/lyhty-finance/src/numbering.rs \
 		-f crates/lyhty-finance/src/payments.rs \
-		-- --lib --test scenario --test spend --test camt -- --skip workbooks --skip pdf
+		-- --lib --test it -- --skip workbooks --skip pdf --skip ubl:: --skip peppol::
 
 # Forget the local demo database (it is recreated with demo data by `make run`).
 clean-db:

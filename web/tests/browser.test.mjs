@@ -73,7 +73,7 @@ let workDir;
 async function startServer() {
   workDir = mkdtempSync(join(tmpdir(), 'lyhty-browser-'));
   // Every journey signs in from 127.0.0.1; the per-address sign-in limit (20 per window,
-  // tested in crates/lyhty-api/tests/harden-auth.rs) is raised for this one client.
+  // tested in crates/lyhty-api/tests/it/harden_auth.rs) is raised for this one client.
   writeFileSync(join(workDir, 'lyhty.toml'), 'login_max_per_address = 1000\n');
   const env = { ...process.env };
   for (const k of ['LYHTY_DATABASE_URL', 'LYHTY_JWT_SECRET', 'LYHTY_CONFIG']) delete env[k];

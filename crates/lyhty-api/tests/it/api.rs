@@ -1,11 +1,10 @@
 //! The HTTP API of the foundation, through the real router: sign-in, users, parties,
 //! termination, the audit log, errors and documentation.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use lyhty_domain::{OrgId, Role};
 use serde_json::json;
 

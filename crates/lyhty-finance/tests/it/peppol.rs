@@ -3,7 +3,7 @@
 //! Peppol BIS Billing 3.0.19, run as the official validation stylesheets in Saxon-HE (see
 //! `schematron/mod.rs`). A document passes with no `fatal` finding; warnings are printed.
 //!
-//! `tests/ubl.rs` checks the UBL 2.1 schema and re-implements the arithmetic; this test
+//! `tests/it/ubl.rs` checks the UBL 2.1 schema and re-implements the arithmetic; this test
 //! catches what only the official rules know (code lists, scheme identifiers, VAT category
 //! combinations). Two deliberately broken documents must be rejected by the rule that
 //! names their fault, so the check cannot pass by validating nothing.
@@ -11,16 +11,14 @@
 //! Run with `cargo nextest run -p lyhty-finance --test peppol --no-capture` to see, per
 //! document, the rule sets run and the rules fired.
 
-mod common;
-mod schematron;
 
-use common::*;
+use crate::common::*;
 use lyhty_domain::{BusinessId, Lang, OrgCategory};
 use lyhty_finance::ubl::to_ubl;
 use lyhty_finance::{
     Cents, CostShareModel, InvoiceDocument, InvoicingConfig, credit_note, issue_invoice, plan_invoice_run,
 };
-use schematron::{Report, validator};
+use crate::schematron::{Report, validator};
 
 /// A party that joins in 2026 is billed both instalments at once: one invoice, two lines
 /// (§9.4). Planned and issued by the real run, without the city the register lacks.

@@ -2,11 +2,11 @@
 //! window rule, PDF and UBL, payments by hand and from a camt.054 bank file, a credit note,
 //! and who may see what.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
+use crate::common::TestApp;
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

@@ -3,10 +3,9 @@
 //! ledger, the quarterly report and the dissolution preview all give the exact figures an
 //! `i128` hand computation gives, for networks far larger than the real one.
 
-mod common;
 
 use chrono::NaiveDate;
-use common::{business_id, config, d, org};
+use crate::common::{business_id, config, d, org};
 use lyhty_domain::{Cents, ExpenseId, OrgCategory, OrgId, Quarter};
 use lyhty_finance::dissolution::{PaidIn, dissolution_preview};
 use lyhty_finance::invoicing::plan_invoice_run;

@@ -2,11 +2,10 @@
 //! release; suppressed cells carry no values and no contributor counts; nobody but an
 //! organisation itself (and, logged, analysts and the coordinator) reaches its lines.
 
-mod common;
 
 use axum::http::{Method, StatusCode, header};
-use common::TestApp;
-use common::releases::{business_id, inventory, submit};
+use crate::common::TestApp;
+use crate::common::releases::{business_id, inventory, submit};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

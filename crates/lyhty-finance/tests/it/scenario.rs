@@ -3,9 +3,8 @@
 //! instalment 2 in January 2026, a party joining in February 2026 and a party terminated
 //! in 2026 — and every party billed exactly its share, to the cent.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use lyhty_domain::{Cents, Lang, Org, OrgCategory, OrgStatus};
 use lyhty_finance::invoicing::{Billed, billed_by, plan_invoice_run};
 use lyhty_finance::seats::{TallyRule, Vote, tally};

@@ -4,12 +4,11 @@
 //! what PostgreSQL's refusal of NUL used to become); a release answers `If-None-Match`
 //! with 304 and `Accept-Encoding: gzip` with a compressed body.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::TestApp;
-use common::releases::{business_id, inventory, publish_directly, submit};
+use crate::common::TestApp;
+use crate::common::releases::{business_id, inventory, publish_directly, submit};
 use http_body_util::BodyExt;
 use lyhty_domain::{Cents, Role};
 use serde_json::{Value, json};

@@ -1,8 +1,7 @@
 //! The release through the public API: shared cells, determinism, the member benchmark.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use lyhty_aggregate::{CellStatus, Measure, ReleaseOutcome, benchmark};
 use lyhty_domain::OrgCategory;
 
@@ -109,6 +108,12 @@ fn shuffled_input_gives_identical_bytes() {
 const CHILD: &str = "LYHTY_AGGREGATE_DETERMINISM_CHILD";
 const NAME: &str = "thread_count_does_not_change_the_bytes";
 
+/// The test's full name in the `it` binary (`release::thread_count_…`), for `--exact`.
+fn full_name() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, module)| module);
+    format!("{module}::{NAME}")
+}
+
 /// polars sizes its thread pool once per process, so each thread count gets its own: the
 /// test runs itself again as a child (marked by `CHILD`), which prints the release JSON
 /// between markers instead of comparing.
@@ -121,7 +126,7 @@ fn thread_count_does_not_change_the_bytes() {
     }
     let run = |threads: &str| {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", NAME, "--nocapture", "--test-threads", "1"])
+            .args(["--exact", &full_name(), "--nocapture", "--test-threads", "1"])
             .env(CHILD, "1")
             .env("POLARS_MAX_THREADS", threads)
             .env("RAYON_NUM_THREADS", threads)

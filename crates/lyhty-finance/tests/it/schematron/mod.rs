@@ -1,5 +1,5 @@
 //! Running the official e-invoice rule sets (compiled Schematron) over documents, for
-//! `tests/peppol.rs`.
+//! `tests/it/peppol.rs`.
 //!
 //! The rules are not re-implemented here: the official validation stylesheets run in
 //! Saxon-HE (`saxonche` from PyPI) through `scripts/schematron.py`, a real process, and

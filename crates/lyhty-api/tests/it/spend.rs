@@ -14,11 +14,11 @@
 //! Kela 403 600 × 25/425 = 23 741,1765 → 23 741,17 + the leftover cent (largest remainder
 //! 0,76 cent) = 23 741,18.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::TestApp;
+use crate::common::TestApp;
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

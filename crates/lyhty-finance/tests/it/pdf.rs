@@ -2,9 +2,8 @@
 //! `pdftotext` (poppler-utils) and its barcode with a scanner (`zbarimg`, zbar-tools, on a
 //! page rendered by `pdftoppm`).
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use lyhty_domain::Lang;
 use lyhty_finance::document::credit_note;
 use lyhty_finance::pdf::render_pdf;
