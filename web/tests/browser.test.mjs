@@ -55,7 +55,7 @@ const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinat
 
 const missing = [
   !existsSync(CHROMIUM) && `Chromium (${CHROMIUM}; apt-get install chromium)`,
-  !existsSync(BIN) && `the lyhty binary (${BIN}; cargo build -p lyhty-api --bin lyhty)`,
+  !existsSync(BIN) && `the lyhty binary (${BIN}; cargo build --workspace --bin lyhty)`,
   !existsSync(join(DIST, 'index.html')) && `the built UI (${DIST}; make web)`,
 ].filter(Boolean);
 const required = process.env.LYHTY_REQUIRE_E2E === '1';
