@@ -32,9 +32,9 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares'],
-  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget'],
-  analyst: ['/dashboard', '/parties'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares', '/decisions'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions'],
+  analyst: ['/dashboard', '/parties', '/decisions'],
   coordinator: [
     '/parties',
     '/parties/new',
@@ -49,6 +49,7 @@ const PAGES = {
     '/reports',
     '/expenses',
     '/budget',
+    '/decisions',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -175,7 +176,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   const text = await page.locator('body').innerText();
