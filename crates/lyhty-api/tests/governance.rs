@@ -295,14 +295,14 @@ async fn versions_link_to_their_decisions(app: TestApp) {
     assert_eq!(shares["model"]["version"], "2026-1");
     assert_eq!(shares["parties"][0]["share_cents"], 1_200_000);
 
-    let plan = json!({"approved_on": "2026-01-20", "lines": [], "decision_id": plan_decision});
+    let plan = json!({"approved_on": "2026-01-20", "lines": [{"year": 2026, "quarter": 1, "category": "platform", "amount_cents": 1_000_000}], "decision_id": plan_decision});
     let saved = app.call(axum::http::Method::PUT, "/api/budget-plan", Some(&c), Some(plan)).await;
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
     assert_eq!(saved.body["decision_id"], plan_decision.as_str());
-    let old_style = json!({"approved_on": "2026-01-21", "lines": []});
+    let old_style = json!({"approved_on": "2026-01-21", "lines": [{"year": 2026, "quarter": 1, "category": "platform", "amount_cents": 1_000_000}]});
     let saved = app.call(axum::http::Method::PUT, "/api/budget-plan", Some(&c), Some(old_style)).await;
     assert_eq!(saved.status, StatusCode::CREATED, "callers without a decision keep working");
-    let wrong = json!({"approved_on": "2026-01-22", "lines": [], "decision_id": model_decision});
+    let wrong = json!({"approved_on": "2026-01-22", "lines": [{"year": 2026, "quarter": 1, "category": "platform", "amount_cents": 1_000_000}], "decision_id": model_decision});
     let wrong = app.call(axum::http::Method::PUT, "/api/budget-plan", Some(&c), Some(wrong)).await;
     assert_eq!(wrong.code(), "wrong_decision_kind");
     let plans = app.get("/api/budget-plan", &c).await.body;
