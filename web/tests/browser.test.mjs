@@ -959,6 +959,68 @@ describe('browser', { skip }, () => {
     await closePage(page);
   });
 
+  test('the coordinator records a meeting and an accession decision with votes; a steering member reads the register', { timeout: 240_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await page.goto(`${baseUrl}/decisions`);
+    await page.getByRole('heading', { level: 1, name: 'Ohjausryhmän päätökset' }).waitFor();
+    await settle(page);
+    // The demo's steering group accepted one pending party already.
+    await page.getByRole('cell', { name: 'Liittyminen: Etelärannikon yliopisto' }).waitFor();
+
+    await page.getByLabel('Kokouksen nimi').fill('Ohjausryhmän kokous 2/2026');
+    await page.getByRole('button', { name: 'Tallenna kokous' }).click();
+    await page.getByText('Kokous tallennettiin.').waitFor();
+
+    // An accession of the party still pending, every seat present voting yes but Kela's,
+    // which votes no.
+    await page.getByLabel('Päätöksen laji').selectOption('accession');
+    await page.getByLabel('Päätös', { exact: true }).fill('Liittyminen: Pohjoiskairan ammattikorkeakoulu');
+    await page.getByLabel('Osapuoli').selectOption({ label: 'Pohjoiskairan ammattikorkeakoulu' });
+    const seats = page.locator('fieldset.votes select');
+    const count = await seats.count();
+    assert.ok(count >= 8, `a vote for every seat (${count})`);
+    for (let i = 0; i < count; i++) await seats.nth(i).selectOption('yes');
+    await page.getByLabel(/^Kela \(/).selectOption('no');
+    await page.getByRole('button', { name: 'Tallenna päätös' }).click();
+    await page.getByText('Päätös tallennettiin: hyväksytty.').waitFor();
+    const row = page.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ });
+    await row.getByText('Hyväksytty').waitFor();
+    await checkPage(page, 'coordinator /decisions after a decision');
+    await closePage(page);
+
+    // The party is active now, with the next annex number.
+    const parties = await newPage();
+    await signIn(parties, COORDINATOR);
+    await parties.goto(`${baseUrl}/parties`);
+    await settle(parties);
+    const party = parties.getByRole('row', { name: /Pohjoiskairan ammattikorkeakoulu/ });
+    await party.getByText('Voimassa').waitFor();
+    await closePage(parties);
+
+    // A steering member reads the register with the tally and the note on the threshold.
+    const steering = await newPage();
+    await signIn(steering, STEERING);
+    await steering.goto(`${baseUrl}/decisions`);
+    await settle(steering);
+    const decided = steering.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ });
+    await decided.getByText('Hyväksytty').waitFor();
+    await decided.getByText(/^Puolesta \d/).click();
+    await decided.getByText(/Kela \(.*\): Vastaan/).waitFor();
+    await steering.getByText(/ei määrittele sitä; kynnys on alustan asetus/).waitFor();
+    await checkPage(steering, 'steering /decisions');
+    await closePage(steering);
+
+    // A member reads the outcome only.
+    const member = await newPage();
+    await signIn(member, MEMBER);
+    await member.goto(`${baseUrl}/decisions`);
+    await settle(member);
+    await member.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ }).getByText('Hyväksytty').waitFor();
+    assert.equal(await member.getByText(/^Puolesta \d/).count(), 0, 'no tally for members');
+    await closePage(member);
+  });
+
   test('every page passes axe (WCAG 2.1 A and AA) in Finnish, Swedish and English', { timeout: 900_000 }, async () => {
     let scanned = 0;
     const page = await newPage();
