@@ -526,8 +526,13 @@ describe('browser', { skip }, () => {
     await page.getByLabel('Y-tunnus').fill('1234567-1');
     await page.getByLabel('Luokka').selectOption('uas');
     await page.getByLabel('Liittynyt').fill('1.10.2025');
+    // Its accession was decided before the platform (new parties are pending by default).
+    await page.getByLabel('Liittymisen käsittely').selectOption({ label: 'Ohjausryhmä on jo hyväksynyt (ennen järjestelmää)' });
     await page.getByRole('button', { name: 'Tallenna' }).click();
     await page.getByRole('heading', { level: 1, name: 'Muokkaa osapuolta: Testilän ammattikorkeakoulu' }).waitFor();
+    // §17: notice given on 30.9.2026 ends it three months later at the earliest.
+    await page.getByLabel('Irtisanomispäivä').fill('30.9.2026');
+    await page.getByText('Aikaisin sallittu päättymispäivä: 30.12.2026').waitFor();
     page.once('dialog', (d) => d.accept());
     await page.getByLabel('Päättymispäivä').fill('31.12.2026');
     await page.getByRole('button', { name: 'Päätä sopimus' }).click();
