@@ -32,9 +32,9 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares'],
-  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget'],
-  analyst: ['/dashboard', '/parties'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares', '/decisions'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions'],
+  analyst: ['/dashboard', '/parties', '/decisions'],
   coordinator: [
     '/parties',
     '/parties/new',
@@ -49,6 +49,7 @@ const PAGES = {
     '/reports',
     '/expenses',
     '/budget',
+    '/decisions',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -175,7 +176,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   const text = await page.locator('body').innerText();
@@ -525,8 +526,13 @@ describe('browser', { skip }, () => {
     await page.getByLabel('Y-tunnus').fill('1234567-1');
     await page.getByLabel('Luokka').selectOption('uas');
     await page.getByLabel('Liittynyt').fill('1.10.2025');
+    // Its accession was decided before the platform (new parties are pending by default).
+    await page.getByLabel('Liittymisen käsittely').selectOption({ label: 'Ohjausryhmä on jo hyväksynyt (ennen järjestelmää)' });
     await page.getByRole('button', { name: 'Tallenna' }).click();
     await page.getByRole('heading', { level: 1, name: 'Muokkaa osapuolta: Testilän ammattikorkeakoulu' }).waitFor();
+    // §17: notice given on 30.9.2026 ends it three months later at the earliest.
+    await page.getByLabel('Irtisanomispäivä').fill('30.9.2026');
+    await page.getByText('Aikaisin sallittu päättymispäivä: 30.12.2026').waitFor();
     page.once('dialog', (d) => d.accept());
     await page.getByLabel('Päättymispäivä').fill('31.12.2026');
     await page.getByRole('button', { name: 'Päätä sopimus' }).click();
@@ -956,6 +962,68 @@ describe('browser', { skip }, () => {
     await page.getByText('E-postadressen eller lösenordet är fel.', { exact: false }).waitFor();
     await screenshot(page, 'login');
     await closePage(page);
+  });
+
+  test('the coordinator records a meeting and an accession decision with votes; a steering member reads the register', { timeout: 240_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await page.goto(`${baseUrl}/decisions`);
+    await page.getByRole('heading', { level: 1, name: 'Ohjausryhmän päätökset' }).waitFor();
+    await settle(page);
+    // The demo's steering group accepted one pending party already.
+    await page.getByRole('cell', { name: 'Liittyminen: Etelärannikon yliopisto' }).waitFor();
+
+    await page.getByLabel('Kokouksen nimi').fill('Ohjausryhmän kokous 2/2026');
+    await page.getByRole('button', { name: 'Tallenna kokous' }).click();
+    await page.getByText('Kokous tallennettiin.').waitFor();
+
+    // An accession of the party still pending, every seat present voting yes but Kela's,
+    // which votes no.
+    await page.getByLabel('Päätöksen laji').selectOption('accession');
+    await page.getByLabel('Päätös', { exact: true }).fill('Liittyminen: Pohjoiskairan ammattikorkeakoulu');
+    await page.getByLabel('Osapuoli').selectOption({ label: 'Pohjoiskairan ammattikorkeakoulu' });
+    const seats = page.locator('fieldset.votes select');
+    const count = await seats.count();
+    assert.ok(count >= 8, `a vote for every seat (${count})`);
+    for (let i = 0; i < count; i++) await seats.nth(i).selectOption('yes');
+    await page.getByLabel(/^Kela \(/).selectOption('no');
+    await page.getByRole('button', { name: 'Tallenna päätös' }).click();
+    await page.getByText('Päätös tallennettiin: hyväksytty.').waitFor();
+    const row = page.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ });
+    await row.getByText('Hyväksytty').waitFor();
+    await checkPage(page, 'coordinator /decisions after a decision');
+    await closePage(page);
+
+    // The party is active now, with the next annex number.
+    const parties = await newPage();
+    await signIn(parties, COORDINATOR);
+    await parties.goto(`${baseUrl}/parties`);
+    await settle(parties);
+    const party = parties.getByRole('row', { name: /Pohjoiskairan ammattikorkeakoulu/ });
+    await party.getByText('Voimassa').waitFor();
+    await closePage(parties);
+
+    // A steering member reads the register with the tally and the note on the threshold.
+    const steering = await newPage();
+    await signIn(steering, STEERING);
+    await steering.goto(`${baseUrl}/decisions`);
+    await settle(steering);
+    const decided = steering.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ });
+    await decided.getByText('Hyväksytty').waitFor();
+    await decided.getByText(/^Puolesta \d/).click();
+    await decided.getByText(/Kela \(.*\): Vastaan/).waitFor();
+    await steering.getByText(/ei määrittele sitä; kynnys on alustan asetus/).waitFor();
+    await checkPage(steering, 'steering /decisions');
+    await closePage(steering);
+
+    // A member reads the outcome only.
+    const member = await newPage();
+    await signIn(member, MEMBER);
+    await member.goto(`${baseUrl}/decisions`);
+    await settle(member);
+    await member.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ }).getByText('Hyväksytty').waitFor();
+    assert.equal(await member.getByText(/^Puolesta \d/).count(), 0, 'no tally for members');
+    await closePage(member);
   });
 
   test('every page passes axe (WCAG 2.1 A and AA) in Finnish, Swedish and English', { timeout: 900_000 }, async () => {

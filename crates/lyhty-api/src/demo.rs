@@ -1,5 +1,6 @@
 //! Demo data for `lyhty serve --demo`: the fictional parties of `sample-data/parties.json`
-//! and one user per role, loaded into an empty database only.
+//! (and the pending ones of `pending.json`), one user per role, a year of bookkeeping and
+//! the steering group's decisions, loaded into an empty database only.
 
 use crate::routes::orgs::{CreateOrgRequest, parse_new_org};
 use crate::routes::submissions::process_upload;
@@ -12,6 +13,8 @@ use lyhty_store::Actor;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
+
+mod governance;
 
 /// The password of every demo account. Demo databases only: never use `--demo` with real data.
 pub const DEMO_PASSWORD: &str = "lyhty-demo-2025";
@@ -35,6 +38,27 @@ pub struct DemoParty {
     pub cost_share_cents: Option<i64>,
     /// An inventory file relative to the sample-data folder.
     pub inventory: Option<String>,
+}
+
+/// The API's request for a demo party (`represented_by` already resolved to an id).
+fn create_request(party: &DemoParty, represented_by: Option<OrgId>) -> CreateOrgRequest {
+    CreateOrgRequest {
+        name: party.name.clone(),
+        business_id: party.business_id.clone(),
+        category: party.category.clone(),
+        annual_budget_cents: party.annual_budget_cents,
+        budget_year: party.budget_year,
+        budget_source: party.budget_year.map(|y| format!("TA {y}")),
+        joined_on: party.joined_on,
+        accession_number: party.accession_number.clone(),
+        represented_by,
+        einvoice_address: party.einvoice_address.clone(),
+        contact_name: party.contact_name.clone(),
+        contact_email: party.contact_email.clone(),
+        contact_phone: None,
+        cost_share_cents: party.cost_share_cents,
+        status: None,
+    }
 }
 
 /// A demo sign-in to print.
@@ -82,22 +106,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
             }
             None => None,
         };
-        let req = CreateOrgRequest {
-            name: party.name.clone(),
-            business_id: party.business_id.clone(),
-            category: party.category.clone(),
-            annual_budget_cents: party.annual_budget_cents,
-            budget_year: party.budget_year,
-            budget_source: party.budget_year.map(|y| format!("TA {y}")),
-            joined_on: party.joined_on,
-            accession_number: party.accession_number.clone(),
-            represented_by,
-            einvoice_address: party.einvoice_address.clone(),
-            contact_name: party.contact_name.clone(),
-            contact_email: party.contact_email.clone(),
-            contact_phone: None,
-            cost_share_cents: party.cost_share_cents,
-        };
+        let req = create_request(party, represented_by);
         let new = parse_new_org(req).map_err(|e| anyhow::anyhow!("{}: {e}", party.name))?;
         let org = state.store.create_org(&actor, &new).await.with_context(|| party.name.clone())?;
         ids.insert(org.business_id.to_string(), org.id);
@@ -121,6 +130,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     if parties.is_empty() {
         bail!("sample-data/parties.json lists no parties");
     }
+    let pending = governance::add_pending(state, &actor).await?;
 
     let mut logins = Vec::new();
     for (email, name, role) in [
@@ -143,6 +153,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         logins.push(DemoLogin { email, role: "member", org: Some(party.name.clone()) });
     }
     load_spend(state, &actor, &orgs).await?;
+    governance::accession_meeting(state, &actor, &pending).await?;
     Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
 }
 
@@ -175,7 +186,10 @@ async fn load_spend(
             lines.push(PlanLine { year: 2026, quarter, category, amount_cents: Cents(euros * 100) });
         }
     }
-    state.store.add_budget_plan(actor, date(2025, 12, 15)?, Some("Talousarvio 2026"), &lines).await?;
+    // Approved by the steering group's meeting of that day (demo/governance.rs).
+    let approved_on = date(2025, 12, 15)?;
+    let decision = governance::budget_meeting(state, actor, approved_on).await?;
+    state.store.add_decided_budget_plan(actor, approved_on, Some("Talousarvio 2026"), &lines, decision).await?;
 
     // Personnel hours go to a party's home organisation (the first listed, for the demo).
     let payee = orgs.first().map(|(o, _)| o.id);

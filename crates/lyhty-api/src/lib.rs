@@ -10,7 +10,8 @@
 //! - [`edge`]: body limits, the panic answer and the Swagger UI's CSP;
 //! - [`error`]: the one [`error::ApiError`] and its JSON shape;
 //! - [`openapi`]: the OpenAPI document served at `/api/openapi.json` and `/api/docs`;
-//! - [`demo`]: the demo parties and users of `lyhty serve --demo`.
+//! - [`demo`]: the demo parties and users of `lyhty serve --demo`;
+//! - [`governance`]: steering-group decisions counted on the seats, §17's leaving rules.
 //!
 //! [`router`] builds the whole application so tests can drive it with `oneshot`;
 //! [`launch`] serves it until the shutdown future resolves.
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod governance;
 pub mod openapi;
 pub mod policy;
 pub mod routes;
@@ -107,6 +109,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/releases/{id}/audit", get(routes::releases::audit))
         .route("/api/orgs/{id}/benchmark", get(routes::releases::benchmark))
         .route("/api/vocabulary", get(routes::vocabulary::get))
+        // The steering group decides (NETWORK.md).
+        .route("/api/meetings", get(routes::governance::list_meetings).post(routes::governance::create_meeting))
+        .route("/api/meetings/{id}/decisions", post(routes::governance::record_decision))
+        .route("/api/decisions", get(routes::governance::list_decisions))
+        .route("/api/cost-share-models", get(routes::governance::list_models).post(routes::governance::create_model))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)

@@ -74,6 +74,12 @@ use utoipa::{Modify, OpenApi};
         routes::releases::audit,
         routes::releases::benchmark,
         routes::vocabulary::get,
+        routes::governance::list_meetings,
+        routes::governance::create_meeting,
+        routes::governance::record_decision,
+        routes::governance::list_decisions,
+        routes::governance::list_models,
+        routes::governance::create_model,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -86,6 +92,7 @@ use utoipa::{Modify, OpenApi};
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
+        (name = "governance", description = "Steering-group meetings, weighted decisions and cost-share model versions"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -41,6 +41,11 @@ pub enum Action {
     ReadInvoices(OrgId),
     /// Read spend reports and the budget plan.
     ReadSpendReports,
+    /// Record steering-group meetings and decisions with their votes.
+    RecordDecisions,
+    /// Read the meetings and the decision register with every tally and vote (members
+    /// read titles, dates, kinds and outcomes only).
+    ReadDecisionDetails,
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -56,7 +61,9 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
     let role = who.role();
     let own = |org: OrgId| who.user.org_id == Some(org);
     let allowed = match action {
-        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance => role == Role::Coordinator,
+        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance | RecordDecisions => {
+            role == Role::Coordinator
+        }
         ReadOrgDetails(org) | ReadInvoices(org) => role == Role::Coordinator || own(org),
         // Members see only their own party; the network-wide roles see every party's
         // public facts (which the list of parties shows anyway).
@@ -74,7 +81,7 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
         }
         SubmitInventory(org) => role == Role::Coordinator || (role == Role::Member && own(org)),
         ReadReleases => true,
-        ReadCostShares | ReadSpendReports => matches!(role, Role::Steering | Role::Coordinator),
+        ReadCostShares | ReadSpendReports | ReadDecisionDetails => matches!(role, Role::Steering | Role::Coordinator),
     };
     if allowed { Ok(Grant::Allowed) } else { Err(denied(action)) }
 }

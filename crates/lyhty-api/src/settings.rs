@@ -49,6 +49,10 @@ pub struct Settings {
     /// The built browser UI that the server serves outside `/api` (`LYHTY_WEB_DIR`);
     /// `make web` builds it into `web/dist`.
     pub web_dir: PathBuf,
+    /// The steering group's qualified majority as a fraction of the weight of the seats
+    /// present, e.g. `"2/3"` (`LYHTY_QUALIFIED_MAJORITY`). The agreement (§8.1) asks for a
+    /// qualified majority without defining it; two thirds is our reading.
+    pub qualified_majority: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -78,6 +82,7 @@ impl Default for Settings {
             invoicing_iban: "FI2112345600000785".into(),
             invoicing_bic: "NDEAFIHH".into(),
             web_dir: PathBuf::from("web/dist"),
+            qualified_majority: "2/3".into(),
         }
     }
 }
@@ -152,6 +157,9 @@ impl Settings {
         if let Some(v) = get("LYHTY_WEB_DIR") {
             self.web_dir = PathBuf::from(v);
         }
+        if let Some(v) = get("LYHTY_QUALIFIED_MAJORITY") {
+            self.qualified_majority = v;
+        }
         Ok(())
     }
 
@@ -170,7 +178,22 @@ impl Settings {
         if self.login_max_failures == 0 || self.login_max_per_address == 0 || self.login_window_minutes <= 0 {
             bail!("login_max_failures, login_max_per_address and login_window_minutes must be positive");
         }
+        self.majority()?;
         Ok(())
+    }
+
+    /// [`Settings::qualified_majority`] as an exact fraction above one half and at most one.
+    pub fn majority(&self) -> anyhow::Result<lyhty_finance::Ratio> {
+        let text = self.qualified_majority.trim();
+        let parsed = text
+            .split_once('/')
+            .and_then(|(n, d)| Some((n.trim().parse::<u32>().ok()?, d.trim().parse::<u32>().ok()?)));
+        match parsed {
+            Some((n, d)) if d > 0 && 2 * u64::from(n) > u64::from(d) && n <= d => {
+                Ok(lyhty_finance::Ratio { numerator: n, denominator: d })
+            }
+            _ => bail!("qualified_majority {text:?}: give a fraction above 1/2 and at most 1, such as 2/3"),
+        }
     }
 
     /// The SQLite database file, when the database is SQLite.
@@ -224,5 +247,19 @@ mod tests {
         assert_eq!(s.trusted_proxies, vec!["10.0.0.1".parse::<IpAddr>().unwrap(), "::1".parse().unwrap()]);
         let toml: Settings = toml::from_str("trusted_proxies = [\"127.0.0.1\"]\nlogin_max_per_address = 3\n").unwrap();
         assert_eq!((toml.trusted_proxies.len(), toml.login_max_per_address), (1, 3));
+    }
+
+    #[test]
+    fn the_qualified_majority_is_an_exact_fraction_from_the_file_or_the_environment() {
+        let s = Settings::default();
+        assert_eq!(s.majority().unwrap(), lyhty_finance::Ratio::TWO_THIRDS);
+        let mut s: Settings = toml::from_str("qualified_majority = \"3/4\"\n").unwrap();
+        assert_eq!(s.majority().unwrap(), lyhty_finance::Ratio { numerator: 3, denominator: 4 });
+        s.apply_env(|k| (k == "LYHTY_QUALIFIED_MAJORITY").then(|| " 5 / 6 ".to_string())).unwrap();
+        assert_eq!(s.majority().unwrap().numerator, 5);
+        for bad in ["1/2", "0.66", "4/3", "2/0", ""] {
+            s.qualified_majority = bad.into();
+            assert!(s.check().is_err(), "{bad}");
+        }
     }
 }

@@ -76,3 +76,11 @@ id_type!(
     /// An entry of the expenditure ledger (an expense or the reversal of one).
     ExpenseId
 );
+id_type!(
+    /// A steering-group meeting.
+    MeetingId
+);
+id_type!(
+    /// A steering-group decision.
+    DecisionId
+);

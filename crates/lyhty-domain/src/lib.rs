@@ -12,6 +12,7 @@
 
 pub mod business_id;
 pub mod email;
+pub mod governance;
 pub mod ids;
 pub mod lang;
 pub mod money;
@@ -27,6 +28,9 @@ pub use iban::{Iban, IbanError};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
 // The spend ledger's entries.
 pub use ids::ExpenseId;
+// Steering-group meetings and decisions.
+pub use governance::{DecisionKind, NoticeGround, Vote};
+pub use ids::{DecisionId, MeetingId};
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};

@@ -1,6 +1,6 @@
 //! Parties of the cooperation agreement (§1, §7, §9.2, §17).
 
-use crate::{BusinessId, Cents, OrgId};
+use crate::{BusinessId, Cents, DecisionId, OrgId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +73,9 @@ impl OrgCategory {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgStatus {
+    /// Signed its accession agreement; the steering group has not handled the accession yet
+    /// (§1.1). It may upload, but its data enters no release and it is not invoiced.
+    Pending,
     Active,
     /// Notice given (§17: three months' notice); access ends on the effective date.
     Terminated,
@@ -83,6 +86,7 @@ pub enum OrgStatus {
 impl OrgStatus {
     pub fn key(self) -> &'static str {
         match self {
+            Self::Pending => "pending",
             Self::Active => "active",
             Self::Terminated => "terminated",
             Self::Expelled => "expelled",
@@ -90,7 +94,7 @@ impl OrgStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::Terminated, Self::Expelled].into_iter().find(|c| c.key() == s)
+        [Self::Pending, Self::Active, Self::Terminated, Self::Expelled].into_iter().find(|c| c.key() == s)
     }
 }
 
@@ -107,6 +111,23 @@ pub enum TerminationKind {
 pub struct Termination {
     pub kind: TerminationKind,
     pub effective_on: NaiveDate,
+    /// Notice: the day it was given, and on which of §17's grounds.
+    #[serde(default)]
+    pub notice_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub ground: Option<crate::NoticeGround>,
+    /// Expulsion: the steering group's passed proposal and the written notice of breach.
+    #[serde(default)]
+    pub decision_id: Option<DecisionId>,
+    #[serde(default)]
+    pub breach_notice_on: Option<NaiveDate>,
+}
+
+impl Termination {
+    /// A termination with only its kind and date (the rest is for the audit log).
+    pub fn new(kind: TerminationKind, effective_on: NaiveDate) -> Self {
+        Self { kind, effective_on, notice_on: None, ground: None, decision_id: None, breach_notice_on: None }
+    }
 }
 
 /// A party of the network (a member organisation), or an organisation represented by one.
@@ -140,6 +161,10 @@ pub struct Org {
     pub status: OrgStatus,
     /// The day a termination or expulsion takes effect.
     pub status_effective_on: Option<NaiveDate>,
+    /// The steering-group decision that accepted the accession; `None` for a party created
+    /// active directly (its decision predates the platform) or still pending.
+    #[serde(default)]
+    pub accession_decision_id: Option<DecisionId>,
 }
 
 impl Org {
@@ -147,7 +172,7 @@ impl Org {
     /// date of a termination or expulsion (§17).
     pub fn has_access_on(&self, today: NaiveDate) -> bool {
         match (self.status, self.status_effective_on) {
-            (OrgStatus::Active, _) => true,
+            (OrgStatus::Active | OrgStatus::Pending, _) => true,
             (_, Some(effective)) => today < effective,
             (_, None) => false,
         }
@@ -157,5 +182,11 @@ impl Org {
     /// cut off from then on).
     pub fn has_ended_by(&self, day: NaiveDate) -> bool {
         !self.has_access_on(day)
+    }
+
+    /// Whether the steering group has yet to accept the party (§1.1): until then its data
+    /// enters no release and it is not invoiced.
+    pub fn is_pending(&self) -> bool {
+        self.status == OrgStatus::Pending
     }
 }

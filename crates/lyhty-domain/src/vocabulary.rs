@@ -111,11 +111,12 @@ impl OrgCategory {
 
 impl OrgStatus {
     /// Every status, in the order a party goes through them.
-    pub const ALL: [OrgStatus; 3] = [OrgStatus::Active, OrgStatus::Terminated, OrgStatus::Expelled];
+    pub const ALL: [OrgStatus; 4] = [OrgStatus::Pending, OrgStatus::Active, OrgStatus::Terminated, OrgStatus::Expelled];
 
     /// The status's name for people, in `lang`.
     pub fn label(self, lang: Lang) -> &'static str {
         let labels = match self {
+            Self::Pending => ["Liittyminen käsittelyssä", "Anslutningen behandlas", "Accession pending"],
             Self::Active => ["Voimassa", "I kraft", "Active"],
             Self::Terminated => ["Irtisanottu", "Uppsagd", "Terminated"],
             Self::Expelled => ["Erotettu", "Utesluten", "Expelled"],

@@ -117,6 +117,7 @@ fn party(status: OrgStatus, effective: Option<NaiveDate>) -> Org {
         cost_share_cents: None,
         status,
         status_effective_on: effective,
+        accession_decision_id: None,
     }
 }
 

@@ -16,6 +16,8 @@
 //!   window if it is earlier. If it falls after the window, the run is refused
 //!   (`outside_instalment_window`) unless the coordinator overrides it.
 //! - Terminated and expelled parties stay liable for the term (§17) and are billed.
+//! - A pending party (its accession not yet decided, §1.1) is not invoiced: it is listed in
+//!   `skipped` with `accession_pending`, and the first run after the decision bills it.
 //! - Represented organisations are never invoiced (their representative's share covers
 //!   them).
 //! - The coordinator is a paying party but does not invoice itself: its instalments are
@@ -198,6 +200,16 @@ pub fn plan_invoice_run(
         if org.joined_on > issue_date || org.represented_by.is_some() {
             continue;
         }
+        // §1.1: invoiced only once the steering group has accepted the accession; the run
+        // after the decision bills every instalment due by then.
+        if org.is_pending() {
+            let problem = Problem {
+                code: "accession_pending".into(),
+                message: "the steering group has not decided the accession yet".into(),
+            };
+            plan.skipped.push(SkippedParty { org_id: org.id, name: org.name.clone(), problem });
+            continue;
+        }
         let share = match share_for(org, model) {
             Ok(s) => s,
             Err(e) => {
@@ -364,5 +376,19 @@ mod tests {
         assert_eq!(p.invoices.len(), 1);
         assert_eq!(p.invoices[0].org_id, gone.id);
         assert_eq!(p.skipped[0].problem.code, "share_override_required");
+    }
+
+    #[test]
+    fn a_pending_party_is_billed_only_after_its_accession() {
+        let m = CostShareModel::seeded();
+        let kela = Org { status: OrgStatus::Pending, ..org("Kela", OrgCategory::Kela) };
+        let p = plan_invoice_run(&m, &config(), std::slice::from_ref(&kela), &[], 2, d(2026, 1, 10), false).unwrap();
+        assert!(p.invoices.is_empty());
+        assert_eq!((p.skipped[0].org_id, p.skipped[0].problem.code.as_str()), (kela.id, "accession_pending"));
+        // Accepted in 2026: both instalments at once.
+        let kela = Org { status: OrgStatus::Active, ..kela };
+        let p = plan_invoice_run(&m, &config(), &[kela], &[], 2, d(2026, 1, 10), false).unwrap();
+        assert_eq!(p.invoices[0].instalments(), vec![1, 2]);
+        assert_eq!(p.invoices[0].amount, Cents::euros(25_000));
     }
 }

@@ -100,7 +100,7 @@ pub use model::{CostShareModel, InstalmentWindow, Ratio, Tier, TierSchedule};
 pub use numbering::{format_invoice_number, parse_invoice_number, reference_for};
 pub use payments::{PaymentStatus, PaymentSummary, payment_status};
 pub use plan::{BudgetPlan, ExpenseCategory, HourlyRate, PlanLine, rate_on};
-pub use seats::{MajorityBase, Seat, TallyResult, TallyRule, Vote, tally};
+pub use seats::{CountedVote, MajorityBase, Seat, TallyResult, TallyRule, Vote, count_votes, tally};
 pub use seller::{InvoiceParty, InvoicingConfig, PeppolId, VatTreatment};
 pub use shares::{CostShareTable, PartyShare, Share, ShareError, cost_shares, share_for};
 pub use spend_report::{

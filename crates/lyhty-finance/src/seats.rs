@@ -13,12 +13,18 @@
 //!   one seat's weight (`members: 2`); the agreement does not say how they split it.
 //! - Category `other` is not in §8.1; such parties get their own seat, "other parties".
 //! - Represented organisations sit with their representative's sector and add no weight.
-//! - A party whose agreement has ended (§17) or that has not joined yet takes no part, so
-//!   weights always sum to 1 over the parties that do; its share still counts in the
-//!   cost-share total, because it still owes it.
+//! - A party whose agreement has ended (§17), that has not joined yet, or whose accession
+//!   the steering group has not decided yet takes no part, so weights always sum to 1 over
+//!   the parties that do; an ended party's share still counts in the cost-share total,
+//!   because it still owes it.
 //! - A decision passes when the yes weight is at least the qualified majority (default two
-//!   thirds) of all seats' weight; absent and abstaining seats count against it. The base
-//!   can be switched to the votes cast.
+//!   thirds, configurable: the agreement says "määräenemmistö" without a figure) of the
+//!   weight of the seats present (`NETWORK.md`); an abstaining seat is present and counts
+//!   against, an absent one does not count. The base can be switched to all seats or to
+//!   the votes cast.
+//! - The Ministry of Finance's experts have no seat, so a vote of theirs is an unknown
+//!   seat; a deputy votes in the member's place, so a seat votes once (a second vote is
+//!   `duplicate_vote`).
 
 use crate::model::Ratio;
 use chrono::NaiveDate;
@@ -140,7 +146,7 @@ pub fn seat_terms() -> Vec<Term> {
 pub(crate) fn seats_for<'a>(parties: impl IntoIterator<Item = (&'a Org, Cents)>, as_of: NaiveDate) -> Vec<Seat> {
     let mut by_seat: BTreeMap<usize, (Cents, Vec<OrgId>)> = BTreeMap::new();
     for (org, share_cents) in parties {
-        if org.joined_on > as_of || !org.has_access_on(as_of) {
+        if org.joined_on > as_of || org.is_pending() || !org.has_access_on(as_of) {
             continue;
         }
         let entry = by_seat.entry(seat_index(org.category)).or_default();
@@ -158,21 +164,18 @@ pub(crate) fn seats_for<'a>(parties: impl IntoIterator<Item = (&'a Org, Cents)>,
         .collect()
 }
 
-/// One seat's vote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Vote {
-    Yes,
-    No,
-    Abstain,
-}
+/// One seat's vote (defined with the other governance words in `lyhty-domain`).
+pub use lyhty_domain::governance::Vote;
 
 /// What the qualified majority is measured against.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MajorityBase {
-    /// All seats' weight: absent and abstaining seats count against (the default).
+    /// The weight of the seats present (yes, no and abstain): abstaining seats count
+    /// against, absent seats do not (the default, `NETWORK.md`).
     #[default]
+    Present,
+    /// All seats' weight: absent and abstaining seats count against.
     AllSeats,
     /// Only the weight of yes and no votes.
     VotesCast,
@@ -187,20 +190,29 @@ pub struct TallyRule {
 
 impl Default for TallyRule {
     fn default() -> Self {
-        Self { majority: Ratio::TWO_THIRDS, base: MajorityBase::AllSeats }
+        Self { majority: Ratio::TWO_THIRDS, base: MajorityBase::Present }
     }
 }
 
-/// The outcome of a weighted vote.
+/// The outcome of a weighted vote. The weights are shares of all seats' weight (0..=1);
+/// the `*_cents` behind them are exact, and `passed` is decided on those.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TallyResult {
     pub yes_weight: f64,
     pub no_weight: f64,
     pub abstain_weight: f64,
+    /// Yes, no and abstain together: the seats present.
+    pub present_weight: f64,
     pub absent_weight: f64,
+    pub yes_cents: Cents,
+    pub no_cents: Cents,
+    pub abstain_cents: Cents,
+    pub present_cents: Cents,
+    pub absent_cents: Cents,
     /// Yes weight as a share of the base.
     pub yes_share: f64,
-    pub required: Ratio,
+    /// The qualified majority required of the base (the configured threshold).
+    pub threshold: Ratio,
     pub base: MajorityBase,
     pub passed: bool,
     /// Seats that did not vote.
@@ -225,7 +237,8 @@ impl TallyError {
 }
 
 /// Tallies `votes` (seat key → vote) over `seats`. The comparison is done on the cents
-/// behind the weights, so a result of exactly two thirds is not lost to rounding.
+/// behind the weights (`yes × denominator ≥ numerator × base`, in integers), so a result of
+/// exactly two thirds is not lost to rounding.
 pub fn tally(seats: &[Seat], votes: &[(String, Vote)], rule: TallyRule) -> Result<TallyResult, TallyError> {
     let mut cast: BTreeMap<&str, Vote> = BTreeMap::new();
     for (key, vote) in votes {
@@ -250,25 +263,69 @@ pub fn tally(seats: &[Seat], votes: &[(String, Vote)], rule: TallyRule) -> Resul
             }
         }
     }
-    let total = yes + no + abstain + absent_c;
+    let present = yes + no + abstain;
+    let total = present + absent_c;
     let base = match rule.base {
+        MajorityBase::Present => present,
         MajorityBase::AllSeats => total,
         MajorityBase::VotesCast => yes + no,
     };
     let q = rule.majority;
     let passed = base > 0 && yes * i128::from(q.denominator) >= i128::from(q.numerator) * base;
     let w = |c: i128| if total > 0 { c as f64 / total as f64 } else { 0.0 };
+    // Each sum is at most the sum of the seats' shares, which are bounded cents.
+    let cents = |c: i128| Cents(i64::try_from(c).unwrap_or(i64::MAX));
     Ok(TallyResult {
         yes_weight: w(yes),
         no_weight: w(no),
         abstain_weight: w(abstain),
+        present_weight: w(present),
         absent_weight: w(absent_c),
+        yes_cents: cents(yes),
+        no_cents: cents(no),
+        abstain_cents: cents(abstain),
+        present_cents: cents(present),
+        absent_cents: cents(absent_c),
         yes_share: if base > 0 { yes as f64 / base as f64 } else { 0.0 },
-        required: q,
+        threshold: q,
         base: rule.base,
         passed,
         absent,
     })
+}
+
+/// The seat a vote names: by its key (`wellbeing_counties`) or by its name as
+/// `/api/cost-shares` gives it (`wellbeing counties`).
+pub fn seat_named<'a>(seats: &'a [Seat], name: &str) -> Option<&'a Seat> {
+    let name = name.trim();
+    seats.iter().find(|s| s.key == name || s.seat == name)
+}
+
+/// One seat's vote as counted: the seat's key, the vote and the shares behind the seat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CountedVote {
+    pub seat: String,
+    pub vote: Vote,
+    pub share_cents: Cents,
+}
+
+/// Counts a decision's votes (each naming a seat by key or name) over `seats`: the votes
+/// with their seats' keys and shares, and the tally. A seat that is not there (the Ministry
+/// of Finance's experts have none) is `unknown_seat`; a seat named twice, in either form,
+/// is `duplicate_vote` (a deputy votes only in the member's place).
+pub fn count_votes(
+    seats: &[Seat],
+    votes: &[(String, Vote)],
+    rule: TallyRule,
+) -> Result<(Vec<CountedVote>, TallyResult), TallyError> {
+    let mut counted = Vec::with_capacity(votes.len());
+    for (name, vote) in votes {
+        let seat = seat_named(seats, name).ok_or_else(|| TallyError::UnknownSeat(name.clone()))?;
+        counted.push(CountedVote { seat: seat.key.clone(), vote: *vote, share_cents: seat.share_cents });
+    }
+    let keyed: Vec<(String, Vote)> = counted.iter().map(|c| (c.seat.clone(), c.vote)).collect();
+    let result = tally(seats, &keyed, rule)?;
+    Ok((counted, result))
 }
 
 #[cfg(test)]
@@ -290,15 +347,25 @@ mod tests {
     }
 
     #[test]
-    fn absent_counts_against_unless_base_is_votes_cast() {
+    fn absent_seats_do_not_count_abstaining_ones_do() {
         let seats = [seat("a", 60), seat("b", 20), seat("c", 20)];
         let votes = [("a".to_string(), Vote::Yes), ("b".to_string(), Vote::No)];
+        // Present: 60 of 80 = 75 %.
+        let r = tally(&seats, &votes, TallyRule::default()).unwrap();
+        assert!(r.passed);
+        assert_eq!(r.absent, vec!["c".to_string()]);
+        assert_eq!((r.present_cents, r.absent_cents), (Cents(80), Cents(20)));
+        assert_eq!(r.yes_share, 0.75);
+        // Counting the absent seat against: 60 of 100.
+        let r = tally(&seats, &votes, TallyRule { base: MajorityBase::AllSeats, ..TallyRule::default() }).unwrap();
+        assert!(!r.passed);
+        // An abstention is present and counts against: 60 of 100 again.
+        let votes = [("a".to_string(), Vote::Yes), ("b".to_string(), Vote::No), ("c".to_string(), Vote::Abstain)];
         let r = tally(&seats, &votes, TallyRule::default()).unwrap();
         assert!(!r.passed);
-        assert_eq!(r.absent, vec!["c".to_string()]);
+        assert_eq!(r.abstain_cents, Cents(20));
         let r = tally(&seats, &votes, TallyRule { base: MajorityBase::VotesCast, ..TallyRule::default() }).unwrap();
         assert!(r.passed);
-        assert_eq!(r.yes_share, 0.75);
     }
 
     #[test]
@@ -311,11 +378,50 @@ mod tests {
     }
 
     #[test]
+    fn votes_name_seats_by_key_or_by_name_once() {
+        let seats = [Seat { seat: "wellbeing counties".into(), ..seat("wellbeing_counties", 300) }, seat("kela", 100)];
+        let votes = [("wellbeing counties".to_string(), Vote::Yes), ("kela".to_string(), Vote::No)];
+        let (counted, r) = count_votes(&seats, &votes, TallyRule::default()).unwrap();
+        assert_eq!(counted[0].seat, "wellbeing_counties");
+        assert_eq!(counted[0].share_cents, Cents(300));
+        assert!(r.passed, "300 of 400");
+        let twice = [("wellbeing counties".to_string(), Vote::Yes), ("wellbeing_counties".to_string(), Vote::No)];
+        assert_eq!(count_votes(&seats, &twice, TallyRule::default()).unwrap_err().code(), "duplicate_vote");
+        let expert = [("Ministry of Finance".to_string(), Vote::Yes)];
+        assert_eq!(count_votes(&seats, &expert, TallyRule::default()).unwrap_err().code(), "unknown_seat");
+    }
+
+    #[test]
     fn bad_votes_are_errors() {
         let seats = [seat("a", 1)];
         assert_eq!(tally(&seats, &[("x".into(), Vote::Yes)], TallyRule::default()).unwrap_err().code(), "unknown_seat");
         let twice = [("a".to_string(), Vote::Yes), ("a".to_string(), Vote::No)];
         assert_eq!(tally(&seats, &twice, TallyRule::default()).unwrap_err().code(), "duplicate_vote");
         assert!(!tally(&[], &[], TallyRule::default()).unwrap().passed);
+        // Nobody present: nothing passes.
+        assert!(!tally(&seats, &[], TallyRule::default()).unwrap().passed);
+    }
+
+    proptest::proptest! {
+        /// Every present seat's weight is yes, no or abstain: the three add up to the
+        /// present weight exactly in cents, and to within rounding as shares.
+        #[test]
+        fn yes_no_and_abstain_add_up_to_the_present_weight(
+            shares in proptest::collection::vec(0i64..=2_000_000_000, 1..10),
+            votes in proptest::collection::vec(0u8..4, 10),
+        ) {
+            let seats: Vec<Seat> = shares.iter().enumerate().map(|(i, c)| seat(&format!("s{i}"), *c)).collect();
+            let cast: Vec<(String, Vote)> = seats
+                .iter()
+                .zip(&votes)
+                .filter_map(|(s, v)| Vote::ALL.get(usize::from(*v)).map(|v| (s.key.clone(), *v)))
+                .collect();
+            let r = tally(&seats, &cast, TallyRule::default()).unwrap();
+            proptest::prop_assert_eq!(r.yes_cents + r.no_cents + r.abstain_cents, r.present_cents);
+            proptest::prop_assert_eq!(r.present_cents + r.absent_cents, shares.iter().copied().map(Cents).sum::<Cents>());
+            proptest::prop_assert!((r.yes_weight + r.no_weight + r.abstain_weight - r.present_weight).abs() < 1e-9);
+            let exact = r.present_cents.0 > 0 && 3 * i128::from(r.yes_cents.0) >= 2 * i128::from(r.present_cents.0);
+            proptest::prop_assert_eq!(r.passed, exact);
+        }
     }
 }

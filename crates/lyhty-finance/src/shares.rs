@@ -241,6 +241,7 @@ pub(crate) mod tests {
             cost_share_cents: None,
             status: OrgStatus::Active,
             status_effective_on: None,
+            accession_decision_id: None,
         }
     }
 

@@ -30,7 +30,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
-use lyhty_domain::{BusinessId, InvoiceId, Org, OrgId, SubmissionId, Termination, UserId};
+use lyhty_domain::{BusinessId, DecisionId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId};
 use std::sync::Arc;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's
@@ -238,6 +238,40 @@ pub trait Store: Send + Sync + 'static {
     async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()>;
     /// Newest first.
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+
+    // --- the steering group decides (NETWORK.md; backends/governance.rs) ------------------
+
+    /// Creates a party whose accession the steering group has yet to decide (§1.1): status
+    /// `pending` until a passed `accession` decision makes it active. Same rules and codes
+    /// as [`Store::create_org`]; the audit entry says it is pending.
+    async fn create_pending_org(&self, actor: &Actor, org: &NewOrg) -> Result<Org>;
+    async fn create_meeting(&self, actor: &Actor, meeting: &NewMeeting) -> Result<Meeting>;
+    async fn get_meeting(&self, id: MeetingId) -> Result<Option<Meeting>>;
+    /// Every meeting, newest first.
+    async fn list_meetings(&self) -> Result<Vec<Meeting>>;
+    /// Records a counted decision with its votes and, in the same transaction, what a
+    /// passed one changes: a passed `accession` makes its pending party active with the
+    /// next annex number (1.1, 1.2, …) and links it to the decision. An unknown meeting is
+    /// `NotFound`; an unknown subject party `Invalid("unknown_subject")`; an accession of
+    /// a party that is not pending `Invalid("not_pending")`; a seat voting twice
+    /// `Conflict("duplicate_vote")`.
+    async fn record_decision(&self, actor: &Actor, decision: &NewDecision) -> Result<DecisionRecord>;
+    async fn get_decision(&self, id: DecisionId) -> Result<Option<DecisionRecord>>;
+    /// The register: every decision, newest meeting first.
+    async fn list_decisions(&self) -> Result<Vec<DecisionRecord>>;
+    /// Adds the next budget plan version (as [`Store::add_budget_plan`]) approved by a
+    /// passed `budget_plan` decision, linked to it (`Invalid("unknown_decision")`,
+    /// `Invalid("wrong_decision_kind")`, `Invalid("decision_not_passed")` otherwise). A
+    /// [`ModelVersion`] given to [`Store::put_cost_share_model`] with a `decision_id` is
+    /// checked the same way against `cost_share_model`.
+    async fn add_decided_budget_plan(
+        &self,
+        actor: &Actor,
+        approved_on: NaiveDate,
+        note: Option<&str>,
+        lines: &[PlanLine],
+        decision: DecisionId,
+    ) -> Result<PlanVersion>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{
-    BusinessId, Cents, InvoiceId, Org, OrgCategory, OrgId, PaymentId, Role, RunId, SubmissionId, UserId,
+    BusinessId, Cents, DecisionId, DecisionKind, InvoiceId, MeetingId, Org, OrgCategory, OrgId, PaymentId, Role, RunId,
+    SubmissionId, UserId, Vote,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -246,6 +247,10 @@ pub struct ModelVersion {
     pub model: serde_json::Value,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+    /// The steering-group decision that adopted the version (`None` for the seeded one and
+    /// versions stored before decisions were recorded).
+    #[serde(default)]
+    pub decision_id: Option<DecisionId>,
 }
 
 /// Invoice or credit note.
@@ -431,6 +436,8 @@ pub struct PlanVersion {
     pub lines: Vec<PlanLine>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+    /// The steering-group decision that approved the version, when it was recorded.
+    pub decision_id: Option<DecisionId>,
 }
 
 /// A published release to store (`lyhty-aggregate` makes it; the store keeps it as text
@@ -468,4 +475,64 @@ pub struct ReleaseRecord {
     pub audit: serde_json::Value,
     pub params: serde_json::Value,
     pub stats: serde_json::Value,
+}
+
+// --- the steering group decides (NETWORK.md) -------------------------------------------------
+
+/// A steering-group meeting to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMeeting {
+    pub date: NaiveDate,
+    pub title: String,
+}
+
+/// A recorded steering-group meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub date: NaiveDate,
+    pub title: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One seat's vote as recorded, with the share behind the seat's weight at the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SeatVote {
+    /// The seat's key (`wellbeing_counties`).
+    pub seat: String,
+    pub vote: Vote,
+    pub share_cents: Cents,
+}
+
+/// A decision to record: counted already (the caller tallies it; the store keeps the tally
+/// as JSON and applies what a passed decision changes, in the same transaction).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewDecision {
+    pub meeting_id: MeetingId,
+    pub kind: DecisionKind,
+    pub title: String,
+    pub subject_id: Option<String>,
+    /// The party the decision is about (accession, expulsion proposal).
+    pub subject_org_id: Option<OrgId>,
+    pub passed: bool,
+    pub tally: serde_json::Value,
+    pub votes: Vec<SeatVote>,
+}
+
+/// A recorded decision with its meeting's date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DecisionRecord {
+    pub id: DecisionId,
+    pub meeting_id: MeetingId,
+    pub meeting_date: NaiveDate,
+    pub kind: DecisionKind,
+    pub title: String,
+    pub subject_id: Option<String>,
+    pub subject_org_id: Option<OrgId>,
+    pub passed: bool,
+    pub tally: serde_json::Value,
+    pub votes: Vec<SeatVote>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
 }

@@ -182,7 +182,7 @@ async fn patch_changes_only_what_it_names(store: Arc<dyn Store>, _url: String) {
 async fn termination_is_recorded_once(store: Arc<dyn Store>, _url: String) {
     let org =
         store.create_org(&actor(), &new_org("Oulun yliopisto", "0245895-5", OrgCategory::University)).await.unwrap();
-    let t = Termination { kind: TerminationKind::Notice, effective_on: day(2026, 6, 30) };
+    let t = Termination::new(TerminationKind::Notice, day(2026, 6, 30));
     let ended = store.terminate_org(&actor(), org.id, t).await.unwrap();
     assert_eq!(ended.status, OrgStatus::Terminated);
     assert_eq!(ended.status_effective_on, Some(day(2026, 6, 30)));
@@ -190,7 +190,7 @@ async fn termination_is_recorded_once(store: Arc<dyn Store>, _url: String) {
     assert!(!ended.has_access_on(day(2026, 6, 30)));
     assert_eq!(store.get_org(org.id).await.unwrap().unwrap(), ended);
     let again = store
-        .terminate_org(&actor(), org.id, Termination { kind: TerminationKind::Expelled, effective_on: day(2026, 7, 1) })
+        .terminate_org(&actor(), org.id, Termination::new(TerminationKind::Expelled, day(2026, 7, 1)))
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::Conflict { code: "already_terminated", .. }), "{again:?}");
@@ -508,6 +508,7 @@ async fn model_versions_are_never_rewritten(store: Arc<dyn Store>, _url: String)
         model: serde_json::json!({"budget_target": 150_000_000}),
         created_by: String::new(),
         created_at: Utc::now(),
+        decision_id: None,
     };
     let stored = store.put_cost_share_model(&actor(), &v).await.unwrap();
     assert_eq!(stored.created_by, "test");

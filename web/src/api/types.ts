@@ -42,3 +42,8 @@ export type ReimbursementLine = S['ReimbursementLine'];
 export type Refund = S['Refund'];
 export type Expense = S['Expense'];
 export type Vocabulary = S['Vocabulary'];
+// The steering group decides (NETWORK.md).
+export type Meeting = S['Meeting'];
+export type DecisionEntry = S['DecisionEntry'];
+export type DecisionView = S['DecisionView'];
+export type TooEarly = S['TooEarly'];

@@ -67,7 +67,11 @@ export function PartiesPage() {
                 render: (o) => (
                   <StatusTag
                     status={o.status}
-                    label={o.status === 'active' ? term('org_status', o.status) : `${term('org_status', o.status)} ${formatDate(o.status_effective_on)}`}
+                    label={
+                      o.status === 'active' || o.status === 'pending'
+                        ? term('org_status', o.status)
+                        : `${term('org_status', o.status)} ${formatDate(o.status_effective_on)}`
+                    }
                   />
                 ),
                 sort: (o) => o.status,
@@ -104,6 +108,8 @@ interface FormState {
   contact_email: string;
   contact_phone: string;
   share: string;
+  /** A new party: `pending` until the steering group decides (the default), or `active`. */
+  status: string;
 }
 
 function fromOrg(o: Org | null): FormState {
@@ -122,6 +128,7 @@ function fromOrg(o: Org | null): FormState {
     contact_email: o?.contact_email ?? '',
     contact_phone: o?.contact_phone ?? '',
     share: centsToInput(o?.cost_share_cents),
+    status: o?.status ?? 'pending',
   };
 }
 
@@ -167,7 +174,7 @@ export function PartyEditPage({ id }: { id: string | null }) {
     };
     void save.run(async () => {
       if (!id) {
-        const created = await apiPost<Org>('/api/orgs', body);
+        const created = await apiPost<Org>('/api/orgs', { ...body, status: form.status });
         navigate(`/parties/${created.id}`);
         return;
       }
@@ -207,6 +214,17 @@ export function PartyEditPage({ id }: { id: string | null }) {
         <TextField label={t('parties.budgetYear')} value={form.budget_year} onChange={set('budget_year')} optional />
         <TextField label={t('parties.budgetSource')} value={form.budget_source} onChange={set('budget_source')} optional />
         <TextField label={t('parties.accession')} value={form.accession_number} onChange={set('accession_number')} optional />
+        {!id && (
+          <SelectField
+            label={t('termination.newStatus')}
+            value={form.status}
+            onChange={set('status')}
+            options={[
+              { value: 'pending', label: t('termination.statusPending') },
+              { value: 'active', label: t('termination.statusActive') },
+            ]}
+          />
+        )}
         <SelectField
           label={t('parties.representedBy')}
           value={form.represented_by}
@@ -236,28 +254,77 @@ export function PartyEditPage({ id }: { id: string | null }) {
   );
 }
 
+/** `iso` plus `months` calendar months, the day kept or moved back to the month's end
+ *  (30 November + 3 months = 28 February), as the server counts (§17). */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${pad(month)}-${pad(Math.min(d, last))}`;
+}
+
+/** `iso` plus `days` days. */
+function addDays(iso: string, days: number): string {
+  const t = new Date(`${iso}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The earliest effective date §17 allows, as far as the form's dates tell. */
+function earliestDate(org: Org, kind: string, noticeOn: string | null, breachOn: string | null): string | null {
+  if (kind === 'notice') {
+    if (!noticeOn) return null;
+    const afterNotice = addMonths(noticeOn, 3);
+    const afterYear = addMonths(org.joined_on, 12);
+    return afterNotice > afterYear ? afterNotice : afterYear;
+  }
+  return breachOn ? addDays(breachOn, 30) : null;
+}
+
 function TerminateForm({ org, onDone }: { org: Org; onDone: () => void }) {
-  const { t, term } = useI18n();
+  const { t, term, options } = useI18n();
   const [kind, setKind] = useState('notice');
   const [date, setDate] = useState(todayFinnish());
-  const [invalid, setInvalid] = useState('');
+  const [noticeOn, setNoticeOn] = useState(todayFinnish());
+  const [ground, setGround] = useState('organisation_changed');
+  const [breachOn, setBreachOn] = useState('');
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const termination = useSubmit();
+  const earliest = earliestDate(org, kind, parseFinnishDate(noticeOn), parseFinnishDate(breachOn));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const iso = parseFinnishDate(date);
-    setInvalid(iso ? '' : t('error.badDate'));
-    if (!iso) return;
+    const notice = parseFinnishDate(noticeOn);
+    const breach = parseFinnishDate(breachOn);
+    const bad: Record<string, string> = {};
+    if (!iso) bad.date = t('error.badDate');
+    if (kind === 'notice' && !notice) bad.notice = t('error.badDate');
+    if (kind === 'expelled' && !breach) bad.breach = t('error.badDate');
+    setInvalid(bad);
+    if (Object.keys(bad).length > 0 || !iso) return;
     if (!window.confirm(t('parties.confirmTerminate', { name: org.name, date: formatDate(iso) }))) return;
+    const body =
+      kind === 'notice'
+        ? { kind, effective_on: iso, notice_on: notice, ground }
+        : { kind, effective_on: iso, breach_notice_on: breach };
     void termination.run(async () => {
-      await apiPost<Org>(`/api/orgs/${org.id}/terminate`, { effective_on: iso, kind });
+      await apiPost<Org>(`/api/orgs/${org.id}/terminate`, body);
       onDone();
       return t('parties.terminated');
     });
   };
+  const refusedEarliest = (termination.error as { body?: { earliest_effective_on?: string } } | null)?.body?.earliest_effective_on;
   return (
     <Section title={t('parties.terminateTitle')} id="terminate-heading">
       <Paragraph>{t('parties.terminateHelp')}</Paragraph>
-      {org.status !== 'active' ? (
+      {org.status === 'pending' ? (
+        <Paragraph>
+          <StatusTag status={org.status} label={term('org_status', org.status)} /> {t('termination.pendingHelp')}
+        </Paragraph>
+      ) : org.status !== 'active' ? (
         <Paragraph>
           <StatusTag status={org.status} label={term('org_status', org.status)} />{' '}
           {t('parties.endedOn', { date: formatDate(org.status_effective_on) })}
@@ -273,8 +340,21 @@ function TerminateForm({ org, onDone }: { org: Org; onDone: () => void }) {
               { value: 'expelled', label: t('parties.kindExpelled') },
             ]}
           />
-          <TextField label={t('parties.effectiveOn')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid || undefined} />
+          {kind === 'notice' ? (
+            <>
+              <TextField label={t('termination.noticeOn')} hint={t('common.dateHint')} value={noticeOn} onChange={setNoticeOn} error={invalid.notice} />
+              <SelectField label={t('termination.ground')} value={ground} onChange={setGround} options={options('notice_ground')} />
+            </>
+          ) : (
+            <>
+              <Paragraph>{t('termination.expulsionHelp')}</Paragraph>
+              <TextField label={t('termination.breachNoticeOn')} hint={t('common.dateHint')} value={breachOn} onChange={setBreachOn} error={invalid.breach} />
+            </>
+          )}
+          {earliest && <Paragraph>{t('termination.earliest', { date: formatDate(earliest) })}</Paragraph>}
+          <TextField label={t('parties.effectiveOn')} hint={t('common.dateHint')} value={date} onChange={setDate} error={invalid.date} />
           <ErrorNotice error={termination.error} />
+          {refusedEarliest && <Paragraph>{t('termination.earliest', { date: formatDate(refusedEarliest) })}</Paragraph>}
           <Button type="submit" variant="secondary">
             {t('parties.terminate')}
           </Button>

@@ -32,9 +32,13 @@ use std::collections::HashMap;
 /// The model in force today: the newest stored version valid by today, else the version
 /// seeded from the agreement.
 pub async fn current_model(state: &AppState) -> Result<CostShareModel, ApiError> {
-    let today = today();
+    model_on(state, today()).await
+}
+
+/// The model in force on `day` (e.g. a steering-group meeting's date).
+pub async fn model_on(state: &AppState, day: NaiveDate) -> Result<CostShareModel, ApiError> {
     let stored = state.store.list_cost_share_models().await?;
-    match stored.into_iter().rfind(|m| m.valid_from <= today) {
+    match stored.into_iter().rfind(|m| m.valid_from <= day) {
         Some(m) => serde_json::from_value(m.model).map_err(ApiError::internal),
         None => Ok(CostShareModel::seeded()),
     }

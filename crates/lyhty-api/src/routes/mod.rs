@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod finance;
+pub mod governance;
 pub mod health;
 pub mod orgs;
 pub mod release_cache;

@@ -8,13 +8,14 @@ use super::non_blank;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path};
+use crate::governance::{Refusal, check_termination};
 use crate::policy::{Action, authorize};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use lyhty_domain::email::is_valid_email;
-use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus, Termination, TerminationKind};
+use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus};
 use lyhty_store::{NewOrg, OrgPatch};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -109,9 +110,14 @@ pub struct CreateOrgRequest {
     pub contact_phone: Option<String>,
     /// A share set by the coordinator; required before a parish or `other` can be invoiced.
     pub cost_share_cents: Option<i64>,
+    /// `pending` (the steering group has yet to decide the accession, §1.1; what the UI
+    /// sends) or `active` (the default: its decision predates the platform).
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
-/// Registers a party (an accession agreement has been signed).
+/// Registers a party (an accession agreement has been signed): `pending` until a passed
+/// `accession` decision, or active directly, and the audit log says which.
 #[utoipa::path(post, path = "/api/orgs", tag = "orgs", security(("bearer" = [])), request_body = CreateOrgRequest,
     responses((status = 201, body = Org), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -121,8 +127,22 @@ pub async fn create(
     Json(req): Json<CreateOrgRequest>,
 ) -> Result<(StatusCode, Json<Org>), ApiError> {
     authorize(&who, Action::ManageOrgs)?;
+    let pending = match req.status.as_deref().map(str::trim) {
+        None | Some("active") => false,
+        Some("pending") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "invalid_status",
+                format!("a new party is pending or active, not {other:?}"),
+            ));
+        }
+    };
     let new = parse_new_org(req)?;
-    let org = state.store.create_org(&who.actor(), &new).await?;
+    let org = if pending {
+        state.store.create_pending_org(&who.actor(), &new).await?
+    } else {
+        state.store.create_org(&who.actor(), &new).await?
+    };
     Ok((StatusCode::CREATED, Json(org)))
 }
 
@@ -305,31 +325,28 @@ pub async fn update(
     Ok(Json(state.store.update_org(&who.actor(), id, &patch).await?))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct TerminateRequest {
-    /// The day access ends and the party's data leaves later releases.
-    pub effective_on: NaiveDate,
-    /// `notice` (the party gave notice) or `expelled` (the coordinator ended it, §17).
-    pub kind: TerminationKind,
-}
+pub use crate::governance::TerminateRequest;
 
-/// Records the end of a party's agreement (§17). Its users lose access on the effective
-/// date; it stays liable for its share for the term.
+/// Records the end of a party's agreement under §17's rules (`NETWORK.md`): a notice needs
+/// a ground and takes effect no earlier than three months after it was given and a year
+/// after joining; an expulsion needs the steering group's passed proposal and a written
+/// notice of breach 30 days earlier. A refused date comes back with the earliest allowed
+/// one (`earliest_effective_on`). Its users lose access on the effective date; it stays
+/// liable for its share for the term.
 #[utoipa::path(post, path = "/api/orgs/{id}/terminate", tag = "orgs", security(("bearer" = [])),
     params(("id" = OrgId, Path)), request_body = TerminateRequest,
     responses((status = 200, body = Org), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody),
+        (status = 422, description = "refused; for a date, with `earliest_effective_on`", body = crate::governance::TooEarly)))]
 pub async fn terminate(
     State(state): State<AppState>,
     who: AuthUser,
     Path(id): Path<OrgId>,
     Json(req): Json<TerminateRequest>,
-) -> Result<Json<Org>, ApiError> {
+) -> Result<Json<Org>, Refusal> {
     authorize(&who, Action::ManageOrgs)?;
-    let org = state.store.get_org(id).await?.ok_or(ApiError::NotFound { what: "organisation" })?;
-    if req.effective_on < org.joined_on {
-        return Err(ApiError::invalid("invalid_effective_date", "the agreement cannot end before the party joined"));
-    }
-    let termination = Termination { kind: req.kind, effective_on: req.effective_on };
-    Ok(Json(state.store.terminate_org(&who.actor(), id, termination).await?))
+    let org =
+        state.store.get_org(id).await.map_err(ApiError::from)?.ok_or(ApiError::NotFound { what: "organisation" })?;
+    let termination = check_termination(&state, &org, req).await?;
+    Ok(Json(state.store.terminate_org(&who.actor(), id, termination).await.map_err(ApiError::from)?))
 }

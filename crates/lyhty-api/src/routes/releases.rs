@@ -190,14 +190,16 @@ async fn release_input(
     as_of: NaiveDate,
 ) -> Result<(ReleaseInput, Versions, Vec<PublishedRelease>), ApiError> {
     // Contributors: organisations with an accepted inventory at the cut-off whose
-    // agreement had not ended by then (DISCLOSURE.md, microdata).
+    // agreement had not ended by then (DISCLOSURE.md, microdata) and whose accession the
+    // steering group has decided (NETWORK.md).
     let orgs: BTreeMap<OrgId, lyhty_domain::Org> =
         state.store.list_orgs().await?.into_iter().map(|o| (o.id, o)).collect();
     let mut contributors = BTreeMap::new();
     let mut lines = Vec::new();
     for (org_id, line) in state.store.current_lines_as_of(cut_off(as_of)).await? {
         let Some(org) = orgs.get(&org_id) else { continue };
-        if org.has_ended_by(as_of) {
+        // A pending party's data enters releases only once its accession passes (§1.1).
+        if org.has_ended_by(as_of) || org.is_pending() {
             continue;
         }
         contributors.insert(org_id, Contributor { org: org_id, sector: org.category });

@@ -144,6 +144,8 @@ pub struct PlanVersionSummary {
     pub total_cents: Cents,
     pub created_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The steering-group decision that approved the version, when it was recorded.
+    pub decision_id: Option<lyhty_domain::DecisionId>,
 }
 
 /// The plan in force and the list of versions.
@@ -183,6 +185,7 @@ pub async fn get_plan(State(state): State<AppState>, who: AuthUser) -> Result<Js
             total_cents: p.total(),
             created_by: v.created_by.clone(),
             created_at: v.created_at,
+            decision_id: v.decision_id,
         })
         .collect();
     let plan = versions.into_iter().last().map(|(_, p)| p);
@@ -199,24 +202,46 @@ pub struct PlanRequest {
     pub approved_on: NaiveDate,
     pub note: Option<String>,
     pub lines: Vec<PlanLine>,
+    /// The passed `budget_plan` decision that approved the version, linked to it (optional,
+    /// so scripts written before decisions were recorded keep working).
+    #[serde(default)]
+    pub decision_id: Option<lyhty_domain::DecisionId>,
+}
+
+/// A saved plan version and the decision that approved it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SavedPlan {
+    #[serde(flatten)]
+    pub plan: BudgetPlan,
+    pub decision_id: Option<lyhty_domain::DecisionId>,
 }
 
 /// Saves a new version of the plan (the steering group approved a change); earlier
 /// versions stay as they were.
 #[utoipa::path(put, path = "/api/budget-plan", tag = "spend", security(("bearer" = [])), request_body = PlanRequest,
-    responses((status = 201, body = BudgetPlan), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 201, body = SavedPlan), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn put_plan(
     State(state): State<AppState>,
     who: AuthUser,
     Json(req): Json<PlanRequest>,
-) -> Result<(StatusCode, Json<BudgetPlan>), ApiError> {
+) -> Result<(StatusCode, Json<SavedPlan>), ApiError> {
     authorize(&who, Action::ManageFinance)?;
     let note = super::non_blank(req.note);
     let draft = BudgetPlan { version: 0, approved_on: req.approved_on, note: note.clone(), lines: req.lines };
     draft.validate().map_err(|e| ApiError::invalid(e.code(), e.to_string()))?;
-    let stored = state.store.add_budget_plan(&who.actor(), req.approved_on, note.as_deref(), &draft.lines).await?;
-    Ok((StatusCode::CREATED, Json(plan_of(&stored))))
+    let actor = who.actor();
+    let stored = match req.decision_id {
+        Some(decision) => {
+            crate::governance::passed_decision(&state, decision, lyhty_domain::DecisionKind::BudgetPlan, None).await?;
+            state
+                .store
+                .add_decided_budget_plan(&actor, req.approved_on, note.as_deref(), &draft.lines, decision)
+                .await?
+        }
+        None => state.store.add_budget_plan(&actor, req.approved_on, note.as_deref(), &draft.lines).await?,
+    };
+    Ok((StatusCode::CREATED, Json(SavedPlan { plan: plan_of(&stored), decision_id: stored.decision_id })))
 }
 
 /// The steering group's hourly rate with its history.

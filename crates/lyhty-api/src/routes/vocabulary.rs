@@ -8,7 +8,7 @@
 use axum::Json;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
 use lyhty_domain::vocabulary::terms;
-use lyhty_domain::{OrgCategory, OrgStatus, Role, Term};
+use lyhty_domain::{DecisionKind, NoticeGround, OrgCategory, OrgStatus, Role, Term, Vote};
 use lyhty_finance::seats::seat_terms;
 use lyhty_finance::{ExpenseCategory, PaymentStatus, Tier};
 use lyhty_ingest::SubmissionStatus;
@@ -48,6 +48,12 @@ pub struct Vocabulary {
     pub payment_status: Vec<Term>,
     /// A submission's `status`.
     pub submission_status: Vec<Term>,
+    /// A steering-group decision's `kind`.
+    pub decision_kind: Vec<Term>,
+    /// A seat's `vote` in a decision.
+    pub vote: Vec<Term>,
+    /// A notice's `ground` (§17).
+    pub notice_ground: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -68,6 +74,9 @@ impl Vocabulary {
             seat: seat_terms(),
             payment_status: terms::<PaymentStatus>(),
             submission_status: terms::<SubmissionStatus>(),
+            decision_kind: terms::<DecisionKind>(),
+            vote: terms::<Vote>(),
+            notice_ground: terms::<NoticeGround>(),
         }
     }
 }
@@ -102,6 +111,9 @@ mod tests {
         check::<Tier>();
         check::<PaymentStatus>();
         check::<SubmissionStatus>();
+        check::<DecisionKind>();
+        check::<Vote>();
+        check::<NoticeGround>();
     }
 
     #[test]

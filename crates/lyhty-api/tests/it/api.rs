@@ -327,10 +327,24 @@ async fn a_terminated_partys_users_lose_access_on_the_effective_date() {
     let now_member = app.user("b@oulu.fi", Role::Member, Some(now["id"].as_str().unwrap().parse().unwrap())).await;
 
     let today = lyhty_api::auth::today();
+    // §17's steps are there (NETWORK.md): a notice given long enough before, on a ground;
+    // an expulsion on the steering group's proposal, 30 days after the notice of breach.
+    let days = chrono::Duration::days;
     let terminate = |id: &str, on: chrono::NaiveDate, kind: &str| {
-        (format!("/api/orgs/{id}/terminate"), json!({"effective_on": on, "kind": kind}))
+        let body = match kind {
+            "notice" => {
+                json!({"effective_on": on, "kind": kind, "notice_on": on - days(100), "ground": "majority_left"})
+            }
+            _ => json!({"effective_on": on, "kind": kind, "breach_notice_on": on - days(30)}),
+        };
+        (format!("/api/orgs/{id}/terminate"), body)
     };
-    let (path, body) = terminate(later["id"].as_str().unwrap(), today + chrono::Duration::days(90), "notice");
+    let meeting = app.post("/api/meetings", &coordinator, json!({"date": today, "title": "Kokous"})).await.body;
+    let proposal = json!({"kind": "expulsion_proposal", "title": "Erottamisesitys", "subject_id": now["id"],
+        "votes": [{"seat": "universities", "vote": "yes"}]});
+    let decisions = format!("/api/meetings/{}/decisions", meeting["id"].as_str().unwrap());
+    assert_eq!(app.post(&decisions, &coordinator, proposal).await.body["passed"], true);
+    let (path, body) = terminate(later["id"].as_str().unwrap(), today + days(90), "notice");
     let reply = app.post(&path, &coordinator, body).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.body["status"], "terminated");

@@ -50,6 +50,9 @@ struct Ctx {
     expense: String,
     /// A published release.
     release: String,
+    /// A steering-group meeting, and a passed `cost_share_model` decision of it.
+    meeting: String,
+    decision: String,
 }
 
 struct Case {
@@ -81,6 +84,7 @@ enum Target {
     /// `{year}` and `{quarter}` of a report: 2026 and 1.
     Report,
     Release,
+    Meeting,
 }
 
 fn routes() -> Vec<Case> {
@@ -130,7 +134,8 @@ fn routes() -> Vec<Case> {
         Case {
             method: Method::POST,
             template: "/api/orgs/{id}/terminate",
-            body: Some(json!({"effective_on": "2030-01-01", "kind": "notice"})),
+            body: Some(json!({"effective_on": "2030-01-01", "kind": "notice", "notice_on": "2029-01-01",
+                "ground": "organisation_changed"})),
             allowed: COORDINATOR,
             target: Target::SpareOrg,
         },
@@ -385,7 +390,59 @@ fn routes() -> Vec<Case> {
             allowed: STEERING_AND_COORDINATOR,
             target: Target::None,
         },
+        // The steering group decides (NETWORK.md).
+        Case {
+            method: Method::GET,
+            template: "/api/meetings",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/meetings",
+            body: Some(json!({"date": "2026-02-01", "title": "Kokous"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/meetings/{id}/decisions",
+            body: Some(
+                json!({"kind": "other", "title": "Viestintä", "votes": [{"seat": "universities", "vote": "yes"}]}),
+            ),
+            allowed: COORDINATOR,
+            target: Target::Meeting,
+        },
+        Case { method: Method::GET, template: "/api/decisions", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::GET,
+            template: "/api/cost-share-models",
+            body: None,
+            allowed: STEERING_AND_COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/cost-share-models",
+            body: Some(json!({"decision_id": "{decision}", "model": new_model()})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
     ]
+}
+
+/// A model version to add: the agreement's, renamed.
+fn new_model() -> Value {
+    let mut model = serde_json::to_value(lyhty_finance::CostShareModel::seeded()).unwrap();
+    model["version"] = json!("2026-matrix");
+    model["valid_from"] = json!("2026-02-01");
+    model
+}
+
+/// `body` with `{decision}` replaced by the context's decision.
+fn fill(body: &Value, ctx: &Ctx) -> Value {
+    serde_json::from_str(&body.to_string().replace("{decision}", &ctx.decision)).unwrap()
 }
 
 fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
@@ -409,6 +466,7 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Expense => &ctx.expense,
         Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
         Target::Release => &ctx.release,
+        Target::Meeting => &ctx.meeting,
     };
     case.template.replace("{id}", id)
 }
@@ -482,7 +540,22 @@ async fn authorisation_matrix() {
     }
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     let release = publish_directly(&app, yesterday).await;
+    let meeting =
+        app.post("/api/meetings", &coordinator, json!({"date": "2026-01-15", "title": "Kokous 1/2026"})).await;
+    let meeting = meeting.body["id"].as_str().unwrap().to_string();
+    let votes = json!([{"seat": "universities", "vote": "yes"}, {"seat": "uas", "vote": "yes"}]);
+    let decision = app
+        .post(
+            &format!("/api/meetings/{meeting}/decisions"),
+            &coordinator,
+            json!({"kind": "cost_share_model", "title": "Malli 2026", "votes": votes}),
+        )
+        .await;
+    assert_eq!(decision.body["passed"], true, "{}", decision.body);
+    let decision = decision.body["id"].as_str().unwrap().to_string();
     let ctx = Ctx {
+        meeting,
+        decision,
         own: own.clone(),
         other,
         spare,
@@ -513,7 +586,8 @@ async fn authorisation_matrix() {
         order.extend(tokens.iter().filter(|(w, _)| case.allowed.contains(w)));
         for (who, token) in order {
             let p = path(&case, *who, &ctx);
-            let reply = app.call(case.method.clone(), &p, token.as_deref(), case.body.clone()).await;
+            let body = case.body.as_ref().map(|b| fill(b, &ctx));
+            let reply = app.call(case.method.clone(), &p, token.as_deref(), body).await;
             let allowed = case.allowed.contains(who);
             let ok = match (who, allowed) {
                 (Anonymous, _) => reply.status == StatusCode::UNAUTHORIZED,

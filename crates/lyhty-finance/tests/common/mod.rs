@@ -43,6 +43,7 @@ pub fn org(name: &str, category: OrgCategory, bid: BusinessId, joined_on: NaiveD
         cost_share_cents: None,
         status: OrgStatus::Active,
         status_effective_on: None,
+        accession_decision_id: None,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{
     NewRun, PaymentRecord, PaymentSource, Result, RunRecord, SelfContributionRecord, StoreError,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use lyhty_domain::{Cents, InvoiceId, OrgId, PaymentId, RunId};
+use lyhty_domain::{Cents, DecisionId, DecisionKind, InvoiceId, OrgId, PaymentId, RunId};
 use serde_json::json;
 use sqlx::types::Json;
 use tracing::instrument;
@@ -120,18 +120,25 @@ fn already_billed(what: &str) -> String {
 macro_rules! invoicing_impl {
     ($store:ident, $db:ty) => {
         impl $store {
+            /// Adds a version; one with a `decision_id` must name a passed
+            /// `cost_share_model` decision (checked in the same transaction).
             pub(super) async fn put_cost_share_model(&self, actor: &Actor, version: &ModelVersion) -> Result<ModelVersion> {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
+                    if let Some(decision) = version.decision_id {
+                        Self::passed_decision_in(&mut tx, decision, DecisionKind::CostShareModel, None).await?;
+                    }
                     let now = Utc::now();
                     sqlx::query(
-                        "INSERT INTO cost_share_models (version, valid_from, model, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO cost_share_models (version, valid_from, model, created_by, created_at, decision_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
                     )
                     .bind(&version.version)
                     .bind(version.valid_from)
                     .bind(Json(&version.model))
                     .bind(&actor.label)
                     .bind(now)
+                    .bind(version.decision_id.map(|d| d.0))
                     .execute(&mut *tx)
                     .await
                     .on_unique("duplicate_model_version", || format!("model version {:?} exists; versions are never rewritten", version.version))?;
@@ -139,7 +146,7 @@ macro_rules! invoicing_impl {
                         action: "cost_share_model.add".into(),
                         org_id: None,
                         subject: Some(version.version.clone()),
-                        detail: json!({ "valid_from": version.valid_from }),
+                        detail: json!({ "valid_from": version.valid_from, "decision_id": version.decision_id }),
                     };
                     Self::audit_in(&mut tx, actor, &event).await?;
                     tx.commit().await?;
@@ -149,19 +156,22 @@ macro_rules! invoicing_impl {
             }
 
             pub(super) async fn list_cost_share_models(&self) -> Result<Vec<ModelVersion>> {
-                let rows: Vec<(String, NaiveDate, Json<serde_json::Value>, String, DateTime<Utc>)> = sqlx::query_as(
-                    "SELECT version, valid_from, model, created_by, created_at FROM cost_share_models ORDER BY valid_from, created_at",
+                type Row = (String, NaiveDate, Json<serde_json::Value>, String, DateTime<Utc>, Option<Uuid>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT version, valid_from, model, created_by, created_at, decision_id FROM cost_share_models \
+                     ORDER BY valid_from, created_at",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(version, valid_from, model, created_by, created_at)| ModelVersion {
+                    .map(|(version, valid_from, model, created_by, created_at, decision)| ModelVersion {
                         version,
                         valid_from,
                         model: model.0,
                         created_by,
                         created_at,
+                        decision_id: decision.map(DecisionId),
                     })
                     .collect())
             }

@@ -7,7 +7,7 @@ use super::{PgStore, SqliteStore};
 use crate::{Actor, AuditEvent, ExpenseRecord, PlanVersion, RateRecord, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::spend::{Expense, ExpenseCategory, HourlyRate, Hours, PlanLine};
-use lyhty_domain::{Cents, ExpenseId, OrgId};
+use lyhty_domain::{Cents, DecisionId, DecisionKind, ExpenseId, OrgId};
 use serde_json::json;
 use sqlx::types::Json;
 use tracing::instrument;
@@ -78,6 +78,7 @@ struct PlanRow {
     lines: Json<Vec<PlanLine>>,
     created_by: String,
     created_at: DateTime<Utc>,
+    decision_id: Option<Uuid>,
 }
 
 impl TryFrom<PlanRow> for PlanVersion {
@@ -90,6 +91,7 @@ impl TryFrom<PlanRow> for PlanVersion {
             lines: r.lines.0,
             created_by: r.created_by,
             created_at: r.created_at,
+            decision_id: r.decision_id.map(DecisionId),
         })
     }
 }
@@ -206,8 +208,24 @@ macro_rules! ledger_impl {
                 note: Option<&str>,
                 lines: &[PlanLine],
             ) -> Result<PlanVersion> {
+                self.insert_budget_plan(actor, approved_on, note, lines, None).await
+            }
+
+            /// The next plan version, linked to the passed `budget_plan` decision that
+            /// approved it when there is one (checked in the same transaction).
+            pub(super) async fn insert_budget_plan(
+                &self,
+                actor: &Actor,
+                approved_on: NaiveDate,
+                note: Option<&str>,
+                lines: &[PlanLine],
+                decision: Option<DecisionId>,
+            ) -> Result<PlanVersion> {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
+                    if let Some(decision) = decision {
+                        Self::passed_decision_in(&mut tx, decision, DecisionKind::BudgetPlan, None).await?;
+                    }
                     let now = Utc::now();
                     // The next number inside the transaction; two racing writers collide on the
                     // primary key and the second tries again with the next number.
@@ -215,8 +233,8 @@ macro_rules! ledger_impl {
                         sqlx::query_as("SELECT MAX(version) FROM budget_plans").fetch_one(&mut *tx).await?;
                     let version = last.unwrap_or(0) + 1;
                     sqlx::query(
-                        "INSERT INTO budget_plans (version, approved_on, note, lines, created_by, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        "INSERT INTO budget_plans (version, approved_on, note, lines, created_by, created_at, decision_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(version)
                     .bind(approved_on)
@@ -224,6 +242,7 @@ macro_rules! ledger_impl {
                     .bind(Json(lines))
                     .bind(&actor.label)
                     .bind(now)
+                    .bind(decision.map(|d| d.0))
                     .execute(&mut *tx)
                     .await
                     .on_unique("concurrent_plan_version", || {
@@ -233,7 +252,7 @@ macro_rules! ledger_impl {
                         action: "budget_plan.add".into(),
                         org_id: None,
                         subject: Some(version.to_string()),
-                        detail: json!({ "approved_on": approved_on, "note": note }),
+                        detail: json!({ "approved_on": approved_on, "note": note, "decision_id": decision }),
                     };
                     Self::audit_in(&mut tx, actor, &event).await?;
                     tx.commit().await?;
@@ -244,6 +263,7 @@ macro_rules! ledger_impl {
                         lines: Json(lines.to_vec()),
                         created_by: actor.label.clone(),
                         created_at: now,
+                        decision_id: decision.map(|d| d.0),
                     })
                 })
                 .await
@@ -251,7 +271,7 @@ macro_rules! ledger_impl {
 
             pub(super) async fn list_budget_plans(&self) -> Result<Vec<PlanVersion>> {
                 let rows: Vec<PlanRow> = sqlx::query_as(
-                    "SELECT version, approved_on, note, lines, created_by, created_at FROM budget_plans ORDER BY version",
+                    "SELECT version, approved_on, note, lines, created_by, created_at, decision_id FROM budget_plans ORDER BY version",
                 )
                 .fetch_all(&self.pool)
                 .await?;

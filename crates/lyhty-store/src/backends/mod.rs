@@ -11,10 +11,11 @@
 //! the audit entry every write makes) beneath all of them, then [`orgs`] (parties, users,
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
-//! [`releases`] and [`audit`]. This module opens the pools, runs the migrations and answers
+//! [`releases`], [`audit`] and [`governance`] (meetings, decisions and what they change). This module opens the pools, runs the migrations and answers
 //! the [`Store`] trait by handing each call to its section.
 
 mod audit;
+mod governance;
 mod invoicing;
 mod ledger;
 mod orgs;
@@ -23,16 +24,18 @@ mod submissions;
 mod write;
 
 use crate::{
-    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, DraftInvoice, ExpenseRecord, InvoiceRecord,
-    IssueFn, ModelVersion, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord,
-    PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store,
-    StoreError, SubmissionMeta, User, VendorAlias,
+    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, DecisionRecord, DraftInvoice, ExpenseRecord,
+    InvoiceRecord, IssueFn, Meeting, ModelVersion, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun,
+    NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result,
+    RunRecord, SelfContributionRecord, Store, StoreError, SubmissionMeta, User, VendorAlias,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
-use lyhty_domain::{BusinessId, ExpenseId, InvoiceId, Org, OrgId, SubmissionId, Termination, UserId};
+use lyhty_domain::{
+    BusinessId, DecisionId, ExpenseId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId,
+};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -293,6 +296,39 @@ macro_rules! store_impl {
             }
             async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
                 self.list_audit(query).await
+            }
+
+            // --- the steering group decides (governance.rs) ---
+            async fn create_pending_org(&self, actor: &Actor, org: &NewOrg) -> Result<Org> {
+                self.create_pending_org(actor, org).await
+            }
+            async fn create_meeting(&self, actor: &Actor, meeting: &NewMeeting) -> Result<Meeting> {
+                self.create_meeting(actor, meeting).await
+            }
+            async fn get_meeting(&self, id: MeetingId) -> Result<Option<Meeting>> {
+                self.get_meeting(id).await
+            }
+            async fn list_meetings(&self) -> Result<Vec<Meeting>> {
+                self.list_meetings().await
+            }
+            async fn record_decision(&self, actor: &Actor, decision: &NewDecision) -> Result<DecisionRecord> {
+                self.record_decision(actor, decision).await
+            }
+            async fn get_decision(&self, id: DecisionId) -> Result<Option<DecisionRecord>> {
+                self.get_decision(id).await
+            }
+            async fn list_decisions(&self) -> Result<Vec<DecisionRecord>> {
+                self.list_decisions().await
+            }
+            async fn add_decided_budget_plan(
+                &self,
+                actor: &Actor,
+                approved_on: NaiveDate,
+                note: Option<&str>,
+                lines: &[PlanLine],
+                decision: DecisionId,
+            ) -> Result<PlanVersion> {
+                self.add_decided_budget_plan(actor, approved_on, note, lines, decision).await
             }
         }
     };

@@ -4,7 +4,9 @@ use super::write::{OnConstraint, corrupt, retrying};
 use super::{PgStore, SqliteStore};
 use crate::{Actor, AuditEvent, NewOrg, NewUser, OrgPatch, Result, StoreError, User};
 use chrono::{DateTime, NaiveDate, Utc};
-use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId, OrgStatus, Role, Termination, TerminationKind, UserId};
+use lyhty_domain::{
+    BusinessId, Cents, DecisionId, Org, OrgCategory, OrgId, OrgStatus, Role, Termination, TerminationKind, UserId,
+};
 use serde_json::json;
 use tracing::instrument;
 use uuid::Uuid;
@@ -28,11 +30,13 @@ struct OrgRow {
     cost_share_cents: Option<i64>,
     status: String,
     status_effective_on: Option<NaiveDate>,
+    pending: bool,
+    accession_decision_id: Option<Uuid>,
 }
 
 const ORG_COLUMNS: &str = "id, name, business_id, category, annual_budget_cents, budget_year, \
     budget_source, joined_on, accession_number, represented_by, einvoice_address, contact_name, \
-    contact_email, contact_phone, cost_share_cents, status, status_effective_on";
+    contact_email, contact_phone, cost_share_cents, status, status_effective_on, pending, accession_decision_id";
 
 impl TryFrom<OrgRow> for Org {
     type Error = StoreError;
@@ -41,7 +45,12 @@ impl TryFrom<OrgRow> for Org {
             id: OrgId(r.id),
             business_id: BusinessId::parse(&r.business_id).map_err(|_| corrupt("business ID", &r.business_id))?,
             category: OrgCategory::parse(&r.category).ok_or_else(|| corrupt("category", &r.category))?,
-            status: OrgStatus::parse(&r.status).ok_or_else(|| corrupt("status", &r.status))?,
+            // A pending party is a flag beside `status` (migration 0007).
+            status: if r.pending {
+                OrgStatus::Pending
+            } else {
+                OrgStatus::parse(&r.status).ok_or_else(|| corrupt("status", &r.status))?
+            },
             name: r.name,
             annual_budget_cents: r.annual_budget_cents.map(Cents),
             budget_year: r.budget_year,
@@ -55,6 +64,7 @@ impl TryFrom<OrgRow> for Org {
             contact_phone: r.contact_phone,
             cost_share_cents: r.cost_share_cents.map(Cents),
             status_effective_on: r.status_effective_on,
+            accession_decision_id: r.accession_decision_id.map(DecisionId),
         })
     }
 }
@@ -140,6 +150,12 @@ macro_rules! orgs_impl {
 
             #[instrument(skip_all, fields(business_id = %org.business_id))]
             pub(super) async fn create_org(&self, actor: &Actor, org: &NewOrg) -> Result<Org> {
+                self.insert_org(actor, org, false).await
+            }
+
+            /// Creates a party, `pending` until the steering group decides its accession
+            /// (§1.1) or active directly; the audit entry says which.
+            pub(super) async fn insert_org(&self, actor: &Actor, org: &NewOrg, pending: bool) -> Result<Org> {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
                     Self::check_representation(&mut tx, None, org.represented_by).await?;
@@ -148,8 +164,8 @@ macro_rules! orgs_impl {
                     sqlx::query(
                         "INSERT INTO orgs (id, name, business_id, category, annual_budget_cents, budget_year, \
                          budget_source, joined_on, accession_number, represented_by, einvoice_address, \
-                         contact_name, contact_email, contact_phone, cost_share_cents, status, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, $16)",
+                         contact_name, contact_email, contact_phone, cost_share_cents, status, created_at, updated_at, pending) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, $16, $17)",
                     )
                     .bind(id.0)
                     .bind(&org.name)
@@ -167,6 +183,7 @@ macro_rules! orgs_impl {
                     .bind(&org.contact_phone)
                     .bind(org.cost_share_cents.map(Cents::get))
                     .bind(now)
+                    .bind(pending)
                     .execute(&mut *tx)
                     .await
                     .on_unique("duplicate_business_id", || format!("a party with business ID {} already exists", org.business_id))?;
@@ -174,7 +191,13 @@ macro_rules! orgs_impl {
                         action: "org.create".into(),
                         org_id: Some(id),
                         subject: Some(id.to_string()),
-                        detail: json!({ "name": org.name, "business_id": org.business_id, "category": org.category }),
+                        detail: json!({
+                            "name": org.name, "business_id": org.business_id, "category": org.category,
+                            // §1.1: a pending party waits for the steering group; an active one
+                            // was accepted before the platform recorded decisions.
+                            "status": if pending { "pending" } else { "active" },
+                            "accession": if pending { "awaiting the steering group's decision" } else { "created active directly" },
+                        }),
                     };
                     Self::audit_in(&mut tx, actor, &event).await?;
                     let created = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -262,6 +285,12 @@ macro_rules! orgs_impl {
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
                     let current = Self::org_in(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                    if current.status == OrgStatus::Pending {
+                        return Err(StoreError::Conflict {
+                            code: "accession_pending",
+                            message: format!("{} has not joined yet: its accession is pending", current.name),
+                        });
+                    }
                     if current.status != OrgStatus::Active {
                         return Err(StoreError::Conflict {
                             code: "already_terminated",
@@ -287,7 +316,11 @@ macro_rules! orgs_impl {
                         action: "org.terminate".into(),
                         org_id: Some(id),
                         subject: Some(id.to_string()),
-                        detail: json!({ "kind": termination.kind, "effective_on": termination.effective_on }),
+                        detail: json!({
+                            "kind": termination.kind, "effective_on": termination.effective_on,
+                            "notice_on": termination.notice_on, "ground": termination.ground,
+                            "decision_id": termination.decision_id, "breach_notice_on": termination.breach_notice_on,
+                        }),
                     };
                     Self::audit_in(&mut tx, actor, &event).await?;
                     tx.commit().await?;
