@@ -40,6 +40,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
     { path: '/decisions', label: 'nav.decisions' },
+    { path: '/reports', label: 'nav.reports' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },

@@ -64,15 +64,35 @@ export function formatDate(iso: string | null | undefined): string {
   }
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.getDate()}.${date.getMonth() + 1}.${date.getFullYear()}`;
+  const p = helsinki(date);
+  return `${p.day}.${p.month}.${p.year}`;
+}
+
+const HELSINKI = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Helsinki',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** The calendar day and time of an instant in Finland, whatever the browser's own zone:
+ * the platform's days are Finnish days (NETWORK.md). */
+function helsinki(date: Date): { year: number; month: number; day: number; hour: number; minute: number } {
+  const parts = HELSINKI.formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((x) => x.type === type)?.value ?? 0);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
 /** A timestamp with the time of day: `31.12.2026 klo 14.05`-style, as `31.12.2026 14.05`. */
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const hh = String(date.getHours()).padStart(2, '0');
-  const mm = String(date.getMinutes()).padStart(2, '0');
+  const p = helsinki(date);
+  const hh = String(p.hour).padStart(2, '0');
+  const mm = String(p.minute).padStart(2, '0');
   return `${formatDate(iso)} ${hh}.${mm}`;
 }
 
@@ -99,8 +119,8 @@ export function centsToInput(cents: number | null | undefined): string {
   return (cents / 100).toFixed(2).replace('.', ',');
 }
 
-/** Today as `31.12.2026`. */
+/** Today in Finland as `31.12.2026` (the default of every date field). */
 export function todayFinnish(): string {
-  const d = new Date();
-  return `${d.getDate()}.${d.getMonth() + 1}.${d.getFullYear()}`;
+  const p = helsinki(new Date());
+  return `${p.day}.${p.month}.${p.year}`;
 }

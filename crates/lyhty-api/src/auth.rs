@@ -181,10 +181,11 @@ impl AuthUser {
     }
 }
 
-/// The day access rules are judged on. Effective dates are calendar days; the platform
-/// judges them by the UTC date (at most three hours off Finnish time, near midnight).
+/// The day access rules, due dates and cut-offs are judged on: today in Finland
+/// ([`lyhty_domain::today_in_finland`]), so a party's users lose access at Finnish midnight
+/// of the effective date, not at UTC's.
 pub fn today() -> chrono::NaiveDate {
-    Utc::now().date_naive()
+    lyhty_domain::today_in_finland()
 }
 
 /// Checks that a user may use the platform today: their organisation's agreement has not

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod business_id;
+pub mod calendar;
 pub mod email;
 pub mod governance;
 pub mod ids;
@@ -24,6 +25,7 @@ pub mod text;
 pub mod vocabulary;
 
 pub use business_id::{BusinessId, BusinessIdError};
+pub use calendar::{finnish_date, today_in_finland};
 pub use iban::{Iban, IbanError};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
 // The spend ledger's entries.

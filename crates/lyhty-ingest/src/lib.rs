@@ -93,7 +93,7 @@ pub struct Parsed {
     pub report: Report,
 }
 
-/// Reads an inventory file. Contracts that ended before today get a warning.
+/// Reads an inventory file. Contracts that ended before today (in Finland) get a warning.
 pub fn read_submission(
     bytes: &[u8],
     file_name: &str,
@@ -101,7 +101,7 @@ pub fn read_submission(
     catalogue: &VendorCatalogue,
     lang: Lang,
 ) -> Result<Parsed, IngestError> {
-    read_submission_on(bytes, file_name, limits, catalogue, lang, chrono::Local::now().date_naive())
+    read_submission_on(bytes, file_name, limits, catalogue, lang, lyhty_domain::today_in_finland())
 }
 
 /// [`read_submission`] with "today" given, for reproducible reports and tests.

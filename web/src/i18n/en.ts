@@ -750,4 +750,8 @@ export const en: Dictionary = {
   'error.not_pending': "The party's accession is not pending.",
   'error.subject_required': 'Choose the party the decision is about.',
   'error.accession_pending': "The steering group has not decided the party's accession yet.",
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Use of funds against the plan (§9.3) and the annual project statement (§9.1), sent to the steering group and the parties (§13).',
+  'reports.partyCopy': "A party's copy: the other parties' hourly reimbursements and the entries paid to them are included in the category totals only.",
+  'reports.expelled': 'expelled, §17: no refund',
 };

@@ -750,6 +750,10 @@ export const fi = {
   'error.not_pending': 'Osapuolen liittyminen ei ole käsittelyssä.',
   'error.subject_required': 'Valitse osapuoli, jota päätös koskee.',
   'error.accession_pending': 'Ohjausryhmä ei ole vielä käsitellyt osapuolen liittymistä.',
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Varojen käyttö suunnitelmaan verrattuna (§9.3) ja vuotuinen hankelaskelma (§9.1), jotka toimitetaan ohjausryhmälle ja osapuolille (§13).',
+  'reports.partyCopy': 'Osapuolen kappale: muiden osapuolten tuntikorvaukset ja niille maksetut kirjaukset sisältyvät vain kustannuslajien summiin.',
+  'reports.expelled': 'erotettu, §17: ei palautusta',
 };
 
 export type MessageKey = keyof typeof fi;

@@ -750,4 +750,8 @@ export const sv: Dictionary = {
   'error.not_pending': 'Partens anslutning behandlas inte.',
   'error.subject_required': 'Välj den part som beslutet gäller.',
   'error.accession_pending': 'Styrgruppen har inte behandlat partens anslutning ännu.',
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Medelsanvändning jämfört med planen (§9.3) och den årliga projektredovisningen (§9.1), som sänds till styrgruppen och parterna (§13).',
+  'reports.partyCopy': 'Partens exemplar: de andra parternas timersättningar och posterna som betalats till dem ingår endast i summorna per kostnadsslag.',
+  'reports.expelled': 'utesluten, §17: ingen återbetalning',
 };

@@ -102,10 +102,10 @@ pub struct BenchmarkParams {
     pub release: Option<Uuid>,
 }
 
-/// The end of the cut-off day: what was current then is in the release.
+/// The end of the cut-off day in Finland (23:59:59.999999 Helsinki time, summer time
+/// included): what was current then is in the release.
 fn cut_off(as_of: NaiveDate) -> DateTime<Utc> {
-    let next = as_of.succ_opt().unwrap_or(as_of);
-    next.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::microseconds(1)
+    lyhty_domain::calendar::end_of_finnish_day(as_of)
 }
 
 /// A stored line as the release reads it.

@@ -172,7 +172,7 @@ async fn a_release_is_served_with_a_strong_etag_304_and_gzip_to_members_only() {
         submit(&app, id, inventory(n + 1)).await;
     }
     let member = app.user("jasen@example.fi", Role::Member, first_org).await;
-    let id = publish_directly(&app, chrono::Utc::now().date_naive()).await;
+    let id = publish_directly(&app, lyhty_domain::today_in_finland()).await;
     let path = format!("/api/releases/{id}");
 
     let (status, headers, plain) = raw(&app, &path, Some(&member), &[]).await;

@@ -37,7 +37,7 @@ async fn world() -> World {
 }
 
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    lyhty_domain::today_in_finland().to_string()
 }
 
 #[tokio::test]
@@ -50,7 +50,7 @@ async fn members_and_the_steering_group_read_a_protected_release() {
     let id = created.body["id"].as_str().unwrap().to_string();
 
     // A cut-off before the newest release's is refused; nothing new is stored.
-    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let yesterday = (lyhty_domain::today_in_finland() - chrono::Duration::days(1)).to_string();
     let before = w.app.post("/api/releases", &w.coordinator, json!({"as_of": yesterday})).await;
     assert_eq!(before.status, StatusCode::CONFLICT, "{}", before.body);
     assert_eq!(before.code(), "release_not_after_previous");
@@ -190,7 +190,7 @@ async fn nobody_but_the_member_reaches_its_lines() {
 #[tokio::test]
 async fn refusals_say_why_and_publish_nothing() {
     let w = world().await;
-    let future = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    let future = (lyhty_domain::today_in_finland() + chrono::Duration::days(3)).to_string();
     let reply = w.app.post("/api/releases", &w.coordinator, json!({"as_of": future})).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.code(), "as_of_in_future");
