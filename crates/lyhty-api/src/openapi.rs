@@ -74,6 +74,15 @@ use utoipa::{Modify, OpenApi};
         routes::releases::audit,
         routes::releases::benchmark,
         routes::vocabulary::get,
+        routes::negotiations::list,
+        routes::negotiations::create,
+        routes::negotiations::get,
+        routes::negotiations::update,
+        routes::negotiations::upload_document,
+        routes::negotiations::list_documents,
+        routes::negotiations::download_document,
+        routes::negotiations::record_saving,
+        routes::negotiations::savings,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -86,6 +95,7 @@ use utoipa::{Modify, OpenApi};
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
+        (name = "negotiations", description = "Negotiations with vendors, their documents, and the savings they bring"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )

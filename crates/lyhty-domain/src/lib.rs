@@ -15,6 +15,7 @@ pub mod email;
 pub mod ids;
 pub mod lang;
 pub mod money;
+pub mod negotiation;
 pub mod org;
 pub mod quarter;
 pub mod role;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod finance;
 pub mod health;
+pub mod negotiations;
 pub mod orgs;
 pub mod release_cache;
 pub mod releases;

@@ -6,7 +6,9 @@
 //! Public: the words are the same for everyone and carry no data.
 
 use axum::Json;
+use lyhty_aggregate::SavingsStatus;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
+use lyhty_domain::negotiation::NegotiationStatus;
 use lyhty_domain::vocabulary::terms;
 use lyhty_domain::{OrgCategory, OrgStatus, Role, Term};
 use lyhty_finance::seats::seat_terms;
@@ -48,6 +50,10 @@ pub struct Vocabulary {
     pub payment_status: Vec<Term>,
     /// A submission's `status`.
     pub submission_status: Vec<Term>,
+    /// A negotiation's `status`.
+    pub negotiation_status: Vec<Term>,
+    /// A year's `status` in `GET /api/savings`.
+    pub savings_status: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -68,6 +74,8 @@ impl Vocabulary {
             seat: seat_terms(),
             payment_status: terms::<PaymentStatus>(),
             submission_status: terms::<SubmissionStatus>(),
+            negotiation_status: terms::<NegotiationStatus>(),
+            savings_status: terms::<SavingsStatus>(),
         }
     }
 }
@@ -102,6 +110,8 @@ mod tests {
         check::<Tier>();
         check::<PaymentStatus>();
         check::<SubmissionStatus>();
+        check::<NegotiationStatus>();
+        check::<SavingsStatus>();
     }
 
     #[test]
