@@ -19,6 +19,9 @@ import { VendorsPage } from './pages/Vendors';
 import { ReleasesPage } from './pages/Releases';
 import { ExpensesPage } from './pages/Expenses';
 import { BudgetPage } from './pages/Budget';
+import { NegotiationsPage } from './pages/Negotiations';
+import { NegotiationDetailPage } from './pages/NegotiationDetail';
+import { SavingsPage } from './pages/Savings';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -38,6 +41,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/invoices', label: 'nav.invoices' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -45,10 +50,14 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/parties', label: 'nav.parties' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -63,6 +72,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
 };
 
@@ -201,7 +212,12 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <ExpensesPage />;
     case '/budget':
       return <BudgetPage />;
+    case '/negotiations':
+      return <NegotiationsPage />;
+    case '/savings':
+      return <SavingsPage />;
   }
+  if ((m = match('/negotiations/:id', path))) return <NegotiationDetailPage id={m.id} />;
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id', path)) && role === 'coordinator') return <PartyEditPage id={m.id} />;

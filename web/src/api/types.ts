@@ -42,3 +42,12 @@ export type ReimbursementLine = S['ReimbursementLine'];
 export type Refund = S['Refund'];
 export type Expense = S['Expense'];
 export type Vocabulary = S['Vocabulary'];
+// Negotiations and savings.
+export type Negotiation = S['Negotiation'];
+export type NegotiationStatus = S['NegotiationStatus'];
+export type NegotiationRequest = S['NegotiationRequest'];
+export type NegotiationPatch = S['NegotiationPatch'];
+export type NegotiationDocument = S['NegotiationDocument'];
+export type RealisedSaving = S['RealisedSaving'];
+export type SavingsView = S['SavingsView'];
+export type YearSavings = S['YearSavings'];
