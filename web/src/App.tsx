@@ -20,6 +20,9 @@ import { ReleasesPage } from './pages/Releases';
 import { ExpensesPage } from './pages/Expenses';
 import { BudgetPage } from './pages/Budget';
 import { DecisionsPage } from './pages/Decisions';
+import { NegotiationsPage } from './pages/Negotiations';
+import { NegotiationDetailPage } from './pages/NegotiationDetail';
+import { SavingsPage } from './pages/Savings';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -41,6 +44,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/cost-shares', label: 'nav.costShares' },
     { path: '/decisions', label: 'nav.decisions' },
     { path: '/reports', label: 'nav.reports' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -49,11 +54,15 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
     { path: '/decisions', label: 'nav.decisions' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/parties', label: 'nav.parties' },
     { path: '/decisions', label: 'nav.decisions' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -69,6 +78,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
     { path: '/decisions', label: 'nav.decisions' },
+    { path: '/negotiations', label: 'nav.negotiations' },
+    { path: '/savings', label: 'nav.savings' },
   ],
 };
 
@@ -209,7 +220,12 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <BudgetPage />;
     case '/decisions':
       return <DecisionsPage />;
+    case '/negotiations':
+      return <NegotiationsPage />;
+    case '/savings':
+      return <SavingsPage />;
   }
+  if ((m = match('/negotiations/:id', path))) return <NegotiationDetailPage id={m.id} />;
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id', path)) && role === 'coordinator') return <PartyEditPage id={m.id} />;

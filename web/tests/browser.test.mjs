@@ -32,9 +32,9 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares', '/decisions'],
-  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions'],
-  analyst: ['/dashboard', '/parties', '/decisions'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings'],
+  analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings'],
   coordinator: [
     '/parties',
     '/parties/new',
@@ -50,6 +50,8 @@ const PAGES = {
     '/expenses',
     '/budget',
     '/decisions',
+    '/negotiations',
+    '/savings',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -176,7 +178,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   const text = await page.locator('body').innerText();
@@ -630,6 +632,79 @@ describe('browser', { skip }, () => {
     await checkPage(page, 'coordinator budget');
     await screenshot(page, 'coordinator-budget-saved');
     await closePage(page);
+  });
+
+  test('the coordinator records a concluded negotiation with a document; a member reads it and records its saving', { timeout: 240_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await page.getByRole('link', { name: 'Neuvottelut' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Neuvottelut' }).waitFor();
+    await settle(page);
+    const list = page.getByRole('table', { name: 'Neuvottelut, uusin ensin' });
+    await list.locator('tbody tr', { hasText: 'Adobe Acrobat' }).waitFor();
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Tallenna neuvottelu' }) });
+    await form.getByLabel('Toimittaja').fill('Oracle Corporation');
+    await form.getByLabel('Otsikko').fill('Oracle-tietokannat 2027');
+    await form.getByLabel('Tila').selectOption('concluded');
+    await form.getByLabel(/^Alkoi/).fill('1.3.2026');
+    await form.getByLabel(/^Päättyi/).fill('15.6.2026');
+    for (const party of ['Järvi-Hämeen hyvinvointialue', 'Lyhtylän yliopisto', 'Lyhtylän kaupunki']) {
+      await form.getByLabel(party, { exact: true }).check();
+    }
+    await form.getByLabel(/^Tulos/).fill('Yhteinen hinnasto, 11 % alennus.');
+    await form.getByLabel(/^Verkoston arvioitu vuosisäästö/).fill('180 000');
+    await form.getByLabel(/^Opit ja hyvät käytännöt/).fill('Kulutustiedot ennen ensimmäistä tapaamista.');
+    await form.getByRole('button', { name: 'Tallenna neuvottelu' }).click();
+    await page.getByText('Neuvottelu ”Oracle-tietokannat 2027” tallennettu.').waitFor();
+    const row = list.locator('tbody tr', { hasText: 'Oracle-tietokannat 2027' });
+    await row.waitFor();
+    const cells = await row.locator('td').allInnerTexts();
+    assert.deepEqual(cells, ['Oracle-tietokannat 2027', 'Oracle', 'Päättynyt sopimukseen', '1.3.2026', '15.6.2026', euros('180 000,00 €')]);
+    await checkPage(page, 'coordinator negotiations');
+    await screenshot(page, 'coordinator-negotiation-recorded');
+
+    // Its page: the outcome and lessons for everyone; a document kept in the database.
+    await row.getByRole('link', { name: 'Oracle-tietokannat 2027' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Oracle-tietokannat 2027' }).waitFor();
+    await page.getByText('Yhteinen hinnasto, 11 % alennus.').waitFor();
+    await page.getByLabel('Asiakirja', { exact: true }).setInputFiles({ name: 'muistio.txt', mimeType: 'text/plain', buffer: Buffer.from('Neuvottelumuistio 15.6.2026') });
+    await page.getByRole('button', { name: 'Lisää asiakirja' }).click();
+    await page.getByText('Asiakirja muistio.txt lisätty.').waitFor();
+    await page.getByRole('table', { name: 'Neuvottelun asiakirjat' }).locator('tbody tr', { hasText: 'muistio.txt' }).waitFor();
+    const [doc] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Lataa muistio.txt' }).click()]);
+    assert.equal(readFileSync(await doc.path()).toString(), 'Neuvottelumuistio 15.6.2026');
+    await checkPage(page, 'coordinator negotiation');
+    await screenshot(page, 'coordinator-negotiation-detail');
+
+    // The demo's savings: three balanced parties in 2026, so the year is published.
+    await page.getByRole('link', { name: 'Säästöt' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Säästöt' }).waitFor();
+    await settle(page);
+    const years = page.getByRole('table', { name: 'Verkoston toteutuneet säästöt vuosittain, kaikki neuvottelut' });
+    assert.deepEqual(await years.locator('tbody tr', { hasText: '2026' }).locator('td').allInnerTexts(), ['2026', 'Julkaistu', '3', euros('143 500,00 €')]);
+    await page.getByRole('table', { name: 'Osapuolten toteutuneet säästöt' }).waitFor();
+    await checkPage(page, 'coordinator savings');
+    await closePage(page);
+
+    // A member of a taking party reads the outcome and records its own saving.
+    const member = await newPage();
+    await signIn(member, MEMBER);
+    await member.getByRole('link', { name: 'Neuvottelut' }).click();
+    await member.getByRole('link', { name: 'Oracle-tietokannat 2027' }).click();
+    await member.getByRole('heading', { level: 1, name: 'Oracle-tietokannat 2027' }).waitFor();
+    await member.getByText('Kulutustiedot ennen ensimmäistä tapaamista.').waitFor();
+    await member.getByLabel('Vuosi').fill('2026');
+    await member.getByLabel('Toteutunut säästö (€)').fill('12 000');
+    await member.getByRole('button', { name: 'Tallenna säästö' }).click();
+    await member.getByText(euros('Säästö 12 000,00 € vuodelle 2026 tallennettu.')).waitFor();
+    await checkPage(member, 'member negotiation');
+    await member.getByRole('link', { name: 'Säästöt' }).click();
+    const own = member.getByRole('table', { name: 'Organisaatiosi kirjaamat toteutuneet säästöt' });
+    await own.locator('tbody tr', { hasText: 'Oracle-tietokannat 2027' }).waitFor();
+    assert.equal(await member.getByRole('table', { name: 'Osapuolten toteutuneet säästöt' }).count(), 0);
+    await checkPage(member, 'member savings');
+    await screenshot(member, 'member-savings');
+    await closePage(member);
   });
 
   test('a steering-group member reads the release dashboard and downloads it', { timeout: 600_000 }, async () => {

@@ -45,6 +45,7 @@ pub mod primary;
 pub mod ranges;
 pub mod release;
 pub(crate) mod rollup;
+pub mod savings;
 #[cfg(test)]
 mod scenarios;
 pub(crate) mod solver;
@@ -59,6 +60,7 @@ pub use history::{
 pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
+pub use savings::{SavingEntry, SavingsStatus, YearSavings, savings_by_year};
 
 use serde::{Deserialize, Serialize};
 use std::time::Instant;

@@ -142,6 +142,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         logins.push(DemoLogin { email: email.into(), role: Role::parse(role).map_or("", Role::key), org: None });
     }
     // A member user for the first party of a few categories, so each kind can be tried.
+    let mut member_orgs = Vec::new();
     for category in [OrgCategory::WellbeingCounty, OrgCategory::University, OrgCategory::LargeCity] {
         let Some(party) = parties.iter().find(|p| p.category == category.key() && p.represented_by.is_none()) else {
             continue;
@@ -150,10 +151,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         let org = ids[&business_id.to_string()];
         let email = format!("jasen.{}@lyhty.example", category.key().replace('_', "-"));
         add_user(state, &actor, &email, &format!("Jäsen, {}", party.name), "member", Some(org)).await?;
+        member_orgs.push(org);
         logins.push(DemoLogin { email, role: "member", org: Some(party.name.clone()) });
     }
     load_spend(state, &actor, &orgs).await?;
     governance::accession_meeting(state, &actor, &pending).await?;
+    // Negotiations: the demo members' parties first, so each member sees its own savings.
+    let others = orgs.iter().map(|(o, _)| o.id).filter(|id| !member_orgs.contains(id)).collect::<Vec<_>>();
+    member_orgs.extend(others);
+    crate::negotiations::load_demo(state, &member_orgs).await?;
     Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
 }
 

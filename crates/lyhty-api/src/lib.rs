@@ -23,6 +23,7 @@ pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod governance;
+pub mod negotiations;
 pub mod openapi;
 pub mod policy;
 pub mod routes;
@@ -58,6 +59,9 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/api/orgs/{id}/submissions", post(routes::submissions::upload))
         .route("/api/payments/import", post(routes::finance::import_payments));
+    // Negotiation documents have their own, fixed limit (the domain's `MAX_DOCUMENT_BYTES`).
+    let documents =
+        Router::new().route("/api/negotiations/{id}/documents", post(routes::negotiations::upload_document));
     let swagger: Router<AppState> =
         SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", openapi::document()).into();
     let api = Router::new()
@@ -114,10 +118,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/meetings/{id}/decisions", post(routes::governance::record_decision))
         .route("/api/decisions", get(routes::governance::list_decisions))
         .route("/api/cost-share-models", get(routes::governance::list_models).post(routes::governance::create_model))
+        .route("/api/negotiations", get(routes::negotiations::list).post(routes::negotiations::create))
+        .route("/api/negotiations/{id}", get(routes::negotiations::get).patch(routes::negotiations::update))
+        .route("/api/negotiations/{id}/documents", get(routes::negotiations::list_documents))
+        .route("/api/negotiations/{id}/documents/{doc}", get(routes::negotiations::download_document))
+        .route("/api/negotiations/{id}/savings", post(routes::negotiations::record_saving))
+        .route("/api/savings", get(routes::negotiations::savings))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
         .merge(edge::limit_bodies(uploads, upload_limit, BodyKind::Upload))
+        .merge(edge::limit_bodies(
+            documents,
+            edge::upload_body_limit(lyhty_domain::negotiation::MAX_DOCUMENT_BYTES),
+            BodyKind::Upload,
+        ))
         .fallback_service(web::service(&state.settings.web_dir))
         .method_not_allowed_fallback(routes::method_not_allowed);
     with_middleware(routes, state)

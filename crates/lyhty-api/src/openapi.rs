@@ -80,6 +80,15 @@ use utoipa::{Modify, OpenApi};
         routes::governance::list_decisions,
         routes::governance::list_models,
         routes::governance::create_model,
+        routes::negotiations::list,
+        routes::negotiations::create,
+        routes::negotiations::get,
+        routes::negotiations::update,
+        routes::negotiations::upload_document,
+        routes::negotiations::list_documents,
+        routes::negotiations::download_document,
+        routes::negotiations::record_saving,
+        routes::negotiations::savings,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -93,6 +102,7 @@ use utoipa::{Modify, OpenApi};
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "governance", description = "Steering-group meetings, weighted decisions and cost-share model versions"),
+        (name = "negotiations", description = "Negotiations with vendors, their documents, and the savings they bring"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )

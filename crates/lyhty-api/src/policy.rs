@@ -49,6 +49,15 @@ pub enum Action {
     /// Read the quarterly spend report and the annual project statement (§9.1, §13): every
     /// party's users, in a party's copy (see [`report_scope`]).
     ReadPartyReports,
+    /// Read negotiations, their outcomes, lessons and documents, and the published savings
+    /// (§3, §5: the network's outputs are for every party).
+    ReadNegotiations,
+    /// Record or change negotiations and their documents (the working group).
+    ManageNegotiations,
+    /// Record an organisation's realised saving.
+    RecordSaving(OrgId),
+    /// See every party's realised savings (confidential like the inventories: logged).
+    ReadPartySavings,
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -87,6 +96,16 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
         ReadReleases => true,
         ReadCostShares | ReadSpendReports | ReadDecisionDetails => matches!(role, Role::Steering | Role::Coordinator),
         ReadPartyReports => matches!(role, Role::Steering | Role::Coordinator) || (role == Role::Member && own_org),
+        ReadNegotiations => true,
+        ManageNegotiations => matches!(role, Role::Analyst | Role::Coordinator),
+        RecordSaving(org) => role == Role::Coordinator || (role == Role::Member && own(org)),
+        // Like another organisation's licence data: analysts and the coordinator, logged.
+        ReadPartySavings => {
+            return match role {
+                Role::Analyst | Role::Coordinator => Ok(Grant::Audited),
+                Role::Member | Role::Steering => Err(denied(action)),
+            };
+        }
     };
     if allowed { Ok(Grant::Allowed) } else { Err(denied(action)) }
 }
@@ -114,9 +133,11 @@ pub fn report_scope(who: &AuthUser) -> Result<ReportScope, ApiError> {
 
 fn denied(action: Action) -> ApiError {
     let message = match action {
-        Action::ReadLicenceData(_) | Action::SubmitInventory(_) | Action::ReadOrgDetails(_) => {
-            "you may not see or change another organisation's data"
-        }
+        Action::ReadLicenceData(_)
+        | Action::SubmitInventory(_)
+        | Action::ReadOrgDetails(_)
+        | Action::RecordSaving(_)
+        | Action::ReadPartySavings => "you may not see or change another organisation's data",
         Action::ReadOrgSummary(_) | Action::ReadInvoices(_) => "you may see only your own organisation",
         _ => "your role does not allow this",
     };
@@ -185,6 +206,27 @@ mod tests {
         let c = who(Role::Coordinator, None);
         assert!(authorize(&c, Action::ManageUsers).is_ok());
         assert!(authorize(&c, Action::SubmitInventory(OrgId::new())).is_ok());
+    }
+
+    #[test]
+    fn savings_are_the_partys_own_and_the_working_group_manages_negotiations() {
+        let (mine, theirs) = (OrgId::new(), OrgId::new());
+        let member = who(Role::Member, Some(mine));
+        assert!(authorize(&member, Action::RecordSaving(mine)).is_ok());
+        assert!(authorize(&member, Action::RecordSaving(theirs)).is_err());
+        assert!(authorize(&member, Action::ReadPartySavings).is_err());
+        assert!(authorize(&member, Action::ManageNegotiations).is_err());
+        assert!(authorize(&member, Action::ReadNegotiations).is_ok());
+        let steering = who(Role::Steering, None);
+        assert!(authorize(&steering, Action::ReadPartySavings).is_err());
+        assert!(authorize(&steering, Action::RecordSaving(theirs)).is_err());
+        let analyst = who(Role::Analyst, None);
+        assert!(authorize(&analyst, Action::ManageNegotiations).is_ok());
+        assert!(authorize(&analyst, Action::RecordSaving(theirs)).is_err());
+        assert_eq!(authorize(&analyst, Action::ReadPartySavings).unwrap(), Grant::Audited);
+        let coordinator = who(Role::Coordinator, None);
+        assert!(authorize(&coordinator, Action::RecordSaving(theirs)).is_ok());
+        assert_eq!(authorize(&coordinator, Action::ReadPartySavings).unwrap(), Grant::Audited);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod governance;
 pub mod ids;
 pub mod lang;
 pub mod money;
+pub mod negotiation;
 pub mod org;
 pub mod quarter;
 pub mod role;

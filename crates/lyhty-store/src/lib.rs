@@ -29,6 +29,7 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{BusinessId, DecisionId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId};
 use std::sync::Arc;
@@ -272,6 +273,45 @@ pub trait Store: Send + Sync + 'static {
         lines: &[PlanLine],
         decision: DecisionId,
     ) -> Result<PlanVersion>;
+    // --- negotiations and savings ----------------------------------------------------------
+    // (NETWORK.md, "Negotiations and savings"; the rules are `lyhty_domain::negotiation`'s.)
+
+    /// Stores a new negotiation as given (id and times included).
+    async fn create_negotiation(&self, actor: &Actor, negotiation: &Negotiation) -> Result<Negotiation>;
+    /// Replaces a negotiation's fields, provided its status is still `judged_from` (the
+    /// status the change was checked against): otherwise `Conflict("negotiation_changed")`;
+    /// `NotFound` if there is no such negotiation.
+    async fn update_negotiation(
+        &self,
+        actor: &Actor,
+        negotiation: &Negotiation,
+        judged_from: NegotiationStatus,
+    ) -> Result<Negotiation>;
+    async fn get_negotiation(&self, id: uuid::Uuid) -> Result<Option<Negotiation>>;
+    /// Every negotiation, newest first.
+    async fn list_negotiations(&self) -> Result<Vec<Negotiation>>;
+    /// Keeps a document of a negotiation (`Invalid("unknown_negotiation")` if there is none).
+    async fn add_negotiation_document(
+        &self,
+        actor: &Actor,
+        negotiation: uuid::Uuid,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<NegotiationDocument>;
+    /// A negotiation's documents without their bytes, oldest first.
+    async fn list_negotiation_documents(&self, negotiation: uuid::Uuid) -> Result<Vec<NegotiationDocument>>;
+    /// One document of one negotiation, with its bytes.
+    async fn negotiation_document(
+        &self,
+        negotiation: uuid::Uuid,
+        document: uuid::Uuid,
+    ) -> Result<Option<(NegotiationDocument, Vec<u8>)>>;
+    /// Records a party's realised saving of a negotiation in a year, replacing an earlier
+    /// figure for the same three.
+    async fn put_saving(&self, actor: &Actor, saving: &RealisedSaving) -> Result<RealisedSaving>;
+    /// Realised savings by year, negotiation and party; one party's when `org` is given.
+    async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

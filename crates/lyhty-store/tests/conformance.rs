@@ -5,6 +5,7 @@
 //! without it when `LYHTY_REQUIRE_POSTGRES=1` (as in CI).
 
 use chrono::{Duration, NaiveDate, Utc};
+use lyhty_domain::negotiation::{Negotiation, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, ExpenseCategory, HourlyRate, Hours, PlanLine};
 use lyhty_domain::{BusinessId, Cents, OrgCategory, OrgStatus, Role, Termination, TerminationKind};
 use lyhty_store::{
@@ -64,6 +65,9 @@ conformance!(
     ledger_entries_are_append_only_and_reversed_once,
     hourly_rates_and_plan_versions_are_never_rewritten,
     releases_are_stored_immutably_in_date_order,
+    negotiations_round_trip_and_change_only_from_the_judged_status,
+    negotiation_documents_keep_their_bytes,
+    savings_are_one_figure_per_negotiation_party_and_year,
 );
 
 fn actor() -> Actor {
@@ -908,4 +912,137 @@ async fn releases_are_stored_immutably_in_date_order(store: Arc<dyn Store>, url:
         assert!(why.contains("releases are immutable"), "{sql:?} refused for another reason: {why}");
     }
     assert_eq!(store.get_release(first.id).await.unwrap().unwrap().release_json, first.release_json);
+}
+
+// --- negotiations and savings -------------------------------------------------------------
+
+fn negotiation(status: NegotiationStatus, org_ids: Vec<lyhty_domain::OrgId>) -> Negotiation {
+    let now = Utc::now();
+    Negotiation {
+        id: uuid::Uuid::now_v7(),
+        vendor: "Microsoft".into(),
+        title: "Microsoft 365 2026–2028".into(),
+        status,
+        started_on: Some(day(2025, 10, 1)),
+        concluded_on: (status == NegotiationStatus::Concluded).then(|| day(2026, 2, 27)),
+        org_ids,
+        outcome: (status == NegotiationStatus::Concluded).then(|| "E3 9 % halvemmalla".into()),
+        lessons: (status == NegotiationStatus::Concluded).then(|| "Aloita ajoissa.\nYksi yhteyshenkilö.".into()),
+        estimated_annual_saving_cents: (status == NegotiationStatus::Concluded).then_some(Cents::euros(240_000)),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Equal but for the timestamps (PostgreSQL keeps microseconds).
+fn same_negotiation(a: &Negotiation, b: &Negotiation) {
+    let strip = |n: &Negotiation| Negotiation {
+        created_at: chrono::DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: chrono::DateTime::<Utc>::UNIX_EPOCH,
+        ..n.clone()
+    };
+    assert_eq!(strip(a), strip(b));
+}
+
+async fn negotiations_round_trip_and_change_only_from_the_judged_status(store: Arc<dyn Store>, _url: String) {
+    let orgs = three_orgs(&store).await;
+    let first = negotiation(NegotiationStatus::Ongoing, vec![orgs[0], orgs[1]]);
+    let stored = store.create_negotiation(&actor(), &first).await.unwrap();
+    same_negotiation(&stored, &first);
+    let second =
+        store.create_negotiation(&actor(), &negotiation(NegotiationStatus::Concluded, orgs.clone())).await.unwrap();
+    assert_eq!(second.org_ids, orgs);
+    assert_eq!(second.estimated_annual_saving_cents, Some(Cents(24_000_000)));
+    assert_eq!(second.lessons.as_deref(), Some("Aloita ajoissa.\nYksi yhteyshenkilö."));
+    assert!(store.get_negotiation(uuid::Uuid::now_v7()).await.unwrap().is_none());
+    let ids: Vec<uuid::Uuid> = store.list_negotiations().await.unwrap().iter().map(|n| n.id).collect();
+    assert_eq!(ids, [second.id, first.id], "newest first");
+
+    // Concluding it, judged against its stored status.
+    let mut concluded = stored.clone();
+    concluded.status = NegotiationStatus::Concluded;
+    concluded.concluded_on = Some(day(2026, 3, 1));
+    concluded.outcome = Some("Sovittu".into());
+    let updated = store.update_negotiation(&actor(), &concluded, NegotiationStatus::Ongoing).await.unwrap();
+    same_negotiation(&updated, &concluded);
+    same_negotiation(&store.get_negotiation(first.id).await.unwrap().unwrap(), &concluded);
+    // A second writer that judged the ongoing status meanwhile is refused, and changes nothing.
+    let mut abandoned = stored.clone();
+    abandoned.status = NegotiationStatus::Abandoned;
+    let e = store.update_negotiation(&actor(), &abandoned, NegotiationStatus::Ongoing).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { code: "negotiation_changed", .. }), "{e:?}");
+    assert_eq!(store.get_negotiation(first.id).await.unwrap().unwrap().status, NegotiationStatus::Concluded);
+    let mut ghost = stored.clone();
+    ghost.id = uuid::Uuid::now_v7();
+    assert!(matches!(
+        store.update_negotiation(&actor(), &ghost, NegotiationStatus::Ongoing).await,
+        Err(StoreError::NotFound)
+    ));
+    let log = store.list_audit(&AuditQuery { limit: 10, ..Default::default() }).await.unwrap();
+    let actions: Vec<&str> = log.iter().take(3).map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["negotiation.update", "negotiation.create", "negotiation.create"]);
+}
+
+async fn negotiation_documents_keep_their_bytes(store: Arc<dyn Store>, _url: String) {
+    let n = store.create_negotiation(&actor(), &negotiation(NegotiationStatus::Ongoing, vec![])).await.unwrap();
+    let pdf: Vec<u8> = b"%PDF-1.7\n".iter().copied().chain((0..=255u8).cycle().take(70_000)).collect();
+    let doc = store.add_negotiation_document(&actor(), n.id, "Tarjous ä.pdf", "application/pdf", &pdf).await.unwrap();
+    assert_eq!((doc.negotiation_id, doc.size_bytes, doc.uploaded_by.as_str()), (n.id, 70_009, "test"));
+    store
+        .add_negotiation_document(&actor(), n.id, "muistio.txt", "text/plain; charset=utf-8", b"Muistio")
+        .await
+        .unwrap();
+    let listed = store.list_negotiation_documents(n.id).await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|d| d.file_name.as_str()).collect();
+    assert_eq!(names, ["Tarjous ä.pdf", "muistio.txt"]);
+    let (meta, bytes) = store.negotiation_document(n.id, doc.id).await.unwrap().unwrap();
+    assert_eq!((meta.content_type.as_str(), bytes), ("application/pdf", pdf));
+    // A document is found only under its own negotiation.
+    let other = store.create_negotiation(&actor(), &negotiation(NegotiationStatus::Planned, vec![])).await.unwrap();
+    assert!(store.negotiation_document(other.id, doc.id).await.unwrap().is_none());
+    assert!(store.list_negotiation_documents(other.id).await.unwrap().is_empty());
+    let e =
+        store.add_negotiation_document(&actor(), uuid::Uuid::now_v7(), "x.txt", "text/plain", b"x").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { code: "unknown_negotiation", .. }), "{e:?}");
+}
+
+async fn savings_are_one_figure_per_negotiation_party_and_year(store: Arc<dyn Store>, _url: String) {
+    let orgs = three_orgs(&store).await;
+    let n = store.create_negotiation(&actor(), &negotiation(NegotiationStatus::Concluded, orgs.clone())).await.unwrap();
+    let saving = |org, year, euros| RealisedSaving {
+        negotiation_id: n.id,
+        org_id: org,
+        year,
+        saving_cents: Cents::euros(euros),
+    };
+    store.put_saving(&actor(), &saving(orgs[0], 2026, 10_000)).await.unwrap();
+    store.put_saving(&actor(), &saving(orgs[1], 2026, 20_000)).await.unwrap();
+    store.put_saving(&actor(), &saving(orgs[0], 2027, 30_000)).await.unwrap();
+    // Recording the same negotiation, party and year again replaces the figure.
+    store.put_saving(&actor(), &saving(orgs[0], 2026, 12_500)).await.unwrap();
+    let all = store.list_savings(None).await.unwrap();
+    let mut first_year: Vec<(lyhty_domain::OrgId, i64)> =
+        all.iter().filter(|s| s.year == 2026).map(|s| (s.org_id, s.saving_cents.get())).collect();
+    first_year.sort();
+    let mut expected = vec![(orgs[0], 1_250_000), (orgs[1], 2_000_000)];
+    expected.sort();
+    assert_eq!(first_year, expected);
+    assert_eq!(all.len(), 3);
+    assert_eq!(all.last().unwrap().year, 2027, "by year");
+    let own = store.list_savings(Some(orgs[0])).await.unwrap();
+    assert_eq!(
+        own.iter().map(|s| (s.year, s.saving_cents.get())).collect::<Vec<_>>(),
+        [(2026, 1_250_000), (2027, 3_000_000)]
+    );
+    assert!(store.list_savings(Some(orgs[2])).await.unwrap().is_empty());
+    // The audit log names the party and the year, never the figure.
+    let log = store
+        .list_audit(&AuditQuery { action: Some("saving.record".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 4);
+    assert_eq!(log[0].org_id, Some(orgs[0]));
+    assert!(!log[0].detail.to_string().contains("1250000"), "{}", log[0].detail);
+    let e = store.put_saving(&actor(), &saving(lyhty_domain::OrgId::new(), 2026, 1)).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid { code: "unknown_reference", .. }), "{e:?}");
 }

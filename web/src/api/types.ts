@@ -47,3 +47,12 @@ export type Meeting = S['Meeting'];
 export type DecisionEntry = S['DecisionEntry'];
 export type DecisionView = S['DecisionView'];
 export type TooEarly = S['TooEarly'];
+// Negotiations and savings.
+export type Negotiation = S['Negotiation'];
+export type NegotiationStatus = S['NegotiationStatus'];
+export type NegotiationRequest = S['NegotiationRequest'];
+export type NegotiationPatch = S['NegotiationPatch'];
+export type NegotiationDocument = S['NegotiationDocument'];
+export type RealisedSaving = S['RealisedSaving'];
+export type SavingsView = S['SavingsView'];
+export type YearSavings = S['YearSavings'];

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod finance;
 pub mod governance;
 pub mod health;
+pub mod negotiations;
 pub mod orgs;
 pub mod release_cache;
 pub mod releases;

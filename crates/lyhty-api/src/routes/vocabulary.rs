@@ -6,7 +6,9 @@
 //! Public: the words are the same for everyone and carry no data.
 
 use axum::Json;
+use lyhty_aggregate::SavingsStatus;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
+use lyhty_domain::negotiation::NegotiationStatus;
 use lyhty_domain::vocabulary::terms;
 use lyhty_domain::{DecisionKind, NoticeGround, OrgCategory, OrgStatus, Role, Term, Vote};
 use lyhty_finance::seats::seat_terms;
@@ -54,6 +56,10 @@ pub struct Vocabulary {
     pub vote: Vec<Term>,
     /// A notice's `ground` (§17).
     pub notice_ground: Vec<Term>,
+    /// A negotiation's `status`.
+    pub negotiation_status: Vec<Term>,
+    /// A year's `status` in `GET /api/savings`.
+    pub savings_status: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -77,6 +83,8 @@ impl Vocabulary {
             decision_kind: terms::<DecisionKind>(),
             vote: terms::<Vote>(),
             notice_ground: terms::<NoticeGround>(),
+            negotiation_status: terms::<NegotiationStatus>(),
+            savings_status: terms::<SavingsStatus>(),
         }
     }
 }
@@ -114,6 +122,8 @@ mod tests {
         check::<DecisionKind>();
         check::<Vote>();
         check::<NoticeGround>();
+        check::<NegotiationStatus>();
+        check::<SavingsStatus>();
     }
 
     #[test]

@@ -56,6 +56,9 @@ struct Ctx {
     /// A steering-group meeting, and a passed `cost_share_model` decision of it.
     meeting: String,
     decision: String,
+    /// A concluded negotiation the own and the other party took part in, and its document.
+    negotiation: String,
+    negotiation_document: String,
 }
 
 struct Case {
@@ -88,7 +91,17 @@ enum Target {
     Report,
     Release,
     Meeting,
+    /// `{id}` is a negotiation.
+    Negotiation,
+    /// `{id}` a negotiation and `{doc}` its document.
+    NegotiationDocument,
+    /// `{id}` is a negotiation; the body's `org_id` is the member's own organisation for
+    /// MemberOwn and another for everyone else.
+    NegotiationSaving,
 }
+
+/// Negotiations are written by the working group: analysts and the coordinator.
+const WORKING_GROUP: &[Who] = &[Analyst, Coordinator];
 
 fn routes() -> Vec<Case> {
     let new_org =
@@ -432,7 +445,77 @@ fn routes() -> Vec<Case> {
             allowed: COORDINATOR,
             target: Target::None,
         },
+        // Negotiations: shared with every party, written by the working group.
+        Case {
+            method: Method::GET,
+            template: "/api/negotiations",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/negotiations",
+            body: Some(json!({"vendor": "Adobe", "title": "Acrobat", "status": "planned"})),
+            allowed: WORKING_GROUP,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/negotiations/{id}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Negotiation,
+        },
+        Case {
+            method: Method::PATCH,
+            template: "/api/negotiations/{id}",
+            body: Some(json!({"lessons": "Aloita ajoissa."})),
+            allowed: WORKING_GROUP,
+            target: Target::Negotiation,
+        },
+        // Sent without a file: the permitted caller gets 400 missing/malformed upload.
+        Case {
+            method: Method::POST,
+            template: "/api/negotiations/{id}/documents",
+            body: None,
+            allowed: WORKING_GROUP,
+            target: Target::Negotiation,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/negotiations/{id}/documents",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::Negotiation,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/negotiations/{id}/documents/{doc}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::NegotiationDocument,
+        },
+        // A party's realised saving: that party's members and the coordinator.
+        Case {
+            method: Method::POST,
+            template: "/api/negotiations/{id}/savings",
+            body: Some(json!({"org_id": "{org}", "year": 2026, "saving_cents": 100_000})),
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::NegotiationSaving,
+        },
+        Case { method: Method::GET, template: "/api/savings", body: None, allowed: EVERYONE, target: Target::None },
     ]
+}
+
+/// The body of `case` for `who`: a saving names the member's own organisation for
+/// MemberOwn and another for everyone else.
+fn body(case: &Case, who: Who, ctx: &Ctx) -> Option<Value> {
+    let mut body = fill(case.body.as_ref()?, ctx);
+    if let Target::NegotiationSaving = case.target {
+        body["org_id"] = json!(if who == MemberOwn { &ctx.own } else { &ctx.other });
+    }
+    Some(body)
 }
 
 /// A model version to add: the agreement's, renamed.
@@ -470,6 +553,10 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
         Target::Release => &ctx.release,
         Target::Meeting => &ctx.meeting,
+        Target::Negotiation | Target::NegotiationSaving => &ctx.negotiation,
+        Target::NegotiationDocument => {
+            return case.template.replace("{id}", &ctx.negotiation).replace("{doc}", &ctx.negotiation_document);
+        }
     };
     case.template.replace("{id}", id)
 }
@@ -490,6 +577,32 @@ async fn submit_csv(app: &TestApp, token: &str, org: &str) -> String {
     let reply = app.send(req).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     reply.body["id"].as_str().unwrap().to_string()
+}
+
+/// A concluded negotiation of `own` and `other` with one text document: (negotiation, document).
+async fn negotiation_with_document(app: &TestApp, token: &str, own: &str, other: &str) -> (String, String) {
+    let n = app
+        .post(
+            "/api/negotiations",
+            token,
+            json!({"vendor": "Microsoft", "title": "M365", "status": "concluded", "started_on": "2025-10-01",
+                "concluded_on": "2026-02-27", "org_ids": [own, other], "estimated_annual_saving_cents": 100_000}),
+        )
+        .await;
+    assert_eq!(n.status, StatusCode::CREATED, "{}", n.body);
+    let id = n.body["id"].as_str().unwrap().to_string();
+    let boundary = "matrix-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"muistio.txt\"\r\n\r\nMuistio\r\n--{boundary}--\r\n"
+    );
+    let req = Request::post(format!("/api/negotiations/{id}/documents"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let reply = app.send(req).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    (id, reply.body["id"].as_str().unwrap().to_string())
 }
 
 #[tokio::test]
@@ -556,6 +669,7 @@ async fn authorisation_matrix() {
         .await;
     assert_eq!(decision.body["passed"], true, "{}", decision.body);
     let decision = decision.body["id"].as_str().unwrap().to_string();
+    let (negotiation, negotiation_document) = negotiation_with_document(&app, &coordinator, &own, &other).await;
     let ctx = Ctx {
         meeting,
         decision,
@@ -570,6 +684,8 @@ async fn authorisation_matrix() {
         other_submission,
         expense,
         release,
+        negotiation,
+        negotiation_document,
     };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [
@@ -589,8 +705,7 @@ async fn authorisation_matrix() {
         order.extend(tokens.iter().filter(|(w, _)| case.allowed.contains(w)));
         for (who, token) in order {
             let p = path(&case, *who, &ctx);
-            let body = case.body.as_ref().map(|b| fill(b, &ctx));
-            let reply = app.call(case.method.clone(), &p, token.as_deref(), body).await;
+            let reply = app.call(case.method.clone(), &p, token.as_deref(), body(&case, *who, &ctx)).await;
             let allowed = case.allowed.contains(who);
             let ok = match (who, allowed) {
                 (Anonymous, _) => reply.status == StatusCode::UNAUTHORIZED,

@@ -11,13 +11,15 @@
 //! the audit entry every write makes) beneath all of them, then [`orgs`] (parties, users,
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
-//! [`releases`], [`audit`] and [`governance`] (meetings, decisions and what they change). This module opens the pools, runs the migrations and answers
-//! the [`Store`] trait by handing each call to its section.
+//! [`releases`], [`audit`], [`governance`] (meetings, decisions and what they change) and
+//! [`negotiations`] (negotiations, their documents, savings). This module opens the pools,
+//! runs the migrations and answers the [`Store`] trait by handing each call to its section.
 
 mod audit;
 mod governance;
 mod invoicing;
 mod ledger;
+mod negotiations;
 mod orgs;
 mod releases;
 mod submissions;
@@ -32,6 +34,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{
     BusinessId, DecisionId, ExpenseId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId,
@@ -329,6 +332,49 @@ macro_rules! store_impl {
                 decision: DecisionId,
             ) -> Result<PlanVersion> {
                 self.add_decided_budget_plan(actor, approved_on, note, lines, decision).await
+            // --- negotiations and savings (negotiations.rs) ---
+            async fn create_negotiation(&self, actor: &Actor, negotiation: &Negotiation) -> Result<Negotiation> {
+                self.create_negotiation(actor, negotiation).await
+            }
+            async fn update_negotiation(
+                &self,
+                actor: &Actor,
+                negotiation: &Negotiation,
+                judged_from: NegotiationStatus,
+            ) -> Result<Negotiation> {
+                self.update_negotiation(actor, negotiation, judged_from).await
+            }
+            async fn get_negotiation(&self, id: Uuid) -> Result<Option<Negotiation>> {
+                self.get_negotiation(id).await
+            }
+            async fn list_negotiations(&self) -> Result<Vec<Negotiation>> {
+                self.list_negotiations().await
+            }
+            async fn add_negotiation_document(
+                &self,
+                actor: &Actor,
+                negotiation: Uuid,
+                file_name: &str,
+                content_type: &str,
+                bytes: &[u8],
+            ) -> Result<NegotiationDocument> {
+                self.add_negotiation_document(actor, negotiation, file_name, content_type, bytes).await
+            }
+            async fn list_negotiation_documents(&self, negotiation: Uuid) -> Result<Vec<NegotiationDocument>> {
+                self.list_negotiation_documents(negotiation).await
+            }
+            async fn negotiation_document(
+                &self,
+                negotiation: Uuid,
+                document: Uuid,
+            ) -> Result<Option<(NegotiationDocument, Vec<u8>)>> {
+                self.negotiation_document(negotiation, document).await
+            }
+            async fn put_saving(&self, actor: &Actor, saving: &RealisedSaving) -> Result<RealisedSaving> {
+                self.put_saving(actor, saving).await
+            }
+            async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>> {
+                self.list_savings(org).await
             }
         }
     };

@@ -1,0 +1,49 @@
+-- Negotiations with vendors and the savings they bring (NETWORK.md, "Negotiations and
+-- savings"). Negotiations, their outcome, lessons and documents are shared with every
+-- party (§3, §5); a party's realised saving is confidential like its inventory (its users,
+-- the coordinator, analysts), and others see only year totals that pass the disclosure rules.
+--
+-- The taking parties are a JSON array of organisation ids (checked against `orgs` by the
+-- API when written). Documents are kept in the database, bytes and all.
+
+CREATE TABLE negotiations (
+    id                            UUID PRIMARY KEY,
+    vendor                        TEXT NOT NULL,
+    title                         TEXT NOT NULL,
+    status                        TEXT NOT NULL CHECK (status IN ('planned', 'ongoing', 'concluded', 'abandoned')),
+    started_on                    DATE,
+    concluded_on                  DATE,
+    org_ids                       JSONB NOT NULL,
+    outcome                       TEXT,
+    lessons                       TEXT,
+    estimated_annual_saving_cents BIGINT CHECK (estimated_annual_saving_cents >= 0),
+    created_at                    TIMESTAMPTZ NOT NULL,
+    created_by                    TEXT NOT NULL,
+    updated_at                    TIMESTAMPTZ NOT NULL,
+    CHECK (concluded_on IS NULL OR status = 'concluded'),
+    CHECK (concluded_on IS NULL OR started_on IS NULL OR concluded_on >= started_on)
+);
+CREATE INDEX negotiations_by_start ON negotiations (started_on);
+
+CREATE TABLE negotiation_documents (
+    id             UUID PRIMARY KEY,
+    negotiation_id UUID NOT NULL REFERENCES negotiations (id),
+    file_name      TEXT NOT NULL,
+    content_type   TEXT NOT NULL,
+    size_bytes     BIGINT NOT NULL CHECK (size_bytes >= 0),
+    content        BYTEA NOT NULL,
+    uploaded_at    TIMESTAMPTZ NOT NULL,
+    uploaded_by    TEXT NOT NULL
+);
+CREATE INDEX negotiation_documents_of ON negotiation_documents (negotiation_id, uploaded_at);
+
+-- One figure per negotiation, party and year; recording it again replaces it.
+CREATE TABLE negotiation_savings (
+    negotiation_id UUID NOT NULL REFERENCES negotiations (id),
+    org_id         UUID NOT NULL REFERENCES orgs (id),
+    year           INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    saving_cents   BIGINT NOT NULL CHECK (saving_cents >= 0),
+    recorded_at    TIMESTAMPTZ NOT NULL,
+    recorded_by    TEXT NOT NULL,
+    PRIMARY KEY (negotiation_id, org_id, year)
+);
