@@ -273,6 +273,7 @@ pub trait Store: Send + Sync + 'static {
         lines: &[PlanLine],
         decision: DecisionId,
     ) -> Result<PlanVersion>;
+
     // --- negotiations and savings ----------------------------------------------------------
     // (NETWORK.md, "Negotiations and savings"; the rules are `lyhty_domain::negotiation`'s.)
 

@@ -18,3 +18,6 @@ mod harden_auth;
 mod releases;
 mod spend;
 mod submissions;
+mod governance;
+mod negotiations;
+mod party_reports;

@@ -332,6 +332,8 @@ macro_rules! store_impl {
                 decision: DecisionId,
             ) -> Result<PlanVersion> {
                 self.add_decided_budget_plan(actor, approved_on, note, lines, decision).await
+            }
+
             // --- negotiations and savings (negotiations.rs) ---
             async fn create_negotiation(&self, actor: &Actor, negotiation: &Negotiation) -> Result<Negotiation> {
                 self.create_negotiation(actor, negotiation).await

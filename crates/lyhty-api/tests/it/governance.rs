@@ -2,11 +2,11 @@
 //! (NETWORK.md, §1.1, §8.1, §17): meetings and weighted decisions, the register, pending
 //! parties and their accession, notice and expulsion.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
-use common::releases::{business_id, inventory, submit};
+use crate::common;
+use crate::common::TestApp;
+use crate::common::releases::{business_id, inventory, submit};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

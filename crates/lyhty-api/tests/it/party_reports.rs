@@ -16,12 +16,11 @@
 //! 37 752 430 cents, Kela 40 111 957 × 25/425 = 2 359 526,88 → 2 359 526 + the leftover cent
 //! (the larger remainder) = 2 359 527; the university 0.
 
-mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Data, Reader};
-use common::TestApp;
+use crate::common::TestApp;
 use lyhty_domain::{OrgId, Role, Termination, TerminationKind};
 use lyhty_store::Actor;
 use serde_json::{Value, json};
@@ -148,7 +147,7 @@ async fn scenario(app: TestApp) {
     // The university is expelled (recorded in the store directly: the preview reads the
     // status, whatever the steps before it). Its payments are not returned (§17).
     let effective_on = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-    let termination = Termination { kind: TerminationKind::Expelled, effective_on };
+    let termination = Termination::new(TerminationKind::Expelled, effective_on);
     let oulu_id: OrgId = oulu.parse().unwrap();
     app.state.store.terminate_org(&Actor::system("test"), oulu_id, termination).await.unwrap();
     let preview = app.get("/api/reports/dissolution-preview?wind_down_cents=1000000", &steering).await;
