@@ -19,6 +19,7 @@ import { VendorsPage } from './pages/Vendors';
 import { ReleasesPage } from './pages/Releases';
 import { ExpensesPage } from './pages/Expenses';
 import { BudgetPage } from './pages/Budget';
+import { DeadlinesPage } from './pages/Deadlines';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -36,6 +37,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/inventory', label: 'nav.inventory' },
     { path: '/history', label: 'nav.history' },
     { path: '/invoices', label: 'nav.invoices' },
+    { path: '/deadlines', label: 'nav.deadlines' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
   ],
@@ -45,10 +47,12 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/parties', label: 'nav.parties' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -63,6 +67,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
 };
 
@@ -201,6 +206,8 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <ExpensesPage />;
     case '/budget':
       return <BudgetPage />;
+    case '/deadlines':
+      return <DeadlinesPage />;
   }
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;

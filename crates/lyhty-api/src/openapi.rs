@@ -74,6 +74,11 @@ use utoipa::{Modify, OpenApi};
         routes::releases::audit,
         routes::releases::benchmark,
         routes::vocabulary::get,
+        routes::calendar::deadlines,
+        routes::calendar::renewals,
+        routes::calendar::my_feed,
+        routes::calendar::rotate,
+        routes::calendar::feed,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -86,6 +91,7 @@ use utoipa::{Modify, OpenApi};
         (name = "finance", description = "Cost shares, instalment invoices, credit notes and payments"),
         (name = "spend", description = "The spend ledger, budget plan, hourly rate and spend reports"),
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
+        (name = "calendar", description = "Deadlines, the network's renewal windows and the iCalendar feed"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )

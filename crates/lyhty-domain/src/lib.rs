@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 
 pub mod business_id;
+pub mod calendar;
+pub mod deadline;
 pub mod email;
 pub mod ids;
 pub mod lang;

@@ -238,6 +238,16 @@ pub trait Store: Send + Sync + 'static {
     async fn record_audit(&self, actor: &Actor, event: &AuditEvent) -> Result<()>;
     /// Newest first.
     async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+
+    // --- calendar feeds --------------------------------------------------------------------
+
+    /// The user's feed, if one was made.
+    async fn calendar_feed(&self, user: UserId) -> Result<Option<CalendarFeed>>;
+    /// Creates or replaces the user's feed (replacing revokes the old URL: its hash is gone),
+    /// with an audit entry `calendar.create` or, when `rotated`, `calendar.rotate`.
+    async fn put_calendar_feed(&self, actor: &Actor, feed: &CalendarFeed, rotated: bool) -> Result<()>;
+    /// Whose feed has this token hash (SHA-256, hex).
+    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

@@ -42,3 +42,7 @@ export type ReimbursementLine = S['ReimbursementLine'];
 export type Refund = S['Refund'];
 export type Expense = S['Expense'];
 export type Vocabulary = S['Vocabulary'];
+export type Deadline = S['Deadline'];
+export type Renewals = S['Renewals'];
+export type RenewalWindow = S['RenewalWindow'];
+export type FeedUrl = S['FeedUrl'];
