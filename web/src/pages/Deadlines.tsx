@@ -16,9 +16,9 @@ export function DeadlinesPage() {
   const member = me?.user.role === 'member';
   return (
     <Page title={t('deadlines.title')}>
+      <CalendarSubscription />
       {member && me?.user.org_id && <OwnDeadlines orgId={me.user.org_id} />}
       {!member && <RenewalWindows />}
-      <CalendarSubscription />
     </Page>
   );
 }
