@@ -203,7 +203,7 @@ mod tests {
         past.review_date = Some(day(2025, 2, 1));
         let renewed = renewed_until(&past, today).unwrap();
         assert_eq!(renewed.contract_end, Some(day(2027, 5, 31)));
-        assert_eq!(renewed.review_date, Some(day(2026, 2, 1)));
+        assert_eq!(renewed.review_date, Some(day(2027, 2, 1)), "moved by the same two years");
         assert_eq!(renewed.notice_deadline(), Some(day(2026, 11, 30)));
         // Ending today is not over yet; a later end is left alone.
         assert!(renewed_until(&line("A", "B", Some(today), None), today).is_none());
