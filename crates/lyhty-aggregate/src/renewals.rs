@@ -54,8 +54,7 @@ pub fn renewal_windows(release: &Release) -> Vec<RenewalWindow> {
             })
         })
         .collect();
-    let all_first = |v: &str| (v != MARGIN, v.to_string());
-    windows.sort_by(|a, b| (a.year, all_first(&a.vendor)).cmp(&(b.year, all_first(&b.vendor))));
+    windows.sort_by_key(|w| (w.year, w.vendor != MARGIN, w.vendor.clone()));
     windows
 }
 
