@@ -146,7 +146,7 @@ async fn issue(
     existing: Option<CalendarFeed>,
     rotated: bool,
 ) -> Result<CalendarFeed, ApiError> {
-    let nonce = existing.as_ref().map(|f| f.nonce.clone()).unwrap_or_else(|| Uuid::new_v4().simple().to_string());
+    let nonce = existing.as_ref().map(|f| f.nonce.clone()).unwrap_or_else(new_nonce);
     let hash = token_hash(&state.keys.feed_token(who.user.id, &nonce));
     if let Some(feed) = existing.filter(|f| f.token_hash == hash) {
         return Ok(feed);
@@ -154,6 +154,15 @@ async fn issue(
     let feed = CalendarFeed { user_id: who.user.id, nonce, token_hash: hash, created_at: Utc::now() };
     state.store.put_calendar_feed(&who.actor(), &feed, rotated).await?;
     Ok(feed)
+}
+
+/// 256 random bits from the operating system, in hex: what makes a feed's token unguessable
+/// even to someone who knows the server's key (the token is an HMAC of it).
+fn new_nonce() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn lang_of(params: &LangParams) -> Lang {
