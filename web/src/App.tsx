@@ -23,6 +23,7 @@ import { DecisionsPage } from './pages/Decisions';
 import { NegotiationsPage } from './pages/Negotiations';
 import { NegotiationDetailPage } from './pages/NegotiationDetail';
 import { SavingsPage } from './pages/Savings';
+import { DeadlinesPage } from './pages/Deadlines';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -40,6 +41,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/inventory', label: 'nav.inventory' },
     { path: '/history', label: 'nav.history' },
     { path: '/invoices', label: 'nav.invoices' },
+    { path: '/deadlines', label: 'nav.deadlines' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
     { path: '/decisions', label: 'nav.decisions' },
@@ -56,6 +58,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/decisions', label: 'nav.decisions' },
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -63,6 +66,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/decisions', label: 'nav.decisions' },
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -80,6 +84,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/decisions', label: 'nav.decisions' },
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
+    { path: '/deadlines', label: 'nav.deadlines' },
   ],
 };
 
@@ -224,6 +229,8 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <NegotiationsPage />;
     case '/savings':
       return <SavingsPage />;
+    case '/deadlines':
+      return <DeadlinesPage />;
   }
   if ((m = match('/negotiations/:id', path))) return <NegotiationDetailPage id={m.id} />;
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;

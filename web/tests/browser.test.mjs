@@ -32,9 +32,9 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings'],
-  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings'],
-  analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/deadlines', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings', '/deadlines'],
+  analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings', '/deadlines'],
   coordinator: [
     '/parties',
     '/parties/new',
@@ -52,6 +52,7 @@ const PAGES = {
     '/decisions',
     '/negotiations',
     '/savings',
+    '/deadlines',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -178,7 +179,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings|deadlines)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   const text = await page.locator('body').innerText();
@@ -1024,6 +1025,45 @@ describe('browser', { skip }, () => {
     await page.getByRole('heading', { level: 2, name: 'Tuntihinta' }).waitFor();
     await settle(page);
     assert.equal(await page.getByRole('button', { name: 'Tallenna tuntihinta' }).count(), 0);
+    await closePage(page);
+  });
+
+  test('a member sees its coming deadlines and subscribes to the calendar, then rotates its address', { timeout: 180_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, MEMBER);
+    await settle(page);
+    await page.getByRole('link', { name: 'Määräajat' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Määräajat ja kalenteri' }).waitFor();
+    const table = page.getByRole('table', { name: 'Tulevat määräajat päivämäärän mukaan' });
+    await table.waitFor();
+    // The demo member's past contracts renew on load, so the coming months have deadlines.
+    const dates = await table.locator('tbody tr td:first-child').allInnerTexts();
+    assert.ok(dates.length > 0, 'the member has upcoming deadlines');
+    const [d, m, y] = dates[0].split('.').map(Number);
+    const first = new Date(y, m - 1, d);
+    const inAYear = new Date();
+    inAYear.setFullYear(inAYear.getFullYear() + 1);
+    assert.ok(first <= inAYear, `the first deadline ${dates[0]} is within the coming year`);
+    const field = page.getByLabel('Kalenterin osoite');
+    const url = await field.inputValue();
+    assert.match(url, /\/api\/calendar\/[0-9a-f]{64}\.ics\?lang=fi$/);
+    const feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+    const text = await feed.text();
+    assert.match(text, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(text, /DTSTART;VALUE=DATE:\d{8}/);
+    assert.match(text, /SUMMARY:(Sopimus päättyy|Irtisanomisen viimeinen päivä|Tarkistus)/);
+    await checkPage(page, 'member deadlines');
+    await screenshot(page, 'member-deadlines');
+
+    await page.getByRole('button', { name: 'Luo uusi osoite' }).click();
+    await page.getByText('Uusi osoite luotiin. Vanha osoite ei enää toimi.').waitFor();
+    await page.waitForFunction((old) => document.querySelector('#feed-url')?.value !== old, url);
+    const rotated = await field.inputValue();
+    assert.notEqual(rotated, url);
+    assert.equal((await fetch(url)).status, 404, 'the old address is revoked');
+    assert.equal((await fetch(rotated)).status, 200);
     await closePage(page);
   });
 

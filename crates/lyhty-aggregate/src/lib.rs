@@ -25,7 +25,8 @@
 //!    which updates are held back so that the change since every earlier release passes
 //!    the primary rules too (`history_audit` audits it, ranges included, and adds the
 //!    changed cells to 4);
-//!    [`benchmark`] — a member's own figures beside the published cells.
+//!    [`benchmark`] — a member's own figures beside the published cells; [`renewals`] —
+//!    the network's renewal windows from the published `vendor × renewal_year` cells.
 //!
 //! polars is used here and only here; callers get serde types, never a `DataFrame`. The
 //! output is deterministic: sorted everywhere, exact integer sums, single-threaded solver
@@ -44,6 +45,7 @@ pub(crate) mod parallel;
 pub mod primary;
 pub mod ranges;
 pub mod release;
+pub mod renewals;
 pub(crate) mod rollup;
 pub mod savings;
 #[cfg(test)]
@@ -61,6 +63,7 @@ pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseM
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
 pub use savings::{SavingEntry, SavingsStatus, YearSavings, savings_by_year};
+pub use renewals::{RenewalWindow, renewal_windows};
 
 use serde::{Deserialize, Serialize};
 use std::time::Instant;

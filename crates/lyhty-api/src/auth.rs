@@ -48,6 +48,8 @@ pub struct TokenKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// The key calendar feed tokens are derived with (see [`TokenKeys::feed_token`]).
+    feed_key: [u8; 32],
 }
 
 impl TokenKeys {
@@ -56,7 +58,30 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 30;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
+        // A key of its own, so a feed token and a sign-in token never share a MAC key.
+        let feed_key = {
+            use sha2::{Digest, Sha256};
+            Sha256::new().chain_update(b"lyhty-calendar-feed\0").chain_update(secret).finalize().into()
+        };
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl,
+            feed_key,
+        }
+    }
+
+    /// The secret token of a user's calendar feed URL: HMAC-SHA-256 of the user and the
+    /// feed's random nonce, 256 bits in hex. Derived rather than stored, so the URL can be
+    /// shown again while the database keeps only its hash; a new nonce (rotation) gives an
+    /// unrelated token.
+    pub fn feed_token(&self, user: UserId, nonce: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.feed_key).expect("HMAC takes any key length");
+        mac.update(user.0.as_bytes());
+        mac.update(nonce.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// A token for `user`, and when it expires.

@@ -3,11 +3,12 @@
 //! the steering group's decisions, loaded into an empty database only.
 
 use crate::routes::orgs::{CreateOrgRequest, parse_new_org};
-use crate::routes::submissions::process_upload;
+use crate::routes::submissions::process_upload_adjusted;
 use crate::routes::users::parse_new_user;
 use crate::state::AppState;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
+use lyhty_domain::deadline::renewed_until;
 use lyhty_domain::{BusinessId, Lang, OrgCategory, OrgId, Role};
 use lyhty_store::Actor;
 use serde::Deserialize;
@@ -113,13 +114,24 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
         orgs.push((org, party.inventory.clone()));
     }
     // The inventories go through the same path as an upload, so the demo shows real reports.
+    // The files are static, so the demo members' contracts that had ended before today are
+    // renewed by whole years as they are read: their deadlines page and calendar always have
+    // dates in the coming months (the stored file keeps the original dates).
+    let today = crate::calendar::today_in_finland();
+    let members: Vec<&str> = demo_members(&parties).into_iter().map(|(_, p)| p.name.as_str()).collect();
     let mut inventories = 0;
     for (org, inventory) in &orgs {
         let Some(file) = inventory else { continue };
         let path = state.settings.sample_data_dir.join(file);
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.clone());
-        let (status, report) = process_upload(state, &actor, org, name, bytes, Lang::Fi, false)
+        let renew = members.contains(&org.name.as_str());
+        let adjust = |line: &mut lyhty_domain::licence::LicenceLine| {
+            if let Some(renewed) = renew.then(|| renewed_until(line, today)).flatten() {
+                *line = renewed;
+            }
+        };
+        let (status, report) = process_upload_adjusted(state, &actor, org, name, bytes, Lang::Fi, false, adjust)
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if !status.is_success() {
@@ -143,10 +155,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     }
     // A member user for the first party of a few categories, so each kind can be tried.
     let mut member_orgs = Vec::new();
-    for category in [OrgCategory::WellbeingCounty, OrgCategory::University, OrgCategory::LargeCity] {
-        let Some(party) = parties.iter().find(|p| p.category == category.key() && p.represented_by.is_none()) else {
-            continue;
-        };
+    for (category, party) in demo_members(&parties) {
         let business_id = BusinessId::parse(&party.business_id)?;
         let org = ids[&business_id.to_string()];
         let email = format!("jasen.{}@lyhty.example", category.key().replace('_', "-"));
@@ -161,6 +170,18 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     member_orgs.extend(others);
     crate::negotiations::load_demo(state, &member_orgs).await?;
     Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
+}
+
+/// The parties that get a demo member user: the first (not represented) party of a few
+/// categories, so each kind can be tried.
+fn demo_members(parties: &[DemoParty]) -> Vec<(OrgCategory, &DemoParty)> {
+    [OrgCategory::WellbeingCounty, OrgCategory::University, OrgCategory::LargeCity]
+        .into_iter()
+        .filter_map(|category| {
+            let party = parties.iter().find(|p| p.category == category.key() && p.represented_by.is_none())?;
+            Some((category, party))
+        })
+        .collect()
 }
 
 /// A year of the network's own bookkeeping, so the reports have something to show: the

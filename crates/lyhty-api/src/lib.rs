@@ -6,6 +6,7 @@
 //! - [`auth`]: passwords, tokens and the [`auth::AuthUser`] extractor;
 //! - [`throttle`]: sign-in throttling per account and client address;
 //! - [`policy`]: every role and organisation rule, in one place;
+//! - [`calendar`]: the sources of a user's calendar feed, its token and throttle;
 //! - [`routes`]: one module per resource of `API.md`;
 //! - [`edge`]: body limits, the panic answer and the Swagger UI's CSP;
 //! - [`error`]: the one [`error::ApiError`] and its JSON shape;
@@ -18,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod calendar;
 pub mod demo;
 pub mod edge;
 pub mod error;
@@ -124,6 +126,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/negotiations/{id}/documents/{doc}", get(routes::negotiations::download_document))
         .route("/api/negotiations/{id}/savings", post(routes::negotiations::record_saving))
         .route("/api/savings", get(routes::negotiations::savings))
+        .route("/api/orgs/{id}/deadlines", get(routes::calendar::deadlines))
+        .route("/api/renewals", get(routes::calendar::renewals))
+        .route("/api/me/calendar", get(routes::calendar::my_feed))
+        .route("/api/me/calendar/rotate", post(routes::calendar::rotate))
+        // `{token}.ics`: the router matches whole segments, so the handler takes the suffix off.
+        .route("/api/calendar/{file}", get(routes::calendar::feed))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
@@ -148,9 +156,9 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    // The path only: query strings are not logged.
+                    // The path only: query strings are not logged, nor a feed URL's secret.
                     tracing::info_span!("request", request_id = %id, method = %req.method(),
-                        path = %req.uri().path(), user = tracing::field::Empty)
+                        path = %loggable_path(req.uri().path()), user = tracing::field::Empty)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -169,6 +177,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(CatchPanicLayer::custom(edge::panic_response)),
         )
         .with_state(state)
+}
+
+/// A request path as logs may show it: a calendar feed's path holds its secret token.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with(routes::calendar::FEED_PREFIX) { routes::calendar::FEED_PREFIX } else { path }
 }
 
 /// Opens the database (applying migrations) and builds the shared state.

@@ -89,6 +89,11 @@ use utoipa::{Modify, OpenApi};
         routes::negotiations::download_document,
         routes::negotiations::record_saving,
         routes::negotiations::savings,
+        routes::calendar::deadlines,
+        routes::calendar::renewals,
+        routes::calendar::my_feed,
+        routes::calendar::rotate,
+        routes::calendar::feed,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -103,6 +108,7 @@ use utoipa::{Modify, OpenApi};
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "governance", description = "Steering-group meetings, weighted decisions and cost-share model versions"),
         (name = "negotiations", description = "Negotiations with vendors, their documents, and the savings they bring"),
+        (name = "calendar", description = "Deadlines, the network's renewal windows and the iCalendar feed"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
     )

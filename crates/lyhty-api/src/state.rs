@@ -18,6 +18,8 @@ pub struct AppState {
     pub invoicing: Arc<lyhty_finance::InvoicingConfig>,
     /// Sign-in throttling (in this process).
     pub sign_in: Arc<SignInThrottle>,
+    /// Calendar feed requests per client address (in this process).
+    pub calendar_feed: Arc<crate::calendar::FeedThrottle>,
     /// At most `settings.blocking_workers` blocking jobs at once, so one big upload never
     /// starves the runtime or the machine.
     blocking: Arc<Semaphore>,
@@ -39,6 +41,7 @@ impl AppState {
             store,
             keys: Arc::new(keys),
             sign_in: Arc::new(SignInThrottle::new(&settings)),
+            calendar_feed: Arc::default(),
             settings: Arc::new(settings),
             invoicing: Arc::new(invoicing),
             blocking,

@@ -102,7 +102,7 @@ fn quota(burst: u32, window: Duration) -> Quota {
 
 /// One IPv6 holder usually has a whole /64, so IPv6 addresses are throttled by their /64;
 /// IPv4-mapped IPv6 addresses count as the IPv4 address they are.
-fn throttling_key(addr: IpAddr) -> IpAddr {
+pub(crate) fn throttling_key(addr: IpAddr) -> IpAddr {
     match addr {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

@@ -12,6 +12,8 @@
 
 pub mod business_id;
 pub mod calendar;
+pub mod deadline;
+pub mod feed;
 pub mod email;
 pub mod governance;
 pub mod ids;

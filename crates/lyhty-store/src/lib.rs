@@ -313,6 +313,15 @@ pub trait Store: Send + Sync + 'static {
     async fn put_saving(&self, actor: &Actor, saving: &RealisedSaving) -> Result<RealisedSaving>;
     /// Realised savings by year, negotiation and party; one party's when `org` is given.
     async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>>;
+    // --- calendar feeds --------------------------------------------------------------------
+
+    /// The user's feed, if one was made.
+    async fn calendar_feed(&self, user: UserId) -> Result<Option<CalendarFeed>>;
+    /// Creates or replaces the user's feed (replacing revokes the old URL: its hash is gone),
+    /// with an audit entry `calendar.create` or, when `rotated`, `calendar.rotate`.
+    async fn put_calendar_feed(&self, actor: &Actor, feed: &CalendarFeed, rotated: bool) -> Result<()>;
+    /// Whose feed has this token hash (SHA-256, hex).
+    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

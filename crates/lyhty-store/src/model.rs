@@ -536,3 +536,16 @@ pub struct DecisionRecord {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
+
+// --- calendar feeds ----------------------------------------------------------------------
+
+/// A user's calendar feed. The feed URL's token is derived from the server's key and
+/// `nonce` (so the same URL can be shown again); the store keeps only the token's SHA-256
+/// (hex), which is what a request is looked up by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarFeed {
+    pub user_id: UserId,
+    pub nonce: String,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+}

@@ -68,6 +68,7 @@ conformance!(
     negotiations_round_trip_and_change_only_from_the_judged_status,
     negotiation_documents_keep_their_bytes,
     savings_are_one_figure_per_negotiation_party_and_year,
+    calendar_feeds_are_replaced_and_found_by_hash,
 );
 
 fn actor() -> Actor {
@@ -1045,4 +1046,44 @@ async fn savings_are_one_figure_per_negotiation_party_and_year(store: Arc<dyn St
     assert!(!log[0].detail.to_string().contains("1250000"), "{}", log[0].detail);
     let e = store.put_saving(&actor(), &saving(lyhty_domain::OrgId::new(), 2026, 1)).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid { code: "unknown_reference", .. }), "{e:?}");
+}
+
+async fn calendar_feeds_are_replaced_and_found_by_hash(store: Arc<dyn Store>, _url: String) {
+    use chrono::SubsecRound;
+    let new_user = NewUser {
+        email: "kalenteri@example.fi".into(),
+        name: "K".into(),
+        role: Role::Steering,
+        org_id: None,
+        password_hash: "$argon2id$fake".into(),
+    };
+    let user = store.create_user(&actor(), &new_user).await.unwrap();
+    assert_eq!(store.calendar_feed(user.id).await.unwrap(), None);
+    let first = lyhty_store::CalendarFeed {
+        user_id: user.id,
+        nonce: "n1".into(),
+        token_hash: "a".repeat(64),
+        created_at: Utc::now().trunc_subsecs(6),
+    };
+    store.put_calendar_feed(&actor(), &first, false).await.unwrap();
+    assert_eq!(store.calendar_feed(user.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(store.calendar_feed_user(&first.token_hash).await.unwrap(), Some(user.id));
+    // Rotating replaces the row: the old hash finds no one.
+    let second = lyhty_store::CalendarFeed { nonce: "n2".into(), token_hash: "b".repeat(64), ..first.clone() };
+    store.put_calendar_feed(&actor(), &second, true).await.unwrap();
+    assert_eq!(store.calendar_feed_user(&first.token_hash).await.unwrap(), None);
+    assert_eq!(store.calendar_feed_user(&second.token_hash).await.unwrap(), Some(user.id));
+    assert_eq!(store.calendar_feed(user.id).await.unwrap().unwrap().nonce, "n2");
+    // Both writes are in the audit log, without the hash.
+    let log = store.list_audit(&AuditQuery { limit: 10, ..AuditQuery::default() }).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(&actions[..2], ["calendar.rotate", "calendar.create"]);
+    assert!(!serde_json::to_string(&log.iter().map(|e| &e.detail).collect::<Vec<_>>()).unwrap().contains("bbbb"));
+    // A feed for no one is refused by the database.
+    let stranger =
+        lyhty_store::CalendarFeed { user_id: lyhty_domain::UserId::new(), token_hash: "c".repeat(64), ..first };
+    assert!(matches!(
+        store.put_calendar_feed(&actor(), &stranger, false).await.unwrap_err(),
+        StoreError::Invalid { code: "unknown_user", .. }
+    ));
 }

@@ -56,3 +56,7 @@ export type NegotiationDocument = S['NegotiationDocument'];
 export type RealisedSaving = S['RealisedSaving'];
 export type SavingsView = S['SavingsView'];
 export type YearSavings = S['YearSavings'];
+export type Deadline = S['Deadline'];
+export type Renewals = S['Renewals'];
+export type RenewalWindow = S['RenewalWindow'];
+export type FeedUrl = S['FeedUrl'];

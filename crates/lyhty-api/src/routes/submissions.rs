@@ -128,6 +128,22 @@ pub async fn process_upload(
     lang: Lang,
     dry_run: bool,
 ) -> Result<(StatusCode, SubmissionReport), ApiError> {
+    process_upload_adjusted(state, actor, org, file_name, bytes, lang, dry_run, |_| {}).await
+}
+
+/// [`process_upload`], with each read line passed through `adjust` before it is stored (the
+/// demo loader moves its static files' past contract ends forward; see `demo.rs`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn process_upload_adjusted(
+    state: &AppState,
+    actor: &lyhty_store::Actor,
+    org: &Org,
+    file_name: String,
+    bytes: Vec<u8>,
+    lang: Lang,
+    dry_run: bool,
+    adjust: impl Fn(&mut LicenceLine),
+) -> Result<(StatusCode, SubmissionReport), ApiError> {
     let sha256 = hex(&Sha256::digest(&bytes));
     let catalogue = catalogue(state).await?;
     let limits = Limits { max_bytes: state.settings.max_upload_bytes as u64, ..Limits::default() };
@@ -137,7 +153,8 @@ pub async fn process_upload(
         .run_blocking(move || lyhty_ingest::read_submission(&parse_bytes, &parse_name, &limits, &catalogue, lang))
         .await?
         .map_err(|e| ingest_error(e, lang))?;
-    let (lines, mut report) = (parsed.lines, parsed.report);
+    let (mut lines, mut report) = (parsed.lines, parsed.report);
+    lines.iter_mut().for_each(adjust);
     let rejected = !report.errors.is_empty();
 
     if dry_run {

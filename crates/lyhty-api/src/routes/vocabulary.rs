@@ -7,6 +7,7 @@
 
 use axum::Json;
 use lyhty_aggregate::SavingsStatus;
+use lyhty_domain::deadline::DeadlineKind;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
 use lyhty_domain::negotiation::NegotiationStatus;
 use lyhty_domain::vocabulary::terms;
@@ -60,6 +61,8 @@ pub struct Vocabulary {
     pub negotiation_status: Vec<Term>,
     /// A year's `status` in `GET /api/savings`.
     pub savings_status: Vec<Term>,
+    /// A deadline's `kind`.
+    pub deadline_kind: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -85,6 +88,7 @@ impl Vocabulary {
             notice_ground: terms::<NoticeGround>(),
             negotiation_status: terms::<NegotiationStatus>(),
             savings_status: terms::<SavingsStatus>(),
+            deadline_kind: terms::<DeadlineKind>(),
         }
     }
 }
@@ -124,6 +128,7 @@ mod tests {
         check::<NoticeGround>();
         check::<NegotiationStatus>();
         check::<SavingsStatus>();
+        check::<DeadlineKind>();
     }
 
     #[test]

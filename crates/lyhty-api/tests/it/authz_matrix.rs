@@ -505,6 +505,26 @@ fn routes() -> Vec<Case> {
             target: Target::NegotiationSaving,
         },
         Case { method: Method::GET, template: "/api/savings", body: None, allowed: EVERYONE, target: Target::None },
+        // Deadlines come from one organisation's lines: that member, and (logged) the
+        // analysts and the coordinator; the renewal windows from published cells only.
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/deadlines",
+            body: None,
+            allowed: LICENCE_DATA,
+            target: Target::Org,
+        },
+        Case { method: Method::GET, template: "/api/renewals", body: None, allowed: EVERYONE, target: Target::None },
+        // Everyone signed in has a feed of their own (the feed itself is public: its token
+        // is the secret, see tests/calendar.rs).
+        Case { method: Method::GET, template: "/api/me/calendar", body: None, allowed: EVERYONE, target: Target::None },
+        Case {
+            method: Method::POST,
+            template: "/api/me/calendar/rotate",
+            body: Some(json!({})),
+            allowed: EVERYONE,
+            target: Target::None,
+        },
     ]
 }
 
@@ -728,7 +748,8 @@ async fn authorisation_matrix() {
 fn every_route_is_in_the_matrix() {
     // Every path of the OpenAPI document (i.e. every routed handler) except the public
     // ones must appear in the matrix with each of its methods.
-    let public = ["/healthz", "/readyz", "/api/auth/login", "/api/auth/logout", "/api/vocabulary"];
+    let public =
+        ["/healthz", "/readyz", "/api/auth/login", "/api/auth/logout", "/api/vocabulary", "/api/calendar/{token}.ics"];
     let doc: Value = serde_json::from_str(&lyhty_api::openapi::document_json()).unwrap();
     let covered: Vec<(String, String)> =
         routes().iter().map(|c| (c.method.as_str().to_lowercase(), c.template.to_string())).collect();

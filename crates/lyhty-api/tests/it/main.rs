@@ -21,3 +21,4 @@ mod submissions;
 mod governance;
 mod negotiations;
 mod party_reports;
+mod calendar;

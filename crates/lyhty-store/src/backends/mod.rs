@@ -11,11 +11,13 @@
 //! the audit entry every write makes) beneath all of them, then [`orgs`] (parties, users,
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
-//! [`releases`], [`audit`], [`governance`] (meetings, decisions and what they change) and
-//! [`negotiations`] (negotiations, their documents, savings). This module opens the pools,
-//! runs the migrations and answers the [`Store`] trait by handing each call to its section.
+//! [`releases`], [`audit`], [`governance`] (meetings, decisions and what they change),
+//! [`negotiations`] (negotiations, their documents, savings) and [`calendar`] (feed tokens).
+//! This module opens the pools, runs the migrations and answers the [`Store`] trait by
+//! handing each call to its section.
 
 mod audit;
+mod calendar;
 mod governance;
 mod invoicing;
 mod ledger;
@@ -26,10 +28,7 @@ mod submissions;
 mod write;
 
 use crate::{
-    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, DecisionRecord, DraftInvoice, ExpenseRecord,
-    InvoiceRecord, IssueFn, Meeting, ModelVersion, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun,
-    NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result,
-    RunRecord, SelfContributionRecord, Store, StoreError, SubmissionMeta, User, VendorAlias,
+    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord, DraftInvoice, ExpenseRecord, InvoiceRecord, IssueFn, Meeting, ModelVersion, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store, StoreError, SubmissionMeta, User, VendorAlias,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -377,6 +376,17 @@ macro_rules! store_impl {
             }
             async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>> {
                 self.list_savings(org).await
+            }
+
+            // --- calendar feeds (calendar.rs) ---
+            async fn calendar_feed(&self, user: UserId) -> Result<Option<CalendarFeed>> {
+                self.calendar_feed(user).await
+            }
+            async fn put_calendar_feed(&self, actor: &Actor, feed: &CalendarFeed, rotated: bool) -> Result<()> {
+                self.put_calendar_feed(actor, feed, rotated).await
+            }
+            async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>> {
+                self.calendar_feed_user(token_hash).await
             }
         }
     };

@@ -1,0 +1,163 @@
+//! What a user's calendar feed holds, gathered from every source of events, and the
+//! feed's own plumbing: its token, its throttle and Finland's today.
+//!
+//! Each [`EventSource`] answers for one kind of event and decides itself what concerns the
+//! reader (a member's own deadlines, its party's invoices; every invoice for the
+//! coordinator). [`SOURCES`] lists them; a new kind of event (steering meetings, data
+//! requests' due dates) is one more function and one more entry there. The feed text is
+//! written by [`lyhty_domain::feed::render_feed`].
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{Months, NaiveDate};
+use governor::clock::DefaultClock;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
+use lyhty_domain::feed::CalendarEvent;
+use lyhty_domain::deadline::{DateWindow, Deadline, deadlines};
+use lyhty_domain::licence::LicenceLine;
+use lyhty_domain::{Lang, OrgId, Role};
+use lyhty_store::{InvoiceKind, User};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+
+/// Today's date in Finland: deadlines, due dates and "upcoming" turn at Finnish midnight
+/// (NETWORK.md), not UTC's.
+pub use lyhty_domain::today_in_finland;
+
+/// An organisation's current inventory lines (none before its first accepted upload).
+pub async fn current_lines(state: &AppState, org: OrgId) -> Result<Vec<LicenceLine>, ApiError> {
+    match state.store.current_submission(org).await? {
+        Some(current) => Ok(state.store.submission_lines(current.id).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// SHA-256 in hex, the form a feed token is stored and looked up in.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whose feed is being written, in which language, and on which day.
+pub struct FeedReader {
+    pub user: User,
+    pub lang: Lang,
+    pub today: NaiveDate,
+}
+
+impl FeedReader {
+    /// The member's own party; `None` for the network-wide roles.
+    fn own_org(&self) -> Option<OrgId> {
+        self.user.org_id.filter(|_| self.user.role == Role::Member)
+    }
+}
+
+/// The events of one source, or why they could not be read.
+pub type SourceEvents<'a> = Pin<Box<dyn Future<Output = Result<Vec<CalendarEvent>, ApiError>> + Send + 'a>>;
+
+/// One kind of event in the feed: the events of that kind that concern the reader.
+pub type EventSource = for<'a> fn(&'a AppState, &'a FeedReader) -> SourceEvents<'a>;
+
+/// Every source of the feed, in the order they are read.
+pub const SOURCES: &[EventSource] = &[own_deadlines, invoice_due_dates];
+
+/// Everything in the reader's feed.
+pub async fn feed_events(state: &AppState, reader: &FeedReader) -> Result<Vec<CalendarEvent>, ApiError> {
+    let mut events = Vec::new();
+    for source in SOURCES {
+        events.extend(source(state, reader).await?);
+    }
+    Ok(events)
+}
+
+/// A stable UID from what an event is about: the same deadline keeps its UID from one
+/// request to the next, so calendar apps update it instead of adding a copy.
+pub fn stable_uid(kind: &str, parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let hex: String = hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{kind}-{hex}@lyhty")
+}
+
+/// A member's own deadlines, from a year back (a deadline just missed stays visible).
+fn own_deadlines<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceEvents<'a> {
+    Box::pin(async move {
+        let Some(org) = reader.own_org() else { return Ok(Vec::new()) };
+        let lines = current_lines(state, org).await?;
+        let window = DateWindow { from: reader.today.checked_sub_months(Months::new(12)), to: None };
+        Ok(deadlines(&lines, window).iter().map(|d| deadline_event(org, d, reader.lang)).collect())
+    })
+}
+
+fn deadline_event(org: OrgId, d: &Deadline, lang: Lang) -> CalendarEvent {
+    let date = d.date.to_string();
+    CalendarEvent {
+        uid: stable_uid(d.kind.key(), &[&org.to_string(), &d.vendor, &d.product, &date]),
+        date: d.date,
+        summary: format!("{}: {} – {}", d.kind.label(lang), d.vendor, d.product),
+        description: None,
+        category: "deadline",
+    }
+}
+
+/// Due dates of live invoices: the member's own party's; every party's for the coordinator.
+fn invoice_due_dates<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceEvents<'a> {
+    Box::pin(async move {
+        let scope = match (reader.user.role, reader.own_org()) {
+            (Role::Coordinator, _) => None,
+            (Role::Member, Some(org)) => Some(org),
+            _ => return Ok(Vec::new()),
+        };
+        let invoices = state.store.list_invoices(scope).await?;
+        // The coordinator's feed names the party; a member's are all its own.
+        let names = if scope.is_none() { state.store.list_orgs().await? } else { Vec::new() };
+        let due = match reader.lang {
+            Lang::Fi => "Lasku erääntyy",
+            Lang::Sv => "Fakturan förfaller",
+            Lang::En => "Invoice due",
+        };
+        Ok(invoices
+            .iter()
+            .filter(|i| i.kind == InvoiceKind::Invoice && !i.credited)
+            .map(|i| {
+                let party = names.iter().find(|o| o.id == i.org_id).map(|o| format!(" – {}", o.name));
+                CalendarEvent {
+                    uid: stable_uid("invoice", &[&i.id.to_string()]),
+                    date: i.due_date,
+                    summary: format!("{due}: {}{}", i.number, party.unwrap_or_default()),
+                    description: Some(i.rf_reference.clone()),
+                    category: "invoice",
+                }
+            })
+            .collect())
+    })
+}
+
+/// Feed requests allowed per client address and minute. The token is the secret, so
+/// guessing is what this slows down; a calendar app asks a few times an hour.
+const FEED_REQUESTS_PER_MINUTE: u32 = 30;
+
+/// The feed's throttle per client address (in this process, as sign-in's).
+pub struct FeedThrottle(RateLimiter<IpAddr, DashMapStateStore<IpAddr>, DefaultClock>);
+
+impl Default for FeedThrottle {
+    fn default() -> Self {
+        let per_minute = NonZeroU32::new(FEED_REQUESTS_PER_MINUTE).expect("positive");
+        Self(RateLimiter::dashmap(Quota::per_minute(per_minute)))
+    }
+}
+
+impl FeedThrottle {
+    /// Takes one request for `addr`, or refuses with how long to wait.
+    pub fn attempt(&self, addr: IpAddr) -> Result<(), ApiError> {
+        self.0.check_key(&crate::throttle::throttling_key(addr)).map_err(|_| ApiError::TooManyRequests {
+            retry_after_secs: u64::from(60 / FEED_REQUESTS_PER_MINUTE).max(1),
+        })
+    }
+}
