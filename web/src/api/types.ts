@@ -47,3 +47,4 @@ export type Meeting = S['Meeting'];
 export type DecisionEntry = S['DecisionEntry'];
 export type DecisionView = S['DecisionView'];
 export type TooEarly = S['TooEarly'];
+export type ModelVersionView = S['ModelVersionView'];
