@@ -1128,6 +1128,8 @@ describe('browser', { skip }, () => {
     await decided.getByText(/^Puolesta \d/).click();
     await decided.getByText(/Kela \(.*\): Vastaan/).waitFor();
     await steering.getByText(/ei määrittele sitä; kynnys on alustan asetus/).waitFor();
+    // The cost-share model in force is the agreement's own (no decision has replaced it).
+    await steering.getByRole('row', { name: /2025-1/ }).getByText('Sopimuksen liite 3').waitFor();
     await checkPage(steering, 'steering /decisions');
     await closePage(steering);
 

@@ -60,3 +60,4 @@ export type Deadline = S['Deadline'];
 export type Renewals = S['Renewals'];
 export type RenewalWindow = S['RenewalWindow'];
 export type FeedUrl = S['FeedUrl'];
+export type ModelVersionView = S['ModelVersionView'];

@@ -4,7 +4,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, apiPost } from '../api/client';
-import type { CostShareTable, DecisionEntry, DecisionView, Meeting, OrgView } from '../api/types';
+import type { CostShareTable, DecisionEntry, DecisionView, Meeting, ModelVersionView, OrgView } from '../api/types';
 import { useAuth } from '../auth';
 import { useI18n, type Translate } from '../i18n';
 import {
@@ -83,9 +83,43 @@ export function DecisionsPage() {
             ]}
           />
           {note && <Paragraph className="note">{t('decisions.thresholdNote', { ratio: `${note.threshold_ratio.numerator}/${note.threshold_ratio.denominator}` })}</Paragraph>}
+          {full.length > 0 && <ModelVersions decisions={full} />}
         </>
       )}
     </Page>
+  );
+}
+
+/** The cost-share model versions and the decisions that adopted them. */
+function ModelVersions({ decisions }: { decisions: DecisionEntry[] }) {
+  const { t } = useI18n();
+  const models = useLoad(() => apiGet<ModelVersionView[]>('/api/cost-share-models'), []);
+  const titles = new Map(decisions.map((d) => [d.id, `${formatDate(d.date)} ${d.title}`]));
+  return (
+    <Section title={t('decisions.modelsTitle')} id="models-heading">
+      <ErrorNotice error={models.error} />
+      {models.data && (
+        <DataTable<ModelVersionView>
+          caption={t('decisions.modelsCaption')}
+          rows={models.data}
+          rowKey={(m) => m.version}
+          columns={[
+            { key: 'version', label: t('decisions.modelVersion'), render: (m) => m.version },
+            { key: 'from', label: t('decisions.validFrom'), render: (m) => formatDate(m.valid_from), nowrap: true },
+            {
+              key: 'inForce',
+              label: t('common.status'),
+              render: (m) => (m.in_force ? <StatusTag status="current" label={t('decisions.inForce')} /> : '–'),
+            },
+            {
+              key: 'decision',
+              label: t('decisions.adoptedBy'),
+              render: (m) => (m.decision_id ? titles.get(m.decision_id) ?? m.decision_id : t('decisions.agreementModel')),
+            },
+          ]}
+        />
+      )}
+    </Section>
   );
 }
 

@@ -101,7 +101,7 @@ pub struct DecisionSummary {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(tag = "view", rename_all = "snake_case")]
 pub enum DecisionEntry {
-    Full(DecisionView),
+    Full(Box<DecisionView>),
     Summary(DecisionSummary),
 }
 
@@ -139,7 +139,7 @@ pub async fn list_decisions(
         .into_iter()
         .map(|d| {
             if full {
-                DecisionEntry::Full(d.into())
+                DecisionEntry::Full(Box::new(d.into()))
             } else {
                 let DecisionRecord { id, meeting_date: date, kind, title, passed, .. } = d;
                 DecisionEntry::Summary(DecisionSummary { id, date, kind, title, passed })

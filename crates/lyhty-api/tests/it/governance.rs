@@ -320,3 +320,30 @@ async fn versions_link_to_their_decisions_on_postgres() {
         versions_link_to_their_decisions(app).await;
     }
 }
+
+/// The demo (`serve --demo`): the pending parties of `sample-data/pending.json`, a meeting
+/// that approved the budget plan (linked from the plan version) and one that accepted the
+/// first pending party as annex 1.43; the second stays pending.
+#[tokio::test]
+async fn the_demo_has_decisions_and_a_pending_party() {
+    let app = TestApp::sqlite().await;
+    let mut state = app.state.clone();
+    let mut settings = (*state.settings).clone();
+    settings.sample_data_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data");
+    state.settings = std::sync::Arc::new(settings);
+    let report = lyhty_api::demo::load(&state).await.unwrap();
+    assert!(report.loaded);
+    let c = app.coordinator().await;
+    let orgs = app.get("/api/orgs", &c).await.body;
+    let by_name = |name: &str| orgs.as_array().unwrap().iter().find(|o| o["name"] == name).unwrap().clone();
+    let accepted = by_name("Etelärannikon yliopisto");
+    assert_eq!((accepted["status"].as_str(), accepted["accession_number"].as_str()), (Some("active"), Some("1.43")));
+    assert_eq!(by_name("Pohjoiskairan ammattikorkeakoulu")["status"], "pending");
+    let register = app.get("/api/decisions", &c).await.body;
+    let kinds: Vec<&str> = register.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["accession", "budget_plan"]);
+    assert!(register.as_array().unwrap().iter().all(|d| d["passed"] == true));
+    assert_eq!(accepted["accession_decision_id"], register[0]["id"]);
+    let plan = app.get("/api/budget-plan", &c).await.body;
+    assert_eq!(plan["versions"][0]["decision_id"], register[1]["id"]);
+}
