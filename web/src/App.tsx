@@ -38,6 +38,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/invoices', label: 'nav.invoices' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
+    { path: '/reports', label: 'nav.reports' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },

@@ -41,6 +41,9 @@ pub enum Action {
     ReadInvoices(OrgId),
     /// Read spend reports and the budget plan.
     ReadSpendReports,
+    /// Read the quarterly spend report and the annual project statement (§9.1, §13): every
+    /// party's users, in a party's copy (see [`report_scope`]).
+    ReadPartyReports,
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -55,6 +58,7 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
     use Action::*;
     let role = who.role();
     let own = |org: OrgId| who.user.org_id == Some(org);
+    let own_org = who.user.org_id.is_some();
     let allowed = match action {
         ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance => role == Role::Coordinator,
         ReadOrgDetails(org) | ReadInvoices(org) => role == Role::Coordinator || own(org),
@@ -75,8 +79,30 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
         SubmitInventory(org) => role == Role::Coordinator || (role == Role::Member && own(org)),
         ReadReleases => true,
         ReadCostShares | ReadSpendReports => matches!(role, Role::Steering | Role::Coordinator),
+        ReadPartyReports => matches!(role, Role::Steering | Role::Coordinator) || (role == Role::Member && own_org),
     };
     if allowed { Ok(Grant::Allowed) } else { Err(denied(action)) }
+}
+
+/// Which copy of the quarterly report and the annual statement `who` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportScope {
+    /// The steering group and the coordinator: everything, every party's reimbursements
+    /// and the ledger entries paid to them included.
+    Full,
+    /// A party's users: the network's figures, but of the reimbursements and the entries
+    /// paid to parties only this party's own (NETWORK.md, "Reporting to the parties").
+    Party(OrgId),
+}
+
+/// Decides whether `who` may read the quarterly report and the annual statement, and which
+/// copy.
+pub fn report_scope(who: &AuthUser) -> Result<ReportScope, ApiError> {
+    authorize(who, Action::ReadPartyReports)?;
+    if authorize(who, Action::ReadSpendReports).is_ok() {
+        return Ok(ReportScope::Full);
+    }
+    who.user.org_id.map(ReportScope::Party).ok_or_else(|| denied(Action::ReadPartyReports))
 }
 
 fn denied(action: Action) -> ApiError {
@@ -165,5 +191,16 @@ mod tests {
         assert!(authorize(&who(Role::Steering, None), Action::ReadOrgDetails(theirs)).is_err());
         assert!(authorize(&who(Role::Steering, None), Action::ReadOrgSummary(theirs)).is_ok());
         assert!(authorize(&who(Role::Analyst, None), Action::SubmitInventory(theirs)).is_err());
+    }
+
+    #[test]
+    fn every_party_reads_its_copy_of_the_reports_and_the_network_roles_the_full_one() {
+        let mine = OrgId::new();
+        assert_eq!(report_scope(&who(Role::Member, Some(mine))).unwrap(), ReportScope::Party(mine));
+        assert_eq!(report_scope(&who(Role::Steering, None)).unwrap(), ReportScope::Full);
+        assert_eq!(report_scope(&who(Role::Coordinator, None)).unwrap(), ReportScope::Full);
+        assert!(report_scope(&who(Role::Analyst, None)).is_err());
+        assert!(report_scope(&who(Role::Member, None)).is_err(), "a member of no party has no copy");
+        assert!(authorize(&who(Role::Member, Some(mine)), Action::ReadSpendReports).is_err());
     }
 }

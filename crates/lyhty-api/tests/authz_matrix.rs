@@ -32,6 +32,9 @@ const OWN_AND_COORDINATOR: &[Who] = &[MemberOwn, Coordinator];
 /// Organisation-level licence data: the member's own, and the audited network roles.
 const LICENCE_DATA: &[Who] = &[MemberOwn, Analyst, Coordinator];
 const STEERING_AND_COORDINATOR: &[Who] = &[Steering, Coordinator];
+/// The reports sent to the steering group and the parties (§9.1, §13): every party's users
+/// (their party's copy), the steering group and the coordinator; not the analysts.
+const PARTIES_AND_NETWORK_READERS: &[Who] = &[MemberOwn, MemberOther, Steering, Coordinator];
 
 struct Ctx {
     own: String,
@@ -201,7 +204,7 @@ fn routes() -> Vec<Case> {
         Case {
             method: Method::POST,
             template: "/api/releases",
-            body: Some(json!({"as_of": chrono::Utc::now().date_naive()})),
+            body: Some(json!({"as_of": lyhty_domain::today_in_finland()})),
             allowed: COORDINATOR,
             target: Target::None,
         },
@@ -369,14 +372,14 @@ fn routes() -> Vec<Case> {
             method: Method::GET,
             template: "/api/reports/quarterly/{year}/{quarter}",
             body: None,
-            allowed: STEERING_AND_COORDINATOR,
+            allowed: PARTIES_AND_NETWORK_READERS,
             target: Target::Report,
         },
         Case {
             method: Method::GET,
             template: "/api/reports/annual/{year}",
             body: None,
-            allowed: STEERING_AND_COORDINATOR,
+            allowed: PARTIES_AND_NETWORK_READERS,
             target: Target::Report,
         },
         Case {
@@ -481,7 +484,7 @@ async fn authorisation_matrix() {
     for (i, org) in members.iter().enumerate() {
         submit(&app, org.parse().unwrap(), inventory(i as u32 + 1)).await;
     }
-    let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    let yesterday = lyhty_domain::today_in_finland().pred_opt().unwrap();
     let release = publish_directly(&app, yesterday).await;
     let ctx = Ctx {
         own: own.clone(),

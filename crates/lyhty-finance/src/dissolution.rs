@@ -18,14 +18,19 @@
 //!   rounded down to the cent and the leftover cents given one each to the largest
 //!   fractional remainders (largest-remainder method), so the refunds add up to the
 //!   remaining amount exactly. Ties go to the party that paid more, then by party id, so
-//!   the preview is the same every time.
+//!   the preview is the same every time;
+//! - an expelled party's payments are not returned (§17: "Erotetulla osapuolella ei ole
+//!   oikeutta saada takaisin suorittamiaan maksuja"): it is listed with what it paid and a
+//!   refund of zero, its payments stay in the remaining funding, and the remainder is divided
+//!   among the other parties in proportion to what each of them paid. If every party that
+//!   paid has been expelled, nothing is returned.
 //!
 //! The steering group decides on a refund (§9); this is the figure it decides on.
 
 use crate::spend_report::IncomePayment;
 use lyhty_domain::{Cents, OrgId};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a party has paid in, for the refund rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -33,11 +38,19 @@ pub struct PaidIn {
     pub org_id: OrgId,
     pub name: String,
     pub paid_cents: Cents,
+    /// Expelled (§17): gets nothing back.
+    #[serde(default)]
+    pub expelled: bool,
 }
 
 /// What each party has paid in, from the payments received, for the refund rule: parties
-/// that paid something, the largest payer first (then by name), named from `names`.
-pub fn paid_in_by_party(payments: &[IncomePayment], names: &HashMap<OrgId, String>) -> Vec<PaidIn> {
+/// that paid something, the largest payer first (then by name), named from `names`, those
+/// in `expelled` marked so.
+pub fn paid_in_by_party(
+    payments: &[IncomePayment],
+    names: &HashMap<OrgId, String>,
+    expelled: &HashSet<OrgId>,
+) -> Vec<PaidIn> {
     let mut paid: HashMap<OrgId, Cents> = HashMap::new();
     for p in payments {
         *paid.entry(p.org_id).or_default() += p.amount_cents;
@@ -49,6 +62,7 @@ pub fn paid_in_by_party(payments: &[IncomePayment], names: &HashMap<OrgId, Strin
             org_id,
             name: names.get(&org_id).cloned().unwrap_or_default(),
             paid_cents,
+            expelled: expelled.contains(&org_id),
         })
         .collect();
     paid_in.sort_by(|a, b| b.paid_cents.cmp(&a.paid_cents).then(a.name.cmp(&b.name)));
@@ -62,6 +76,8 @@ pub struct Refund {
     pub name: String,
     pub paid_cents: Cents,
     pub refund_cents: Cents,
+    /// Expelled (§17): its refund is always zero.
+    pub expelled: bool,
 }
 
 /// `GET /api/reports/dissolution-preview`.
@@ -78,9 +94,11 @@ pub struct DissolutionPreview {
     pub remaining_share: f64,
     /// 20 % of the original funding: remaining funding up to this is not returned.
     pub threshold_cents: Cents,
-    /// Whether anything is returned.
+    /// Whether anything is returned: more than 20 % remains and some party that paid has not
+    /// been expelled.
     pub refund: bool,
-    /// Every party that paid something, with its refund (zero when `refund` is false).
+    /// Every party that paid something, with its refund (zero when `refund` is false, and
+    /// always zero for an expelled party).
     pub refunds: Vec<Refund>,
 }
 
@@ -93,19 +111,26 @@ pub fn dissolution_preview(
 ) -> DissolutionPreview {
     let paid: Cents = paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).sum();
     let remaining = paid - spent - wind_down;
+    // The refunds are shared by what the parties that were not expelled paid (§17).
+    let weights: Vec<Cents> =
+        paid_in.iter().map(|p| if p.expelled { Cents::ZERO } else { Cents(p.paid_cents.0.max(0)) }).collect();
     // remaining > 20 % of original  ⇔  5 × remaining > original, in integers. (`remaining > 0`
     // only matters for a negative original funding, which never occurs: cargo mutants'
     // `remaining >= 0` survives because it is equivalent for every real input.)
-    let refund = remaining.0 > 0 && i128::from(remaining.0) * 5 > i128::from(original_funding.0);
-    let amounts = if refund {
-        largest_remainder(remaining, &paid_in.iter().map(|p| Cents(p.paid_cents.0.max(0))).collect::<Vec<_>>())
-    } else {
-        vec![Cents::ZERO; paid_in.len()]
-    };
+    let refund = remaining.0 > 0
+        && i128::from(remaining.0) * 5 > i128::from(original_funding.0)
+        && weights.iter().any(|w| w.0 > 0);
+    let amounts = if refund { largest_remainder(remaining, &weights) } else { vec![Cents::ZERO; paid_in.len()] };
     let refunds = paid_in
         .iter()
         .zip(amounts)
-        .map(|(p, r)| Refund { org_id: p.org_id, name: p.name.clone(), paid_cents: p.paid_cents, refund_cents: r })
+        .map(|(p, r)| Refund {
+            org_id: p.org_id,
+            name: p.name.clone(),
+            paid_cents: p.paid_cents,
+            refund_cents: r,
+            expelled: p.expelled,
+        })
         .collect();
     let share = if original_funding.0 > 0 {
         (remaining.0 as f64 / original_funding.0 as f64 * 10_000.0).round() / 10_000.0
@@ -166,7 +191,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn party(name: &str, paid: i64) -> PaidIn {
-        PaidIn { org_id: OrgId::new(), name: name.into(), paid_cents: Cents(paid) }
+        PaidIn { org_id: OrgId::new(), name: name.into(), paid_cents: Cents(paid), expelled: false }
+    }
+
+    fn expelled(name: &str, paid: i64) -> PaidIn {
+        PaidIn { expelled: true, ..party(name, paid) }
     }
 
     /// Before anything was funded the share is 0, not a division by zero (NaN in the JSON).
@@ -184,9 +213,9 @@ mod tests {
         let pay = |org_id, cents| IncomePayment { org_id, paid_on: day, amount_cents: Cents(cents) };
         let payments = [pay(kela, 100_000), pay(valtori, 250_000), pay(kela, 200_000), pay(nobody, 0)];
         let names = HashMap::from([(kela, "Kela".to_string()), (valtori, "Valtori".to_string())]);
-        let paid = paid_in_by_party(&payments, &names);
-        let got: Vec<(&str, Cents)> = paid.iter().map(|p| (p.name.as_str(), p.paid_cents)).collect();
-        assert_eq!(got, [("Kela", Cents(300_000)), ("Valtori", Cents(250_000))]);
+        let paid = paid_in_by_party(&payments, &names, &HashSet::from([valtori]));
+        let got: Vec<(&str, Cents, bool)> = paid.iter().map(|p| (p.name.as_str(), p.paid_cents, p.expelled)).collect();
+        assert_eq!(got, [("Kela", Cents(300_000), false), ("Valtori", Cents(250_000), true)]);
     }
 
     #[test]
@@ -230,7 +259,69 @@ mod tests {
         assert_eq!(largest_remainder(Cents(1), &[Cents(1), Cents(3)]), [Cents(0), Cents(1)]);
     }
 
+    #[test]
+    fn an_expelled_party_gets_nothing_and_the_others_share_its_part() {
+        // Paid 300 000 € (Valtori 150 000, Kuntaliitto 100 000, Kela, expelled, 50 000), spent
+        // 150 000,01 €, no wind-down: 149 999,99 € remain, over 20 % of 300 000 €.
+        let parties = [party("Valtori", 15_000_000), party("Kuntaliitto", 10_000_000), expelled("Kela", 5_000_000)];
+        let p = dissolution_preview(Cents(30_000_000), &parties, Cents(15_000_001), Cents::ZERO);
+        assert!(p.refund);
+        assert_eq!(p.remaining_cents, Cents(14_999_999));
+        // 14 999 999 × 150/250 = 8 999 999,4 → 8 999 999 (+0); × 100/250 = 5 999 999,6 →
+        // 5 999 999, and the leftover cent to Kuntaliitto's larger remainder.
+        let got: Vec<(&str, Cents, bool)> =
+            p.refunds.iter().map(|r| (r.name.as_str(), r.refund_cents, r.expelled)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Valtori", Cents(8_999_999), false),
+                ("Kuntaliitto", Cents(6_000_000), false),
+                ("Kela", Cents::ZERO, true)
+            ]
+        );
+        assert_eq!(p.refunds.iter().map(|r| r.refund_cents).sum::<Cents>(), p.remaining_cents);
+    }
+
+    #[test]
+    fn nothing_is_returned_when_every_payer_was_expelled() {
+        let p = dissolution_preview(Cents(100), &[expelled("A", 100)], Cents::ZERO, Cents::ZERO);
+        assert!(!p.refund);
+        assert_eq!(p.refunds[0].refund_cents, Cents::ZERO);
+    }
+
     proptest! {
+        /// With any parties expelled: an expelled party always gets zero, the refunds add up
+        /// to the remaining amount exactly whenever something is returned, and each other
+        /// party gets its share of the remainder by what the non-expelled parties paid,
+        /// rounded down or up by one cent.
+        #[test]
+        fn expelled_parties_get_nothing_and_the_rest_adds_up(
+            paid in proptest::collection::vec((0i64..100_000_000_000, any::<bool>()), 1..40),
+            spent_per_mille in 0i64..1000,
+            wind_down in 0i64..1_000_000_000,
+        ) {
+            let parties: Vec<PaidIn> =
+                paid.iter().map(|(p, out)| if *out { expelled("x", *p) } else { party("x", *p) }).collect();
+            let total: i64 = paid.iter().map(|(p, _)| p).sum();
+            let eligible: i64 = paid.iter().filter(|(_, out)| !out).map(|(p, _)| p).sum();
+            let spent = Cents(total / 1000 * spent_per_mille);
+            let preview = dissolution_preview(Cents(total), &parties, spent, Cents(wind_down));
+            prop_assert!(preview.refunds.iter().filter(|r| r.expelled).all(|r| r.refund_cents == Cents::ZERO));
+            prop_assert_eq!(preview.refunds.len(), parties.len());
+            let sum: Cents = preview.refunds.iter().map(|r| r.refund_cents).sum();
+            if preview.refund {
+                prop_assert_eq!(sum, preview.remaining_cents);
+                for r in preview.refunds.iter().filter(|r| !r.expelled) {
+                    let floor = i128::from(preview.remaining_cents.0) * i128::from(r.paid_cents.0) / i128::from(eligible);
+                    let got = i128::from(r.refund_cents.0);
+                    prop_assert!(got == floor || got == floor + 1);
+                }
+            } else {
+                prop_assert_eq!(sum, Cents::ZERO);
+                prop_assert!(preview.remaining_cents.0 * 5 <= total || eligible == 0);
+            }
+        }
+
         #[test]
         fn refunds_add_up_to_the_remaining_amount_exactly(
             paid in proptest::collection::vec(0i64..100_000_000_000, 1..40),

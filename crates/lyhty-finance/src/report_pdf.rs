@@ -106,7 +106,8 @@ pub fn quarterly_pdf(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Res
     let mut page = 3;
     doc.page(|p| {
         let y = header(p, &title, "Tuntikorvaukset kotiorganisaatioille");
-        reimbursement_table(p, y, &r.reimbursements);
+        let y = reimbursement_table(p, y, &r.reimbursements);
+        party_copy_note(p, y, r.party_copy);
         footer(p, page);
     });
     page += 1;
@@ -159,7 +160,8 @@ pub fn annual_pdf(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Result
     });
     doc.page(|p| {
         let y = header(p, &title, "Tuntikorvaukset kotiorganisaatioille");
-        reimbursement_table(p, y, &a.reimbursements);
+        let y = reimbursement_table(p, y, &a.reimbursements);
+        party_copy_note(p, y, a.party_copy);
         footer(p, 3);
     });
     let mut page = 4;
@@ -199,7 +201,7 @@ pub fn dissolution_pdf(d: &DissolutionPreview) -> Result<Vec<u8>, PdfReportError
             ],
         );
         let rows: Vec<(String, Vec<Cents>)> =
-            d.refunds.iter().map(|r| (r.name.clone(), vec![r.paid_cents, r.refund_cents])).collect();
+            d.refunds.iter().map(|r| (party_label(r), vec![r.paid_cents, r.refund_cents])).collect();
         let total: Cents = d.refunds.iter().map(|r| r.refund_cents).sum();
         money_table(
             p,
@@ -212,6 +214,11 @@ pub fn dissolution_pdf(d: &DissolutionPreview) -> Result<Vec<u8>, PdfReportError
         footer(p, 1);
     });
     Ok(doc.finish()?)
+}
+
+/// A refund row's party, an expelled one marked so (§17: it gets nothing back).
+fn party_label(r: &crate::dissolution::Refund) -> String {
+    if r.expelled { format!("{} (erotettu, §17)", r.name) } else { r.name.clone() }
 }
 
 fn plan_label(v: Option<u32>) -> String {
@@ -304,6 +311,13 @@ fn money_table(
         y += 16.0;
     }
     y
+}
+
+/// In a party's copy, says that the other parties' reimbursements and entries are left out.
+fn party_copy_note(p: &mut Painter, y: f32, party_copy: bool) {
+    if party_copy {
+        p.text(M, y + 10.0, 7.5, false, crate::report_rows::PARTY_COPY_NOTE, GREY);
+    }
 }
 
 fn reimbursement_table(p: &mut Painter, y: f32, lines: &[ReimbursementLine]) -> f32 {

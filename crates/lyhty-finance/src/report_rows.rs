@@ -68,6 +68,10 @@ impl CategoryTable {
     }
 }
 
+/// The line a party's copy of a report carries (NETWORK.md, "Reporting to the parties").
+pub(crate) const PARTY_COPY_NOTE: &str = "Osapuolen kappale: muiden osapuolten tuntikorvaukset ja niille maksetut \
+     kirjaukset sisältyvät vain kustannuslajien summiin.";
+
 /// The payee as a person reads it: the party's name, or the supplier's.
 pub(crate) fn payee_name(e: &Expense, names: &HashMap<OrgId, String>) -> String {
     match (e.payee_org_id, &e.payee) {

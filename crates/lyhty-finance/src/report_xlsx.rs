@@ -126,7 +126,7 @@ pub fn quarterly_xlsx(r: &QuarterlyReport, names: &HashMap<OrgId, String>) -> Re
         write_charts(ws, "Aikasarja", r.timeline.len(), row)?;
     }
     timeline_sheet(wb.add_worksheet(), &s, &r.timeline, r.committed_funding_cents)?;
-    reimbursement_sheet(wb.add_worksheet(), &s, &r.reimbursements)?;
+    reimbursement_sheet(wb.add_worksheet(), &s, &r.reimbursements, r.party_copy)?;
     entries_sheet(wb.add_worksheet(), &s, &r.entries, names)?;
     Ok(wb.save_to_buffer()?)
 }
@@ -164,7 +164,7 @@ pub fn annual_xlsx(a: &AnnualStatement, names: &HashMap<OrgId, String>) -> Resul
         write_charts(ws, "Aikasarja", a.quarters.len(), row)?;
     }
     timeline_sheet(wb.add_worksheet(), &s, &a.quarters, a.committed_funding_cents)?;
-    reimbursement_sheet(wb.add_worksheet(), &s, &a.reimbursements)?;
+    reimbursement_sheet(wb.add_worksheet(), &s, &a.reimbursements, a.party_copy)?;
     entries_sheet(wb.add_worksheet(), &s, &a.entries, names)?;
     Ok(wb.save_to_buffer()?)
 }
@@ -201,7 +201,9 @@ pub fn dissolution_xlsx(p: &DissolutionPreview) -> Result<Vec<u8>, XlsxReportErr
     }
     row += 1;
     for r in &p.refunds {
-        ws.write_string(row, 0, &r.name)?;
+        // An expelled party gets nothing back (§17).
+        let name = if r.expelled { format!("{} (erotettu, §17)", r.name) } else { r.name.clone() };
+        ws.write_string(row, 0, &name)?;
         ws.write_number_with_format(row, 1, eur(r.paid_cents), &s.euro)?;
         ws.write_number_with_format(row, 2, eur(r.refund_cents), &s.euro)?;
         row += 1;
@@ -310,7 +312,12 @@ fn write_charts(ws: &mut Worksheet, sheet: &str, points: usize, row: u32) -> Res
     Ok(())
 }
 
-fn reimbursement_sheet(ws: &mut Worksheet, s: &Styles, lines: &[ReimbursementLine]) -> Result<(), XlsxError> {
+fn reimbursement_sheet(
+    ws: &mut Worksheet,
+    s: &Styles,
+    lines: &[ReimbursementLine],
+    party_copy: bool,
+) -> Result<(), XlsxError> {
     ws.set_name("Tuntikorvaukset")?;
     ws.set_column_width(0, 40)?;
     let headers = ["Kotiorganisaatio", "Tunnit", "Korvaus", "Tunnit kumulatiivinen", "Korvaus kumulatiivinen"];
@@ -327,6 +334,9 @@ fn reimbursement_sheet(ws: &mut Worksheet, s: &Styles, lines: &[ReimbursementLin
         ws.write_number_with_format(row, 2, eur(l.amount_cents), &s.euro)?;
         ws.write_number_with_format(row, 3, l.cumulative_hours.as_f64(), &s.hours)?;
         ws.write_number_with_format(row, 4, eur(l.cumulative_amount_cents), &s.euro)?;
+    }
+    if party_copy {
+        ws.write_string(lines.len() as u32 + 2, 0, crate::report_rows::PARTY_COPY_NOTE)?;
     }
     Ok(())
 }

@@ -167,6 +167,37 @@ pub struct QuarterlyReport {
     pub timeline: Vec<TimelinePoint>,
     /// The quarter's ledger entries, reversals included, by date.
     pub entries: Vec<Expense>,
+    /// A party's copy ([`QuarterlyReport::for_party`]): the other parties' reimbursements
+    /// and the ledger entries paid to them are left out (they count in the category totals).
+    #[serde(default)]
+    pub party_copy: bool,
+}
+
+/// Whether a ledger entry may be shown to `org`: not a payment to another party.
+fn payee_is_not_another_party(e: &Expense, org: OrgId) -> bool {
+    e.payee_org_id.is_none_or(|payee| payee == org)
+}
+
+impl QuarterlyReport {
+    /// The copy every party's users read (NETWORK.md, "Reporting to the parties"): the
+    /// network's figures as they are, but of the reimbursements and the ledger entries paid
+    /// to parties only `org`'s own. Per-party payment status is in neither report.
+    pub fn for_party(mut self, org: OrgId) -> Self {
+        self.reimbursements.retain(|l| l.org_id == org);
+        self.entries.retain(|e| payee_is_not_another_party(e, org));
+        self.party_copy = true;
+        self
+    }
+}
+
+impl AnnualStatement {
+    /// The party's copy, as [`QuarterlyReport::for_party`].
+    pub fn for_party(mut self, org: OrgId) -> Self {
+        self.reimbursements.retain(|l| l.org_id == org);
+        self.entries.retain(|e| payee_is_not_another_party(e, org));
+        self.party_copy = true;
+        self
+    }
 }
 
 /// Plan against actual for one category over a calendar year.
@@ -198,6 +229,9 @@ pub struct AnnualStatement {
     pub quarters: Vec<TimelinePoint>,
     pub reimbursements: Vec<ReimbursementLine>,
     pub entries: Vec<Expense>,
+    /// A party's copy ([`AnnualStatement::for_party`]).
+    #[serde(default)]
+    pub party_copy: bool,
 }
 
 fn spent_between(expenses: &[Expense], from: Option<NaiveDate>, to: NaiveDate, cat: Option<ExpenseCategory>) -> Cents {
@@ -401,6 +435,7 @@ pub fn quarterly_report(input: &ReportInput, q: Quarter) -> QuarterlyReport {
         reimbursements: reimbursements(input, start, end),
         timeline: timeline(input, first, last, q),
         entries: entries_between(input.expenses, start, end),
+        party_copy: false,
     }
 }
 
@@ -438,6 +473,7 @@ pub fn annual_statement(input: &ReportInput, year: i32) -> AnnualStatement {
         quarters: timeline(input, quarters[0], last_reported, last_reported),
         reimbursements: reimbursements(input, start, end),
         entries: entries_between(input.expenses, start, end),
+        party_copy: false,
     }
 }
 
@@ -475,5 +511,52 @@ mod tests {
         assert_eq!(r.timeline.len(), 1);
         let a = annual_statement(&input, 2026);
         assert_eq!(a.quarters.len(), 4);
+    }
+
+    #[test]
+    fn a_partys_copy_keeps_its_own_reimbursements_and_the_suppliers_only() {
+        let (own, other) = (OrgId::new(), OrgId::new());
+        let names = HashMap::from([(own, "Kela".to_string()), (other, "Oulun yliopisto".to_string())]);
+        let entry = |payee_org_id: Option<OrgId>, category, cents| Expense {
+            id: lyhty_domain::ExpenseId::new(),
+            date: d(2026, 2, 10),
+            category,
+            amount_cents: Cents(cents),
+            description: "x".into(),
+            payee_org_id,
+            payee: payee_org_id.is_none().then(|| "Toimittaja Oy".to_string()),
+            hours: payee_org_id.map(|_| Hours(1_000)),
+            rate_cents: payee_org_id.map(|_| Cents(cents / 10)),
+            document_ref: None,
+            reverses: None,
+        };
+        let expenses = [
+            entry(Some(own), ExpenseCategory::Personnel, 95_000),
+            entry(Some(other), ExpenseCategory::Personnel, 123_500),
+            entry(None, ExpenseCategory::Legal, 248_000),
+        ];
+        let input = ReportInput {
+            plan: None,
+            expenses: &expenses,
+            invoices: &[],
+            payments: &[],
+            committed_funding: Cents(1_000_000),
+            term_end: d(2026, 12, 31),
+            names: &names,
+        };
+        let full = quarterly_report(&input, Quarter::new(2026, 1).unwrap());
+        assert_eq!((full.reimbursements.len(), full.entries.len(), full.party_copy), (2, 3, false));
+        let copy = full.clone().for_party(own);
+        assert!(copy.party_copy);
+        assert_eq!(copy.reimbursements.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["Kela"]);
+        let amounts: Vec<i64> = copy.entries.iter().map(|e| e.amount_cents.0).collect();
+        assert_eq!(amounts.len(), 2);
+        assert!(amounts.contains(&95_000) && amounts.contains(&248_000));
+        // The network's totals are the same in both copies.
+        assert_eq!((copy.totals, copy.categories), (full.totals, full.categories));
+        let annual = annual_statement(&input, 2026).for_party(other);
+        assert_eq!(annual.reimbursements.iter().map(|l| l.org_id).collect::<Vec<_>>(), [other]);
+        assert!(annual.entries.iter().all(|e| e.payee_org_id != Some(own)));
+        assert_eq!(annual.spent_cents, Cents(466_500));
     }
 }

@@ -115,7 +115,7 @@ proptest! {
         // to the cent.
         let paid_in: Vec<PaidIn> = invoices
             .iter()
-            .map(|i| PaidIn { org_id: i.org_id, name: String::new(), paid_cents: i.amount_cents })
+            .map(|i| PaidIn { org_id: i.org_id, name: String::new(), paid_cents: i.amount_cents, expelled: false })
             .collect();
         let preview = dissolution_preview(table.total_cents, &paid_in, Cents(i64::try_from(spent).unwrap()), Cents(MAX));
         let remaining = paid - spent - i128::from(MAX);

@@ -336,6 +336,7 @@ fn paid_in(e: &Example) -> Vec<PaidIn> {
             org_id: *org,
             name: e.names[org].clone(),
             paid_cents: e.payments.iter().filter(|p| p.org_id == *org).map(|p| p.amount_cents).sum(),
+            expelled: false,
         })
         .collect()
 }

@@ -697,4 +697,8 @@ export const en: Dictionary = {
   'error.details': "The server's message: {message}",
   'error.badDate': 'Write the date as dd.mm.yyyy.',
   'error.badMoney': 'Write the amount in euros, e.g. 1 234,56.',
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Use of funds against the plan (§9.3) and the annual project statement (§9.1), sent to the steering group and the parties (§13).',
+  'reports.partyCopy': "A party's copy: the other parties' hourly reimbursements and the entries paid to them are included in the category totals only.",
+  'reports.expelled': 'expelled, §17: no refund',
 };

@@ -697,6 +697,10 @@ export const fi = {
   'error.details': 'Palvelimen viesti: {message}',
   'error.badDate': 'Kirjoita päivämäärä muodossa pp.kk.vvvv.',
   'error.badMoney': 'Kirjoita summa euroina, esim. 1 234,56.',
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Varojen käyttö suunnitelmaan verrattuna (§9.3) ja vuotuinen hankelaskelma (§9.1), jotka toimitetaan ohjausryhmälle ja osapuolille (§13).',
+  'reports.partyCopy': 'Osapuolen kappale: muiden osapuolten tuntikorvaukset ja niille maksetut kirjaukset sisältyvät vain kustannuslajien summiin.',
+  'reports.expelled': 'erotettu, §17: ei palautusta',
 };
 
 export type MessageKey = keyof typeof fi;

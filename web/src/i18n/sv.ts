@@ -697,4 +697,8 @@ export const sv: Dictionary = {
   'error.details': 'Serverns meddelande: {message}',
   'error.badDate': 'Skriv datumet i formatet dd.mm.åååå.',
   'error.badMoney': 'Skriv beloppet i euro, t.ex. 1 234,56.',
+  // --- gov-reports-time: reports for every party, expelled parties ---
+  'reports.partyIntro': 'Medelsanvändning jämfört med planen (§9.3) och den årliga projektredovisningen (§9.1), som sänds till styrgruppen och parterna (§13).',
+  'reports.partyCopy': 'Partens exemplar: de andra parternas timersättningar och posterna som betalats till dem ingår endast i summorna per kostnadsslag.',
+  'reports.expelled': 'utesluten, §17: ingen återbetalning',
 };

@@ -1,6 +1,8 @@
 // Spend reports (§9.1, §9.3, §13): the quarterly report (plan against actual, income, funds,
 // runway), the annual project statement and the dissolution preview, each with its PDF and
-// XLSX. Steering group and coordinator.
+// XLSX. Steering group and coordinator; every party's users read their party's copy of the
+// quarterly report and the annual statement (their own reimbursements only), not the
+// dissolution preview.
 import { useState, type FormEvent } from 'react';
 import { Button, Paragraph } from 'suomifi-ui-components';
 import { apiGet, download } from '../api/client';
@@ -11,6 +13,7 @@ import { BarFigure, COLOURS, LineFigure, type Datum } from '../components/charts
 import { formatCents, formatDate, formatInt, formatPercent, parseEuros } from '../format';
 import { EntriesTable } from './Expenses';
 import { useSubmit } from '../submit';
+import { useAuth } from '../auth';
 
 /** The agreement's term, 1.9.2025–31.12.2026, a quarter at a time; later years for an extension. */
 export const YEARS = [2025, 2026, 2027];
@@ -48,14 +51,22 @@ function Downloads({ path, name }: { path: string; name: string }) {
 
 export function ReportsPage() {
   const { t } = useI18n();
+  const { me } = useAuth();
+  const member = me?.user.role === 'member';
   return (
     <Page title={t('nav.reports')}>
-      <Paragraph className="lead">{t('reports.intro')}</Paragraph>
+      <Paragraph className="lead">{member ? t('reports.partyIntro') : t('reports.intro')}</Paragraph>
       <Quarterly />
       <Annual />
-      <Dissolution />
+      {!member && <Dissolution />}
     </Page>
   );
+}
+
+/** In a party's copy: the other parties' reimbursements and entries are in the totals only. */
+function PartyCopyNote({ shown }: { shown: boolean }) {
+  const { t } = useI18n();
+  return shown ? <Paragraph className="muted">{t('reports.partyCopy')}</Paragraph> : null;
 }
 
 function Quarterly() {
@@ -186,6 +197,7 @@ function QuarterlyView({ report: r, qLabel }: { report: QuarterlyReport; qLabel:
         ]}
       />
       {r.reimbursements.length > 0 && <Reimbursements rows={r.reimbursements} />}
+      <PartyCopyNote shown={r.party_copy === true} />
       <h3 className="subheading">{t('reports.entries', { quarter: qLabel })}</h3>
       {r.entries.length === 0 ? <Paragraph className="muted">{t('reports.noEntries')}</Paragraph> : <EntriesTable entries={r.entries} caption={t('reports.entries', { quarter: qLabel })} />}
     </>
@@ -271,6 +283,7 @@ function Annual() {
             ]}
           />
           {a.reimbursements.length > 0 && <Reimbursements rows={a.reimbursements} />}
+          <PartyCopyNote shown={a.party_copy === true} />
           <Downloads path={path} name={`lyhty-hankelaskelma-${year}`} />
         </>
       )}
@@ -325,7 +338,7 @@ function Dissolution() {
               rows={d.refunds}
               rowKey={(r) => r.org_id}
               columns={[
-                { key: 'name', label: t('invoices.party'), render: (r) => r.name, sort: (r) => r.name },
+                { key: 'name', label: t('invoices.party'), render: (r) => (r.expelled ? `${r.name} (${t('reports.expelled')})` : r.name), sort: (r) => r.name },
                 { key: 'paid', label: t('reports.paid'), render: (r) => formatCents(r.paid_cents), sort: (r) => r.paid_cents, numeric: true },
                 { key: 'refund', label: t('reports.refund'), render: (r) => formatCents(r.refund_cents), sort: (r) => r.refund_cents, numeric: true },
               ]}

@@ -5,21 +5,22 @@
 //! The rules and the figures are `lyhty-finance`'s; this module loads the facts from the
 //! store (income from the issued invoices, credit notes, payments and the coordinator's
 //! booked own contributions) and decides who may do what: the steering group reads, the
-//! coordinator writes. No route edits or deletes a ledger entry: a correction is
+//! coordinator writes, and every party's users read their party's copy of the quarterly
+//! report and the annual statement (`policy::report_scope`). No route edits or deletes a ledger entry: a correction is
 //! `POST /api/expenses/{id}/reverse`, and the store's tables refuse anything else.
 
 use super::download;
 use crate::auth::{AuthUser, today};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::policy::{Action, authorize};
+use crate::policy::{Action, ReportScope, authorize, report_scope};
 use crate::routes::finance::current_model;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use lyhty_domain::{Cents, ExpenseId, OrgId, Quarter};
+use lyhty_domain::{Cents, ExpenseId, OrgId, OrgStatus, Quarter};
 use lyhty_finance::dissolution::{DissolutionPreview, dissolution_preview, paid_in_by_party};
 use lyhty_finance::ledger::{Expense, ExpenseRequest, prepare_expense, reversal_of};
 use lyhty_finance::plan::{BudgetPlan, HourlyRate, PlanLine};
@@ -29,7 +30,7 @@ use lyhty_finance::spend_report::{
 use lyhty_finance::{cost_shares, report_pdf, report_xlsx};
 use lyhty_store::{ExpenseRecord, PlanVersion};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 fn plan_of(v: &PlanVersion) -> BudgetPlan {
     BudgetPlan { version: v.version, approved_on: v.approved_on, note: v.note.clone(), lines: v.lines.clone() }
@@ -267,6 +268,8 @@ struct Facts {
     committed: Cents,
     term_end: NaiveDate,
     names: HashMap<OrgId, String>,
+    /// Expelled parties: their payments are not returned (§17).
+    expelled: HashSet<OrgId>,
 }
 
 impl Facts {
@@ -324,8 +327,9 @@ async fn facts(state: &AppState) -> Result<Facts, ApiError> {
         });
         payments.push(IncomePayment { org_id: own.org_id, paid_on: own.paid_on, amount_cents: own.amount_cents });
     }
+    let expelled = orgs.iter().filter(|o| o.status == OrgStatus::Expelled).map(|o| o.id).collect();
     let names = orgs.into_iter().map(|o| (o.id, o.name)).collect();
-    Ok(Facts { plan, expenses, invoices, payments, committed, term_end: model.term_end, names })
+    Ok(Facts { plan, expenses, invoices, payments, committed, term_end: model.term_end, names, expelled })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -384,6 +388,15 @@ async fn render<T: Serialize + Send + 'static>(
     }
 }
 
+/// The party names a copy of a report may be written with: a party's copy knows only its
+/// own (the other parties' rows are gone already; this keeps a name from slipping in).
+fn names_for(scope: ReportScope, mut names: HashMap<OrgId, String>) -> HashMap<OrgId, String> {
+    if let ReportScope::Party(org) = scope {
+        names.retain(|id, _| *id == org);
+    }
+    names
+}
+
 fn check_year(year: i32) -> Result<(), ApiError> {
     if (2000..=2100).contains(&year) {
         Ok(())
@@ -396,6 +409,8 @@ fn check_year(year: i32) -> Result<(), ApiError> {
 /// income invoiced, paid and outstanding, funds available, burn rate, runway and the term
 /// extension the remaining funding would buy, personnel reimbursements per organisation,
 /// and the quarter's ledger entries. `?format=pdf|xlsx` for the documents with charts.
+/// A party's users get their party's copy: only their own reimbursements and, of the
+/// entries paid to parties, only those paid to them (`party_copy` is then true).
 #[utoipa::path(get, path = "/api/reports/quarterly/{year}/{quarter}", tag = "spend", security(("bearer" = [])),
     params(("year" = i32, Path), ("quarter" = u8, Path, description = "1–4"), FormatParams),
     responses((status = 200, body = QuarterlyReport,
@@ -407,13 +422,14 @@ pub async fn quarterly(
     Path((year, quarter)): Path<(i32, u8)>,
     Query(params): Query<FormatParams>,
 ) -> Result<Response, ApiError> {
-    authorize(&who, Action::ReadSpendReports)?;
+    let scope = report_scope(&who)?;
     let format = format_of(params.format.as_deref())?;
     check_year(year)?;
     let q =
         Quarter::new(year, quarter).ok_or_else(|| ApiError::invalid("invalid_quarter", "the quarter must be 1–4"))?;
     let facts = facts(&state).await?;
     let report = quarterly_report(&facts.input(), q);
+    let report = if let ReportScope::Party(org) = scope { report.for_party(org) } else { report };
     render(
         &state,
         format,
@@ -421,12 +437,13 @@ pub async fn quarterly(
         format!("lyhty-neljannesvuosiraportti-{year}-Q{quarter}"),
         |r, n| report_pdf::quarterly_pdf(r, n).map_err(|e| e.to_string()),
         |r, n| report_xlsx::quarterly_xlsx(r, n).map_err(|e| e.to_string()),
-        facts.names,
+        names_for(scope, facts.names),
     )
     .await
 }
 
-/// The annual project statement (§9.1) for a calendar year.
+/// The annual project statement (§9.1) for a calendar year; a party's users get their
+/// party's copy, as with the quarterly report.
 #[utoipa::path(get, path = "/api/reports/annual/{year}", tag = "spend", security(("bearer" = [])),
     params(("year" = i32, Path), FormatParams),
     responses((status = 200, body = AnnualStatement,
@@ -438,11 +455,12 @@ pub async fn annual(
     Path(year): Path<i32>,
     Query(params): Query<FormatParams>,
 ) -> Result<Response, ApiError> {
-    authorize(&who, Action::ReadSpendReports)?;
+    let scope = report_scope(&who)?;
     let format = format_of(params.format.as_deref())?;
     check_year(year)?;
     let facts = facts(&state).await?;
     let statement = annual_statement(&facts.input(), year);
+    let statement = if let ReportScope::Party(org) = scope { statement.for_party(org) } else { statement };
     render(
         &state,
         format,
@@ -450,7 +468,7 @@ pub async fn annual(
         format!("lyhty-hankelaskelma-{year}"),
         |a, n| report_pdf::annual_pdf(a, n).map_err(|e| e.to_string()),
         |a, n| report_xlsx::annual_xlsx(a, n).map_err(|e| e.to_string()),
-        facts.names,
+        names_for(scope, facts.names),
     )
     .await
 }
@@ -465,7 +483,8 @@ pub struct DissolutionParams {
 
 /// What each party would get back if the network dissolved now (§9): the funding paid in
 /// less what was spent and the wind-down cost, returned in proportion to what each party
-/// paid, to the cent; nothing when 20 % of the original funding or less remains.
+/// paid, to the cent; nothing when 20 % of the original funding or less remains. An
+/// expelled party is listed with a refund of zero and the others share the remainder (§17).
 #[utoipa::path(get, path = "/api/reports/dissolution-preview", tag = "spend", security(("bearer" = [])),
     params(DissolutionParams),
     responses((status = 200, body = DissolutionPreview,
@@ -486,7 +505,7 @@ pub async fn dissolution(
         ));
     }
     let facts = facts(&state).await?;
-    let paid_in = paid_in_by_party(&facts.payments, &facts.names);
+    let paid_in = paid_in_by_party(&facts.payments, &facts.names, &facts.expelled);
     let spent: Cents = facts.expenses.iter().map(|e| e.amount_cents).sum();
     let preview = dissolution_preview(facts.committed, &paid_in, spent, Cents(wind_down));
     render(
