@@ -98,6 +98,19 @@ mod tests {
     }
 
     #[test]
+    fn a_partys_access_ends_at_finnish_midnight_of_the_effective_date() {
+        let org: crate::Org = serde_json::from_value(serde_json::json!({
+            "id": "0190a0a0-0000-7000-8000-000000000001", "name": "Kela", "business_id": "0246246-0",
+            "category": "kela", "joined_on": "2025-09-01", "status": "expelled", "status_effective_on": "2026-06-16"
+        }))
+        .unwrap();
+        // 23:59:59 on 15.6. in Finland (20:59:59 UTC): still a party; 00:00 on 16.6. (21:00
+        // UTC, still the 15th in UTC): access has ended.
+        assert!(org.has_access_on(finnish_date(utc("2026-06-15T20:59:59Z"))));
+        assert!(!org.has_access_on(finnish_date(utc("2026-06-15T21:00:00Z"))));
+    }
+
+    #[test]
     fn the_last_day_there_is_ends_at_the_end_of_time() {
         assert_eq!(end_of_finnish_day(NaiveDate::MAX), DateTime::<Utc>::MAX_UTC);
     }

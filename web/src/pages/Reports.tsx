@@ -197,7 +197,7 @@ function QuarterlyView({ report: r, qLabel }: { report: QuarterlyReport; qLabel:
         ]}
       />
       {r.reimbursements.length > 0 && <Reimbursements rows={r.reimbursements} />}
-      <PartyCopyNote shown={r.party_copy} />
+      <PartyCopyNote shown={r.party_copy === true} />
       <h3 className="subheading">{t('reports.entries', { quarter: qLabel })}</h3>
       {r.entries.length === 0 ? <Paragraph className="muted">{t('reports.noEntries')}</Paragraph> : <EntriesTable entries={r.entries} caption={t('reports.entries', { quarter: qLabel })} />}
     </>
@@ -283,7 +283,7 @@ function Annual() {
             ]}
           />
           {a.reimbursements.length > 0 && <Reimbursements rows={a.reimbursements} />}
-          <PartyCopyNote shown={a.party_copy} />
+          <PartyCopyNote shown={a.party_copy === true} />
           <Downloads path={path} name={`lyhty-hankelaskelma-${year}`} />
         </>
       )}
