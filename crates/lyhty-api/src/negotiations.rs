@@ -149,8 +149,9 @@ async fn checked_parties(state: &AppState, mut org_ids: Vec<OrgId>) -> Result<Ve
     Ok(org_ids)
 }
 
+/// Trimmed, or `None` when blank: "" clears an optional text.
 fn trimmed(s: Option<String>) -> Option<String> {
-    crate::routes::non_blank(s)
+    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 pub async fn create(state: &AppState, who: &AuthUser, req: NegotiationRequest) -> Result<Negotiation, ApiError> {
