@@ -60,7 +60,9 @@ pub use history::{
 pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
-pub use savings::{SavingEntry, SavingsStatus, YearSavings, savings_by_year};
+pub use savings::{
+    SavingEntry, SavingsOutcome, SavingsStatus, YearSavings, YearState, savings_by_year, savings_over_time,
+};
 
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
