@@ -47,3 +47,12 @@ CREATE TABLE negotiation_savings (
     recorded_by    TEXT NOT NULL,
     PRIMARY KEY (negotiation_id, org_id, year)
 );
+
+-- Per year, the parties' sums the shown year total was last computed from: a new total is
+-- shown only when the change since then passes the disclosure rules (lyhty-aggregate's
+-- `savings_over_time`), so that watching the total does not tell one party's figure.
+CREATE TABLE savings_published (
+    year           INTEGER PRIMARY KEY NOT NULL,
+    contributions  TEXT NOT NULL,
+    published_at   TEXT NOT NULL
+);

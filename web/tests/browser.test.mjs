@@ -644,13 +644,15 @@ describe('browser', { skip }, () => {
     const list = page.getByRole('table', { name: 'Neuvottelut, uusin ensin' });
     await list.locator('tbody tr', { hasText: 'Adobe Acrobat' }).waitFor();
     const form = page.locator('form', { has: page.getByRole('button', { name: 'Tallenna neuvottelu' }) });
-    await form.getByLabel('Toimittaja').fill('Oracle Corporation');
-    await form.getByLabel('Otsikko').fill('Oracle-tietokannat 2027');
-    await form.getByLabel('Tila').selectOption('concluded');
+    await form.getByLabel('Toimittaja', { exact: true }).fill('Oracle Corporation');
+    await form.getByLabel('Otsikko', { exact: true }).fill('Oracle-tietokannat 2027');
+    await form.getByLabel('Tila', { exact: true }).selectOption('concluded');
     await form.getByLabel(/^Alkoi/).fill('1.3.2026');
     await form.getByLabel(/^Päättyi/).fill('15.6.2026');
     for (const party of ['Järvi-Hämeen hyvinvointialue', 'Lyhtylän yliopisto', 'Lyhtylän kaupunki']) {
-      await form.getByLabel(party, { exact: true }).check();
+      // The design system's checkbox draws its label over the input: click the label.
+      await form.getByText(party, { exact: true }).click();
+      assert.ok(await form.getByLabel(party, { exact: true }).isChecked(), party);
     }
     await form.getByLabel(/^Tulos/).fill('Yhteinen hinnasto, 11 % alennus.');
     await form.getByLabel(/^Verkoston arvioitu vuosisäästö/).fill('180 000');
@@ -667,7 +669,7 @@ describe('browser', { skip }, () => {
     // Its page: the outcome and lessons for everyone; a document kept in the database.
     await row.getByRole('link', { name: 'Oracle-tietokannat 2027' }).click();
     await page.getByRole('heading', { level: 1, name: 'Oracle-tietokannat 2027' }).waitFor();
-    await page.getByText('Yhteinen hinnasto, 11 % alennus.').waitFor();
+    await page.locator('p.multiline', { hasText: 'Yhteinen hinnasto, 11 % alennus.' }).waitFor();
     await page.getByLabel('Asiakirja', { exact: true }).setInputFiles({ name: 'muistio.txt', mimeType: 'text/plain', buffer: Buffer.from('Neuvottelumuistio 15.6.2026') });
     await page.getByRole('button', { name: 'Lisää asiakirja' }).click();
     await page.getByText('Asiakirja muistio.txt lisätty.').waitFor();
@@ -693,8 +695,8 @@ describe('browser', { skip }, () => {
     await member.getByRole('link', { name: 'Neuvottelut' }).click();
     await member.getByRole('link', { name: 'Oracle-tietokannat 2027' }).click();
     await member.getByRole('heading', { level: 1, name: 'Oracle-tietokannat 2027' }).waitFor();
-    await member.getByText('Kulutustiedot ennen ensimmäistä tapaamista.').waitFor();
-    await member.getByLabel('Vuosi').fill('2026');
+    await member.locator('p.multiline', { hasText: 'Kulutustiedot ennen ensimmäistä tapaamista.' }).waitFor();
+    await member.getByLabel('Vuosi', { exact: true }).fill('2026');
     await member.getByLabel('Toteutunut säästö (€)').fill('12 000');
     await member.getByRole('button', { name: 'Tallenna säästö' }).click();
     await member.getByText(euros('Säästö 12 000,00 € vuodelle 2026 tallennettu.')).waitFor();

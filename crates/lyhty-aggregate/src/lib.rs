@@ -62,7 +62,9 @@ pub use history::{
 pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
-pub use savings::{SavingEntry, SavingsStatus, YearSavings, savings_by_year};
+pub use savings::{
+    SavingEntry, SavingsOutcome, SavingsStatus, YearSavings, YearState, savings_by_year, savings_over_time,
+};
 pub use renewals::{RenewalWindow, renewal_windows};
 
 use serde::{Deserialize, Serialize};

@@ -16,14 +16,21 @@
 //! disjoint cells (no published total spans years, and no per-negotiation realised totals
 //! are shown), so no published figure is the sum of a suppressed one and others: a
 //! suppressed year cannot be derived from the rest. A suppressed year carries no figure
-//! and no party count. What this does not cover is a year total that changes while someone
-//! watches (a party adding its figure to an already published year moves the total by
-//! exactly that figure); the releases guard against that with their history audit, the
-//! savings do not yet (see the module's caller).
+//! and no party count.
+//!
+//! Over time. A year total that changes while someone watches would tell the change: a
+//! party adding its figure to a published year moves the total by exactly that figure.
+//! [`savings_over_time`] therefore works like the releases' history: it keeps, per year, the
+//! parties' sums the shown total was last computed from, and shows a new total only when the
+//! change since then passes the same rules as a cell (at least `min_orgs` parties changed,
+//! and no change dominates the p % rule on the sizes of the changes). Until then the year
+//! keeps showing its last published total: the changes are held back.
 //!
 //! [`primary`]: crate::primary
 
+use crate::history::{change_failure, difference};
 use crate::input::ReleaseParams;
+use crate::model::{MEASURE_COUNT, Values};
 use crate::primary::p_rule_sensitive;
 use lyhty_domain::{Lang, OrgId};
 use serde::{Deserialize, Serialize};
@@ -112,6 +119,74 @@ pub fn savings_by_year(entries: &[SavingEntry], params: &ReleaseParams) -> Vec<Y
         .collect()
 }
 
+/// The parties' sums a year's shown total was computed from.
+pub type YearState = BTreeMap<OrgId, i64>;
+
+/// What to show, and the states to remember as the years' last published ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavingsOutcome {
+    pub years: Vec<YearSavings>,
+    /// Years whose shown total is new: remember these states (replacing the earlier ones).
+    pub publish: Vec<(i32, YearState)>,
+}
+
+/// The year totals as [`savings_by_year`] judges them, against `published` (each year's last
+/// published state): a year already published shows a new total only when the change since
+/// then passes the primary rules, and otherwise keeps its earlier total (held back).
+pub fn savings_over_time(
+    entries: &[SavingEntry],
+    published: &BTreeMap<i32, YearState>,
+    params: &ReleaseParams,
+) -> SavingsOutcome {
+    let mut current: BTreeMap<i32, YearState> = BTreeMap::new();
+    for e in entries {
+        let sum = current.entry(e.year).or_default().entry(e.org).or_default();
+        *sum = sum.saturating_add(e.saving_cents);
+    }
+    let judged: BTreeMap<i32, YearSavings> =
+        savings_by_year(entries, params).into_iter().map(|y| (y.year, y)).collect();
+    let (mut years, mut publish) = (Vec::new(), Vec::new());
+    for (&year, now) in &current {
+        let fresh = judged[&year].clone();
+        let shown = match published.get(&year) {
+            None if fresh.status == SavingsStatus::Published => {
+                publish.push((year, now.clone()));
+                fresh
+            }
+            None => fresh,
+            Some(before) if before == now => published_total(year, before),
+            Some(before) => {
+                let change = difference(&as_values(now), &as_values(before));
+                if fresh.status == SavingsStatus::Published && change_failure(&change, params).is_none() {
+                    publish.push((year, now.clone()));
+                    fresh
+                } else {
+                    published_total(year, before)
+                }
+            }
+        };
+        years.push(shown);
+    }
+    SavingsOutcome { years, publish }
+}
+
+fn published_total(year: i32, state: &YearState) -> YearSavings {
+    let total = clamp(state.values().map(|&v| i128::from(v)).sum());
+    let parties = u32::try_from(state.len()).unwrap_or(u32::MAX);
+    YearSavings { year, status: SavingsStatus::Published, parties: Some(parties), saving_cents: Some(total) }
+}
+
+fn as_values(state: &YearState) -> BTreeMap<OrgId, Values> {
+    state
+        .iter()
+        .map(|(&org, &v)| {
+            let mut values = [0; MEASURE_COUNT];
+            values[0] = v;
+            (org, values)
+        })
+        .collect()
+}
+
 fn clamp(v: i128) -> i64 {
     i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
 }
@@ -187,6 +262,46 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!((out[0].year, out[0].parties, out[0].saving_cents), (2026, Some(3), Some(105_000_00)));
         assert_eq!((out[1].year, out[1].status), (2027, SavingsStatus::Suppressed));
+    }
+
+    #[test]
+    fn a_published_year_changes_only_when_the_change_passes_the_rules() {
+        let params = ReleaseParams::default();
+        let o = orgs(6);
+        let first = entries(2026, &o[..3], &[40_000_00, 35_000_00, 30_000_00]);
+        let out = savings_over_time(&first, &BTreeMap::new(), &params);
+        assert_eq!(out.years[0].saving_cents, Some(105_000_00));
+        let published: BTreeMap<i32, YearState> = out.publish.into_iter().collect();
+        // Unchanged: the same total, nothing new to remember.
+        let again = savings_over_time(&first, &published, &params);
+        assert_eq!((again.years[0].saving_cents, again.publish.len()), (Some(105_000_00), 0));
+        // One newcomer: the difference would be its figure, so the old total stays.
+        let mut one_more = first.clone();
+        one_more.push(SavingEntry { org: o[3], year: 2026, saving_cents: 20_000_00 });
+        let held = savings_over_time(&one_more, &published, &params);
+        assert_eq!(
+            held.years[0],
+            YearSavings {
+                year: 2026,
+                status: SavingsStatus::Published,
+                parties: Some(3),
+                saving_cents: Some(105_000_00)
+            }
+        );
+        assert!(held.publish.is_empty());
+        // One party's correction alone is held back too, however large.
+        let mut corrected = first.clone();
+        corrected[0].saving_cents = 80_000_00;
+        assert_eq!(savings_over_time(&corrected, &published, &params).years[0].saving_cents, Some(105_000_00));
+        // Three balanced newcomers together: the change passes, the new total shows.
+        let mut three_more = first.clone();
+        three_more.extend(entries(2026, &o[3..], &[20_000_00, 18_000_00, 16_000_00]));
+        let shown = savings_over_time(&three_more, &published, &params);
+        assert_eq!(shown.years[0].saving_cents, Some(159_000_00));
+        assert_eq!(shown.publish.len(), 1);
+        // A year that was never published stays suppressed while it fails the rules.
+        let fresh = savings_over_time(&entries(2027, &o[..2], &[1_00, 1_00]), &published, &params);
+        assert_eq!(fresh.years[0].status, SavingsStatus::Suppressed);
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! - A party's realised saving is its own (confidential like its inventory). It may be
 //!   recorded for a **concluded** negotiation the party **took part in**: a saving from a
 //!   negotiation one was not part of, or before it concluded, would be a mistake.
-//! - Everyone sees the year totals of [`lyhty_aggregate::savings_by_year`] under the
-//!   releases' parameters; a member also its own figures; the coordinator and analysts every
+//! - Everyone sees the year totals of [`lyhty_aggregate::savings_over_time`] under the
+//!   releases' parameters (a published year changes only when the change passes them); a member also its own figures; the coordinator and analysts every
 //!   party's (logged, like reads of an inventory). Per-negotiation realised totals are not
 //!   shown at all: next to the year totals they would let a suppressed figure be derived.
 //!   The network's estimate per concluded negotiation is not party data and is shown.
@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::policy::{Action, authorize};
 use crate::state::AppState;
 use chrono::{NaiveDate, Utc};
-use lyhty_aggregate::{ReleaseParams, SavingEntry, YearSavings, savings_by_year};
+use lyhty_aggregate::{ReleaseParams, SavingEntry, YearSavings, savings_over_time};
 use lyhty_domain::negotiation::{Negotiation, NegotiationError, NegotiationStatus, RealisedSaving};
 use lyhty_domain::{Cents, OrgId};
 use lyhty_ingest::VendorCatalogue;
@@ -149,8 +149,9 @@ async fn checked_parties(state: &AppState, mut org_ids: Vec<OrgId>) -> Result<Ve
     Ok(org_ids)
 }
 
+/// Trimmed, or `None` when blank: "" clears an optional text.
 fn trimmed(s: Option<String>) -> Option<String> {
-    crate::routes::non_blank(s)
+    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 pub async fn create(state: &AppState, who: &AuthUser, req: NegotiationRequest) -> Result<Negotiation, ApiError> {
@@ -235,8 +236,12 @@ pub async fn savings(state: &AppState, who: &AuthUser) -> Result<SavingsView, Ap
     let all = state.store.list_savings(None).await?;
     let entries: Vec<SavingEntry> =
         all.iter().map(|s| SavingEntry { org: s.org_id, year: s.year, saving_cents: s.saving_cents.get() }).collect();
-    // The releases' parameters: one definition of "enough parties" and "dominates".
-    let years = savings_by_year(&entries, &ReleaseParams::default());
+    // The releases' parameters: one definition of "enough parties" and "dominates"; a
+    // published year changes only when the change passes them too (held back otherwise).
+    let published = state.store.published_savings().await?.into_iter().collect();
+    let outcome = savings_over_time(&entries, &published, &ReleaseParams::default());
+    state.store.put_published_savings(&Actor::system("savings"), &outcome.publish).await?;
+    let years = outcome.years;
     let estimates = state
         .store
         .list_negotiations()

@@ -32,6 +32,7 @@ use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{BusinessId, DecisionId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// What can go wrong in the store. `NotFound`, `Conflict` and `Invalid` are the caller's
@@ -313,6 +314,10 @@ pub trait Store: Send + Sync + 'static {
     async fn put_saving(&self, actor: &Actor, saving: &RealisedSaving) -> Result<RealisedSaving>;
     /// Realised savings by year, negotiation and party; one party's when `org` is given.
     async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>>;
+    /// Each year's last published state: the parties' sums its shown total was computed from.
+    async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>>;
+    /// Remembers years' newly published states, replacing the earlier ones.
+    async fn put_published_savings(&self, actor: &Actor, states: &[(i32, BTreeMap<OrgId, i64>)]) -> Result<()>;
     // --- calendar feeds --------------------------------------------------------------------
 
     /// The user's feed, if one was made.

@@ -1046,6 +1046,13 @@ async fn savings_are_one_figure_per_negotiation_party_and_year(store: Arc<dyn St
     assert!(!log[0].detail.to_string().contains("1250000"), "{}", log[0].detail);
     let e = store.put_saving(&actor(), &saving(lyhty_domain::OrgId::new(), 2026, 1)).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid { code: "unknown_reference", .. }), "{e:?}");
+    // The years' last published states: replaced per year, read back by year.
+    assert!(store.published_savings().await.unwrap().is_empty());
+    let mut state = std::collections::BTreeMap::from([(orgs[0], 1_250_000_i64), (orgs[1], 2_000_000)]);
+    store.put_published_savings(&actor(), &[(2026, state.clone())]).await.unwrap();
+    state.insert(orgs[2], 5);
+    store.put_published_savings(&actor(), &[(2027, state.clone()), (2026, state.clone())]).await.unwrap();
+    assert_eq!(store.published_savings().await.unwrap(), vec![(2026, state.clone()), (2027, state)]);
 }
 
 async fn calendar_feeds_are_replaced_and_found_by_hash(store: Arc<dyn Store>, _url: String) {

@@ -837,7 +837,7 @@ export const en: Dictionary = {
   'error.negotiation_changed': 'The negotiation was changed elsewhere at the same time. Reload the page and try again.',
   'savings.title': 'Savings',
   'savings.intro': 'The network is judged by the savings it brings (action plan 1.9). The yearly series shows the short-term saving (the current year) and the medium- and long-term savings (the years after), as the parties record them from concluded negotiations.',
-  'savings.rule': "A year's total is shown only when enough parties have recorded their savings and no single party makes up most of it – by the same rules as the situational picture. Otherwise the year is shown as protected, without a figure, so that no party's saving can be inferred. For the same reason no total over all years is shown.",
+  'savings.rule': "A year's total is shown only when enough parties have recorded their savings and no single party makes up most of it – by the same rules as the situational picture. Otherwise the year is shown as protected, without a figure, so that no party's saving can be inferred. For the same reason no total over all years is shown. A published year's total changes only once enough parties have changed their figures; until then the earlier total is shown.",
   'savings.years': 'Realised savings by year',
   'savings.yearsCaption': "The network's realised savings by year, all negotiations",
   'savings.year': 'Year',

@@ -837,7 +837,7 @@ export const fi = {
   'error.negotiation_changed': 'Neuvottelua muutettiin samaan aikaan toisaalla. Päivitä sivu ja yritä uudelleen.',
   'savings.title': 'Säästöt',
   'savings.intro': 'Verkostoa arvioidaan sen tuomilla säästöillä (toimintasuunnitelma 1.9). Vuosittainen sarja näyttää lyhyen aikavälin säästön (kuluva vuosi) sekä keskipitkän ja pitkän aikavälin säästöt (seuraavat vuodet), kun osapuolet kirjaavat niitä päättyneistä neuvotteluista.',
-  'savings.rule': 'Vuoden summa näytetään vain, kun riittävän moni osapuoli on kirjannut säästönsä eikä yksikään osapuoli muodosta siitä valtaosaa – samoin säännöin kuin tilannekuvissa. Muuten vuosi näkyy suojattuna ilman lukua, jotta yksittäisen osapuolen säästöä ei voi päätellä. Kaikkien vuosien yhteissummaa ei näytetä samasta syystä.',
+  'savings.rule': 'Vuoden summa näytetään vain, kun riittävän moni osapuoli on kirjannut säästönsä eikä yksikään osapuoli muodosta siitä valtaosaa – samoin säännöin kuin tilannekuvissa. Muuten vuosi näkyy suojattuna ilman lukua, jotta yksittäisen osapuolen säästöä ei voi päätellä. Kaikkien vuosien yhteissummaa ei näytetä samasta syystä. Julkaistu vuosisumma muuttuu vasta, kun riittävän moni osapuoli on muuttanut lukujaan; siihen asti näkyy aiempi summa.',
   'savings.years': 'Toteutuneet säästöt vuosittain',
   'savings.yearsCaption': 'Verkoston toteutuneet säästöt vuosittain, kaikki neuvottelut',
   'savings.year': 'Vuosi',

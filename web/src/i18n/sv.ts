@@ -837,7 +837,7 @@ export const sv: Dictionary = {
   'error.negotiation_changed': 'Förhandlingen ändrades samtidigt på annat håll. Uppdatera sidan och försök igen.',
   'savings.title': 'Besparingar',
   'savings.intro': 'Nätverket bedöms utifrån de besparingar det ger (verksamhetsplanen 1.9). Årsserien visar besparingen på kort sikt (innevarande år) och på medellång och lång sikt (kommande år) när parterna registrerar dem från avslutade förhandlingar.',
-  'savings.rule': 'Ett års summa visas bara när tillräckligt många parter har registrerat sina besparingar och ingen enskild part står för huvuddelen – med samma regler som i lägesbilderna. Annars visas året som skyddat utan siffra, så att ingen enskild parts besparing kan härledas. Av samma skäl visas ingen totalsumma för alla år.',
+  'savings.rule': 'Ett års summa visas bara när tillräckligt många parter har registrerat sina besparingar och ingen enskild part står för huvuddelen – med samma regler som i lägesbilderna. Annars visas året som skyddat utan siffra, så att ingen enskild parts besparing kan härledas. Av samma skäl visas ingen totalsumma för alla år. En publicerad årssumma ändras först när tillräckligt många parter har ändrat sina siffror; till dess visas den tidigare summan.',
   'savings.years': 'Realiserade besparingar per år',
   'savings.yearsCaption': 'Nätverkets realiserade besparingar per år, alla förhandlingar',
   'savings.year': 'År',

@@ -125,6 +125,12 @@ async fn savings_scenario(app: TestApp) {
         let allowed = usize::from(figure == "9000000");
         assert!(count <= allowed, "{figure} appears {count} times in {text}");
     }
+    // One party's correction of a published year alone would show in the total: it is held
+    // back (the total stays), while the party sees its own new figure.
+    assert_eq!(record(&member_a, &a, 2027, 41_000_00).await.status, StatusCode::OK);
+    let after = app.get("/api/savings", &member_a).await;
+    assert_eq!(after.body["years"], expected_years);
+    assert!(after.body["own"].as_array().unwrap().iter().any(|s| s["saving_cents"] == 41_000_00));
     let theirs = app.get("/api/savings", &member_b).await;
     assert_eq!(theirs.body["own"].as_array().unwrap().len(), 3);
     assert!(!theirs.body.to_string().contains("9000000"), "{}", theirs.body);

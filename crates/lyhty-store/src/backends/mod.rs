@@ -41,6 +41,7 @@ use lyhty_domain::{
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
@@ -376,6 +377,12 @@ macro_rules! store_impl {
             }
             async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>> {
                 self.list_savings(org).await
+            }
+            async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>> {
+                self.published_savings().await
+            }
+            async fn put_published_savings(&self, actor: &Actor, states: &[(i32, BTreeMap<OrgId, i64>)]) -> Result<()> {
+                self.put_published_savings(actor, states).await
             }
 
             // --- calendar feeds (calendar.rs) ---

@@ -11,6 +11,7 @@ use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationSta
 use lyhty_domain::{Cents, OrgId};
 use serde_json::json;
 use sqlx::types::Json;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -304,6 +305,50 @@ macro_rules! negotiations_impl {
                         saving_cents: Cents(cents),
                     })
                     .collect())
+            }
+
+            pub(super) async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>> {
+                let rows: Vec<(i32, Json<BTreeMap<OrgId, i64>>)> =
+                    sqlx::query_as("SELECT year, contributions FROM savings_published ORDER BY year")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(year, state)| (year, state.0)).collect())
+            }
+
+            pub(super) async fn put_published_savings(
+                &self,
+                actor: &Actor,
+                states: &[(i32, BTreeMap<OrgId, i64>)],
+            ) -> Result<()> {
+                if states.is_empty() {
+                    return Ok(());
+                }
+                retrying(move || async move {
+                    let mut tx = self.begin_write().await?;
+                    for (year, state) in states {
+                        sqlx::query(
+                            "INSERT INTO savings_published (year, contributions, published_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (year) DO UPDATE SET contributions = EXCLUDED.contributions, \
+                             published_at = EXCLUDED.published_at",
+                        )
+                        .bind(year)
+                        .bind(Json(state))
+                        .bind(Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let years: Vec<i32> = states.iter().map(|(y, _)| *y).collect();
+                    let e = AuditEvent {
+                        action: "savings.publish".into(),
+                        org_id: None,
+                        subject: None,
+                        detail: json!({ "years": years }),
+                    };
+                    Self::audit_in(&mut tx, actor, &e).await?;
+                    tx.commit().await?;
+                    Ok(())
+                })
+                .await
             }
         }
     };
