@@ -19,7 +19,9 @@
 pub mod auth;
 pub mod demo;
 pub mod edge;
+pub mod erasure;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod openapi;
 pub mod policy;
@@ -55,7 +57,8 @@ pub fn router(state: AppState) -> Router {
     // Only these take a file; every other route takes at most `JSON_BODY_LIMIT`.
     let uploads = Router::new()
         .route("/api/orgs/{id}/submissions", post(routes::submissions::upload))
-        .route("/api/payments/import", post(routes::finance::import_payments));
+        .route("/api/payments/import", post(routes::finance::import_payments))
+        .route("/api/orgs/{id}/agreements", post(routes::privacy::add_agreement));
     let swagger: Router<AppState> =
         SwaggerUi::new("/api/docs").external_url_unchecked("/api/openapi.json", openapi::document()).into();
     let api = Router::new()
@@ -107,12 +110,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/releases/{id}/audit", get(routes::releases::audit))
         .route("/api/orgs/{id}/benchmark", get(routes::releases::benchmark))
         .route("/api/vocabulary", get(routes::vocabulary::get))
+        // Personal data and retention (routes/privacy.rs).
+        .route("/api/people/erase", post(routes::privacy::erase))
+        .route("/api/orgs/{id}/export.zip", get(routes::privacy::export))
+        .route("/api/orgs/{id}/agreements", get(routes::privacy::list_agreements))
+        .route("/api/orgs/{id}/agreements/{agreement}", get(routes::privacy::agreement_file))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
         .merge(edge::limit_bodies(uploads, upload_limit, BodyKind::Upload))
         .fallback_service(web::service(&state.settings.web_dir))
-        .method_not_allowed_fallback(routes::method_not_allowed);
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        // §14: every answer carrying one organisation's data is marked (routes/privacy.rs).
+        .layer(axum::middleware::from_fn(routes::privacy::mark_confidential));
     with_middleware(routes, state)
 }
 

@@ -74,6 +74,11 @@ use utoipa::{Modify, OpenApi};
         routes::releases::audit,
         routes::releases::benchmark,
         routes::vocabulary::get,
+        routes::privacy::erase,
+        routes::privacy::export,
+        routes::privacy::list_agreements,
+        routes::privacy::add_agreement,
+        routes::privacy::agreement_file,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -88,6 +93,7 @@ use utoipa::{Modify, OpenApi};
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "privacy", description = "Personal data and retention: erasure, a party's export, signed agreements"),
     )
 )]
 pub struct ApiDoc;

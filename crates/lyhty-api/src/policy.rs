@@ -41,6 +41,14 @@ pub enum Action {
     ReadInvoices(OrgId),
     /// Read spend reports and the budget plan.
     ReadSpendReports,
+    /// Erase a person's contact details everywhere (GDPR).
+    ErasePersonalData,
+    /// Store a party's signed accession agreement.
+    ManageAgreements,
+    /// Read a party's signed accession agreements.
+    ReadAgreements(OrgId),
+    /// Take a party's whole data out as one archive, to return it.
+    ExportOrgData(OrgId),
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -56,8 +64,11 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
     let role = who.role();
     let own = |org: OrgId| who.user.org_id == Some(org);
     let allowed = match action {
-        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance => role == Role::Coordinator,
-        ReadOrgDetails(org) | ReadInvoices(org) => role == Role::Coordinator || own(org),
+        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance | ErasePersonalData
+        | ManageAgreements => role == Role::Coordinator,
+        ReadOrgDetails(org) | ReadInvoices(org) | ReadAgreements(org) | ExportOrgData(org) => {
+            role == Role::Coordinator || own(org)
+        }
         // Members see only their own party; the network-wide roles see every party's
         // public facts (which the list of parties shows anyway).
         ReadOrgSummary(org) => role != Role::Member || own(org),
@@ -84,7 +95,9 @@ fn denied(action: Action) -> ApiError {
         Action::ReadLicenceData(_) | Action::SubmitInventory(_) | Action::ReadOrgDetails(_) => {
             "you may not see or change another organisation's data"
         }
-        Action::ReadOrgSummary(_) | Action::ReadInvoices(_) => "you may see only your own organisation",
+        Action::ReadOrgSummary(_) | Action::ReadInvoices(_) | Action::ReadAgreements(_) | Action::ExportOrgData(_) => {
+            "you may see only your own organisation"
+        }
         _ => "your role does not allow this",
     };
     ApiError::forbidden(message)

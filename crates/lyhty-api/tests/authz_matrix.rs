@@ -51,6 +51,9 @@ struct Ctx {
     expense: String,
     /// A published release.
     release: String,
+    /// A signed accession agreement of the own and the other party.
+    own_agreement: String,
+    other_agreement: String,
 }
 
 struct Case {
@@ -82,6 +85,8 @@ enum Target {
     /// `{year}` and `{quarter}` of a report: 2026 and 1.
     Report,
     Release,
+    /// `{id}` the organisation and `{agreement}` its signed agreement, as for `Org`.
+    OrgAgreement,
 }
 
 fn routes() -> Vec<Case> {
@@ -386,6 +391,43 @@ fn routes() -> Vec<Case> {
             allowed: STEERING_AND_COORDINATOR,
             target: Target::None,
         },
+        // Personal data and retention.
+        Case {
+            method: Method::POST,
+            template: "/api/people/erase",
+            body: Some(json!({"email": "nobody@example.fi"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/export.zip",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/agreements",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Org,
+        },
+        // Sent without a file: the coordinator gets 400.
+        Case {
+            method: Method::POST,
+            template: "/api/orgs/{id}/agreements",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/agreements/{agreement}",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::OrgAgreement,
+        },
     ]
 }
 
@@ -410,6 +452,12 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Expense => &ctx.expense,
         Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
         Target::Release => &ctx.release,
+        Target::OrgAgreement if who == MemberOwn => {
+            return case.template.replace("{id}", &ctx.own).replace("{agreement}", &ctx.own_agreement);
+        }
+        Target::OrgAgreement => {
+            return case.template.replace("{id}", &ctx.other).replace("{agreement}", &ctx.other_agreement);
+        }
     };
     case.template.replace("{id}", id)
 }
@@ -483,8 +531,22 @@ async fn authorisation_matrix() {
     }
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     let release = publish_directly(&app, yesterday).await;
+    let agreement_of = |org: &str| {
+        let new = lyhty_store::NewAgreement {
+            org_id: org.parse().unwrap(),
+            file_name: "liittymissopimus.pdf".into(),
+            sha256: "0".repeat(64),
+            signed_on: chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
+            file: b"%PDF-1.4 signed".to_vec(),
+        };
+        let store = app.state.store.clone();
+        async move { store.add_agreement(&lyhty_store::Actor::system("test"), &new).await.unwrap().id.to_string() }
+    };
+    let (own_agreement, other_agreement) = (agreement_of(&own).await, agreement_of(&other).await);
     let ctx = Ctx {
         own: own.clone(),
+        own_agreement,
+        other_agreement,
         other,
         spare,
         spare_user,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod finance;
 pub mod health;
 pub mod orgs;
+pub mod privacy;
 pub mod release_cache;
 pub mod releases;
 pub mod spend;

@@ -48,6 +48,9 @@ pub struct Vocabulary {
     pub payment_status: Vec<Term>,
     /// A submission's `status`.
     pub submission_status: Vec<Term>,
+    /// The marking of one organisation's data (§14); its key is the `X-Confidentiality`
+    /// header's value.
+    pub confidentiality: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -68,6 +71,7 @@ impl Vocabulary {
             seat: seat_terms(),
             payment_status: terms::<PaymentStatus>(),
             submission_status: terms::<SubmissionStatus>(),
+            confidentiality: vec![lyhty_domain::privacy::confidentiality_term()],
         }
     }
 }
