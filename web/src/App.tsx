@@ -19,6 +19,9 @@ import { VendorsPage } from './pages/Vendors';
 import { ReleasesPage } from './pages/Releases';
 import { ExpensesPage } from './pages/Expenses';
 import { BudgetPage } from './pages/Budget';
+import { AuditLogPage } from './pages/AuditLog';
+import { AgreementsPage } from './pages/Agreements';
+import { PrivacyPage } from './pages/Privacy';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -38,6 +41,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/invoices', label: 'nav.invoices' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
+    { path: '/agreements', label: 'nav.agreements' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -63,6 +67,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/audit-log', label: 'nav.auditLog' },
+    { path: '/privacy', label: 'nav.privacy' },
   ],
 };
 
@@ -201,9 +207,16 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <ExpensesPage />;
     case '/budget':
       return <BudgetPage />;
+    case '/agreements':
+      return <AgreementsPage orgId={orgId} />;
+    case '/audit-log':
+      return <AuditLogPage />;
+    case '/privacy':
+      return <PrivacyPage />;
   }
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;
+  if ((m = match('/parties/:id/agreements', path)) && role === 'coordinator') return <AgreementsPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id', path)) && role === 'coordinator') return <PartyEditPage id={m.id} />;
   return <NotFound />;
 }

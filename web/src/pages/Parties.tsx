@@ -189,6 +189,8 @@ export function PartyEditPage({ id }: { id: string | null }) {
             <Link to={`/parties/${id}/inventory`}>{t('parties.inventory')}</Link>
             {' · '}
             <Link to={`/parties/${id}/history`}>{t('nav.history')}</Link>
+            {' · '}
+            <Link to={`/parties/${id}/agreements`}>{t('nav.agreements')}</Link>
           </>
         )}
       </p>
