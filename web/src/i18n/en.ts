@@ -710,7 +710,7 @@ export const en: Dictionary = {
   'audit.org': 'Organisation',
   'audit.anyOrg': 'Any',
   'audit.action': 'Action',
-  'audit.actionHint': 'E.g. inventory.read or person.erase',
+  'audit.actionHint': 'The action\'s code, e.g. person.erase',
   'audit.from': 'From',
   'audit.to': 'To',
   'audit.dateHint': 'dd.mm.yyyy',

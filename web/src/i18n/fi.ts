@@ -710,7 +710,7 @@ export const fi = {
   'audit.org': 'Organisaatio',
   'audit.anyOrg': 'Mikä tahansa',
   'audit.action': 'Tapahtuma',
-  'audit.actionHint': 'Esim. inventory.read tai person.erase',
+  'audit.actionHint': 'Tapahtuman tunnus, esim. person.erase',
   'audit.from': 'Alkaen',
   'audit.to': 'Päättyen',
   'audit.dateHint': 'pp.kk.vvvv',

@@ -710,7 +710,7 @@ export const sv: Dictionary = {
   'audit.org': 'Organisation',
   'audit.anyOrg': 'Vilken som helst',
   'audit.action': 'Händelse',
-  'audit.actionHint': 'T.ex. inventory.read eller person.erase',
+  'audit.actionHint': 'Händelsens kod, t.ex. person.erase',
   'audit.from': 'Från',
   'audit.to': 'Till',
   'audit.dateHint': 'dd.mm.åååå',

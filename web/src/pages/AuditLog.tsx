@@ -112,9 +112,9 @@ export function AuditLogPage() {
               key: 'detail',
               label: t('audit.detail'),
               render: (e) => (
-                <span className="audit-detail">
+                <code className="audit-detail">
                   {[e.subject, e.detail === null ? null : JSON.stringify(e.detail)].filter(Boolean).join(' ')}
-                </span>
+                </code>
               ),
             },
           ]}
