@@ -239,7 +239,8 @@ async fn erasure_removes_the_person_from_every_line_user_contact_file_and_log_en
                 other,
                 "aalto.csv",
                 "Microsoft;Matti;matti@aalto.fi",
-                vec![line("Azure", Some("Matti Meikäläinen"), Some("matti@aalto.fi"))],
+                // A namesake of hers at another party, without an address.
+                vec![line("Azure", Some("Matti Meikäläinen"), Some("matti@aalto.fi")), line("Visio", Some(NAME), None)],
                 serde_json::json!({}),
             ),
         )
@@ -290,13 +291,11 @@ async fn erasure_removes_the_person_from_every_line_user_contact_file_and_log_en
     );
     assert_eq!(store.submission_lines(v3.id).await.unwrap()[0].contact_email, None);
     let rows = column(store.backend(), &url, "SELECT CAST(line AS TEXT) FROM submission_lines").await;
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 8);
     assert!(rows.iter().all(|r| !r.to_lowercase().contains("liisa.lisenssi@")), "{rows:?}");
-    assert_eq!(
-        rows.iter().filter(|r| mentions_person(r)).count(),
-        1,
-        "only the other contact's line names her: {rows:?}"
-    );
+    // Left naming her: her name beside another address, and a namesake at another party.
+    assert_eq!(rows.iter().filter(|r| mentions_person(r)).count(), 2, "{rows:?}");
+    assert_eq!(store.submission_lines(others_file.id).await.unwrap()[1].contact_name.as_deref(), Some(NAME));
     let reports = column(store.backend(), &url, "SELECT CAST(report AS TEXT) FROM submissions").await;
     assert!(reports.iter().all(|r| !mentions_person(r)), "{reports:?}");
     assert_eq!(store.get_submission(rejected.id).await.unwrap().unwrap().report["errors"][0]["value"], "[erased]");

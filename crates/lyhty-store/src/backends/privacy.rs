@@ -86,10 +86,13 @@ impl TryFrom<StoredFileRow> for StoredFile {
     }
 }
 
-/// Who is being erased: the address (lower-case) and the names found with it.
+/// Who is being erased: the address (lower-case), the names found with it, and the
+/// parties it was found at (a name alone is matched only there: a namesake elsewhere is
+/// someone else).
 struct Person {
     email: String,
     names: Vec<String>,
+    orgs: HashSet<Uuid>,
 }
 
 impl Person {
@@ -114,12 +117,13 @@ impl Person {
         std::iter::once(&self.email).chain(&self.names).map(|n| format!("%{n}%")).collect()
     }
 
-    /// Clears a line's contact when it is the person: by address, or by name on a line
-    /// without an address (a line naming the person beside someone else's address is that
-    /// other person's contact, and stays).
-    fn erase_line(&self, line: &mut LicenceLine) -> bool {
+    /// Clears a line of party `org` when its contact is the person: by address, or by name
+    /// on a line without an address at a party the person was found at (a line naming the
+    /// person beside someone else's address is that other person's contact, and stays).
+    fn erase_line(&self, line: &mut LicenceLine, org: &Uuid) -> bool {
         let by_email = self.is_email(line.contact_email.as_deref());
-        let by_name = line.contact_email.is_none() && self.is_name(line.contact_name.as_deref());
+        let by_name =
+            line.contact_email.is_none() && self.orgs.contains(org) && self.is_name(line.contact_name.as_deref());
         if by_email || by_name {
             line.contact_email = None;
             line.contact_name = None;
@@ -161,18 +165,19 @@ macro_rules! privacy_impl {
                 while pass < person.patterns().len() {
                     let pattern = person.patterns()[pass].clone();
                     pass += 1;
-                    let rows: Vec<(Uuid, i32, Json<LicenceLine>)> = sqlx::query_as(
-                        "SELECT submission_id, line_no, line FROM submission_lines \
-                         WHERE lower(CAST(line AS TEXT)) LIKE $1",
+                    let rows: Vec<(Uuid, i32, Json<LicenceLine>, Uuid)> = sqlx::query_as(
+                        "SELECT l.submission_id, l.line_no, l.line, s.org_id FROM submission_lines l \
+                         JOIN submissions s ON s.id = l.submission_id WHERE lower(CAST(l.line AS TEXT)) LIKE $1",
                     )
                     .bind(&pattern)
                     .fetch_all(&mut **tx)
                     .await?;
-                    for (submission, line_no, Json(mut line)) in rows {
+                    for (submission, line_no, Json(mut line), org) in rows {
                         if person.is_email(line.contact_email.as_deref()) {
                             person.add_name(line.contact_name.as_deref());
+                            person.orgs.insert(org);
                         }
-                        if !person.erase_line(&mut line) {
+                        if !person.erase_line(&mut line, &org) {
                             continue;
                         }
                         sqlx::query("UPDATE submission_lines SET line = $1 WHERE submission_id = $2 AND line_no = $3")
@@ -191,12 +196,14 @@ macro_rules! privacy_impl {
             /// Accounts with the address: renamed to the marker, given an address no one
             /// can sign in with, and closed. Their names are collected first.
             async fn erase_users(tx: &mut sqlx::Transaction<'_, $db>, person: &mut Person) -> Result<u64> {
-                let users: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM users WHERE lower(email) = $1")
-                    .bind(&person.email)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                for (id, name) in &users {
+                let users: Vec<(Uuid, String, Option<Uuid>)> =
+                    sqlx::query_as("SELECT id, name, org_id FROM users WHERE lower(email) = $1")
+                        .bind(&person.email)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                for (id, name, org) in &users {
                     person.add_name(Some(name));
+                    person.orgs.extend(*org);
                     sqlx::query(
                         "UPDATE users SET email = $1, name = $2, password_hash = '!erased', \
                          deleted_at = COALESCE(deleted_at, $3) WHERE id = $4",
@@ -215,7 +222,7 @@ macro_rules! privacy_impl {
                 Ok(users.len() as u64)
             }
 
-            async fn erase_org_contacts(tx: &mut sqlx::Transaction<'_, $db>, person: &Person) -> Result<u64> {
+            async fn erase_org_contacts(tx: &mut sqlx::Transaction<'_, $db>, person: &mut Person) -> Result<u64> {
                 let orgs: Vec<(Uuid, Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT id, contact_name, contact_email FROM orgs \
                      WHERE contact_name IS NOT NULL OR contact_email IS NOT NULL",
@@ -224,10 +231,11 @@ macro_rules! privacy_impl {
                 .await?;
                 let mut erased = 0;
                 for (id, name, email) in orgs {
-                    let by_name = email.is_none() && person.is_name(name.as_deref());
+                    let by_name = email.is_none() && person.orgs.contains(&id) && person.is_name(name.as_deref());
                     if !(person.is_email(email.as_deref()) || by_name) {
                         continue;
                     }
+                    person.orgs.insert(id);
                     sqlx::query(
                         "UPDATE orgs SET contact_name = NULL, contact_email = NULL, contact_phone = NULL, \
                          updated_at = $1 WHERE id = $2",
@@ -339,12 +347,14 @@ macro_rules! privacy_impl {
                 file_mentions: FileMentions<'_>,
             ) -> Result<ErasureCounts> {
                 retrying(move || async move {
-                    let mut person = Person { email: email.trim().to_lowercase(), names: Vec::new() };
+                    let mut person =
+                        Person { email: email.trim().to_lowercase(), names: Vec::new(), orgs: HashSet::new() };
                     let mut tx = self.begin_write().await?;
                     let mut touched = HashSet::new();
                     let mut counts = ErasureCounts { users: Self::erase_users(&mut tx, &mut person).await?, ..Default::default() };
+                    // Contacts first: the parties the address is found at bound the name matches.
+                    counts.org_contacts = Self::erase_org_contacts(&mut tx, &mut person).await?;
                     counts.inventory_lines = Self::erase_lines(&mut tx, &mut person, &mut touched).await?;
-                    counts.org_contacts = Self::erase_org_contacts(&mut tx, &person).await?;
                     counts.submission_reports = Self::redact_reports(&mut tx, &person, &mut touched).await?;
                     counts.submission_files = Self::erase_files(&mut tx, &touched, file_mentions).await?;
                     for table in ["submissions", "accession_agreements"] {
@@ -465,7 +475,7 @@ mod tests {
     use super::*;
 
     fn person() -> Person {
-        Person { email: "liisa.k@example.fi".into(), names: vec!["liisa koskinen".into()] }
+        Person { email: "liisa.k@example.fi".into(), names: vec!["liisa koskinen".into()], orgs: HashSet::new() }
     }
 
     #[test]
@@ -484,7 +494,7 @@ mod tests {
 
     #[test]
     fn names_need_two_letters_and_are_not_the_marker() {
-        let mut p = Person { email: "a@b.fi".into(), names: vec![] };
+        let mut p = Person { email: "a@b.fi".into(), names: vec![], orgs: HashSet::new() };
         p.add_name(Some(" "));
         p.add_name(Some("X"));
         p.add_name(Some(ERASED));
