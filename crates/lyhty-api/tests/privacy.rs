@@ -276,6 +276,10 @@ async fn agreements_are_kept_ten_years_and_confidential_five_after_the_party_s_e
         (StatusCode::OK, "application/pdf", pdf)
     );
     assert_eq!(w.app.get(&path, &w.other_member).await.status, StatusCode::FORBIDDEN);
+    // Another party's member is refused before the id is even read; a bad id is 404.
+    assert_eq!(w.app.get(&format!("{path}/{id}"), &w.other_member).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.get(&format!("{path}/not-an-id"), &w.other_member).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.get(&format!("{path}/not-an-id"), &w.coordinator).await.status, StatusCode::NOT_FOUND);
 
     // A party that left before the period ended counts from its own end (accession form:
     // the agreement is in force until the party gives notice).

@@ -273,11 +273,14 @@ async fn read_agreement_form(mut multipart: Multipart) -> Result<(String, Vec<u8
 pub async fn agreement_file(
     State(state): State<AppState>,
     who: AuthUser,
-    Path((org_id, id)): Path<(OrgId, Uuid)>,
+    // The agreement's id is read after the caller is let in, so that another party's
+    // member learns nothing, not even whether the id is well-formed (403 before 400/404).
+    Path((org_id, id)): Path<(OrgId, String)>,
 ) -> Result<Response, ApiError> {
     authorize(&who, Action::ReadAgreements(org_id))?;
-    let (meta, bytes) =
-        state.store.agreement_file(org_id, id).await?.ok_or(ApiError::NotFound { what: "agreement" })?;
+    let not_found = || ApiError::NotFound { what: "agreement" };
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let (meta, bytes) = state.store.agreement_file(org_id, id).await?.ok_or_else(not_found)?;
     Ok(download(&meta.file_name, "application/pdf", bytes))
 }
 
