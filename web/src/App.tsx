@@ -24,6 +24,9 @@ import { NegotiationsPage } from './pages/Negotiations';
 import { NegotiationDetailPage } from './pages/NegotiationDetail';
 import { SavingsPage } from './pages/Savings';
 import { DeadlinesPage } from './pages/Deadlines';
+import { AuditLogPage } from './pages/AuditLog';
+import { AgreementsPage } from './pages/Agreements';
+import { PrivacyPage } from './pages/Privacy';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -48,6 +51,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
+    { path: '/agreements', label: 'nav.agreements' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -85,6 +89,8 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
     { path: '/deadlines', label: 'nav.deadlines' },
+    { path: '/audit-log', label: 'nav.auditLog' },
+    { path: '/privacy', label: 'nav.privacy' },
   ],
 };
 
@@ -231,10 +237,17 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <SavingsPage />;
     case '/deadlines':
       return <DeadlinesPage />;
+    case '/agreements':
+      return <AgreementsPage orgId={orgId} />;
+    case '/audit-log':
+      return <AuditLogPage />;
+    case '/privacy':
+      return <PrivacyPage />;
   }
   if ((m = match('/negotiations/:id', path))) return <NegotiationDetailPage id={m.id} />;
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;
+  if ((m = match('/parties/:id/agreements', path)) && role === 'coordinator') return <AgreementsPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id', path)) && role === 'coordinator') return <PartyEditPage id={m.id} />;
   return <NotFound />;
 }

@@ -32,7 +32,7 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/deadlines', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/deadlines', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings', '/agreements'],
   steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings', '/deadlines'],
   analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings', '/deadlines'],
   coordinator: [
@@ -53,6 +53,8 @@ const PAGES = {
     '/negotiations',
     '/savings',
     '/deadlines',
+    '/audit-log',
+    '/privacy',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -179,10 +181,15 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings|deadlines)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings|deadlines|audit|agreements|privacy)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
-  const text = await page.locator('body').innerText();
+  // Code (the audit log's action names, e.g. inventory.read) is not UI text.
+  const text = await page.evaluate(() => {
+    let t = document.body.innerText;
+    for (const c of document.querySelectorAll('code')) t = t.replace(c.innerText, '');
+    return t;
+  });
   const key = KEY_PATTERN.exec(text);
   assert.equal(key, null, `${label}: untranslated key ${key?.[0]}`);
   const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
@@ -1142,6 +1149,49 @@ describe('browser', { skip }, () => {
     await settle(member);
     await member.getByRole('row', { name: /Liittyminen: Pohjoiskairan ammattikorkeakoulu/ }).getByText('Hyväksytty').waitFor();
     assert.equal(await member.getByText(/^Puolesta \d/).count(), 0, 'no tally for members');
+    await closePage(member);
+  });
+
+  test('the coordinator erases a person and finds the erasure, without the address, in the audit log', { timeout: 300_000 }, async () => {
+    const token = await apiToken(COORDINATOR);
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const email = 'poistettava.henkilo@lyhty.example';
+    const created = await fetch(`${baseUrl}/api/users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email, name: 'Poistettava Henkilö', role: 'analyst', password: 'long-enough-password-1' }),
+    });
+    assert.equal(created.status, 201);
+    const page = await newPage();
+    await signIn(page, COORDINATOR);
+    await page.getByRole('link', { name: 'Henkilötiedot' }).click();
+    await page.getByLabel('Henkilön sähköpostiosoite').fill(email);
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Poista tiedot' }).click();
+    await page.getByText(/Tiedot poistettiin \(\d+ tietuetta\)/).waitFor();
+    await checkPage(page, 'privacy after erasure');
+    await page.getByRole('link', { name: 'Tapahtumaloki' }).first().click();
+    await page.getByLabel(/^Tapahtuma/).fill('person.erase');
+    await page.getByRole('button', { name: 'Näytä', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Tapahtumat, uusin ensin' });
+    await table.getByText('person.erase').first().waitFor();
+    assert.ok(!(await table.innerText()).includes('poistettava'), 'the audit log names whom');
+    for (const lang of LANGS) {
+      await setLang(page, lang);
+      await settle(page);
+      await checkPage(page, `audit log (${lang})`);
+    }
+    await closePage(page);
+    // A member sees its own agreements page, marked confidential.
+    const member = await newPage();
+    await signIn(member, MEMBER);
+    await member.goto(`${baseUrl}/agreements`);
+    await settle(member);
+    await member.getByText('Salassa pidettävä, sopimuksen 14 §').first().waitFor();
+    await checkPage(member, 'agreements (member)');
+    await member.goto(`${baseUrl}/inventory`);
+    await settle(member);
+    await member.getByText('Salassa pidettävä, sopimuksen 14 §').first().waitFor();
     await closePage(member);
   });
 

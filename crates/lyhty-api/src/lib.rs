@@ -22,7 +22,9 @@ pub mod auth;
 pub mod calendar;
 pub mod demo;
 pub mod edge;
+pub mod erasure;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod governance;
 pub mod negotiations;
@@ -60,7 +62,8 @@ pub fn router(state: AppState) -> Router {
     // Only these take a file; every other route takes at most `JSON_BODY_LIMIT`.
     let uploads = Router::new()
         .route("/api/orgs/{id}/submissions", post(routes::submissions::upload))
-        .route("/api/payments/import", post(routes::finance::import_payments));
+        .route("/api/payments/import", post(routes::finance::import_payments))
+        .route("/api/orgs/{id}/agreements", post(routes::privacy::add_agreement));
     // Negotiation documents have their own, fixed limit (the domain's `MAX_DOCUMENT_BYTES`).
     let documents =
         Router::new().route("/api/negotiations/{id}/documents", post(routes::negotiations::upload_document));
@@ -132,6 +135,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/me/calendar/rotate", post(routes::calendar::rotate))
         // `{token}.ics`: the router matches whole segments, so the handler takes the suffix off.
         .route("/api/calendar/{file}", get(routes::calendar::feed))
+        // Personal data and retention (routes/privacy.rs).
+        .route("/api/people/erase", post(routes::privacy::erase))
+        .route("/api/orgs/{id}/export.zip", get(routes::privacy::export))
+        .route("/api/orgs/{id}/agreements", get(routes::privacy::list_agreements))
+        .route("/api/orgs/{id}/agreements/{agreement}", get(routes::privacy::agreement_file))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
@@ -142,7 +150,9 @@ pub fn router(state: AppState) -> Router {
             BodyKind::Upload,
         ))
         .fallback_service(web::service(&state.settings.web_dir))
-        .method_not_allowed_fallback(routes::method_not_allowed);
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        // §14: every answer carrying one organisation's data is marked (routes/privacy.rs).
+        .layer(axum::middleware::from_fn(routes::privacy::mark_confidential));
     with_middleware(routes, state)
 }
 

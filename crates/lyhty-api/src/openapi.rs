@@ -94,6 +94,11 @@ use utoipa::{Modify, OpenApi};
         routes::calendar::my_feed,
         routes::calendar::rotate,
         routes::calendar::feed,
+        routes::privacy::erase,
+        routes::privacy::export,
+        routes::privacy::list_agreements,
+        routes::privacy::add_agreement,
+        routes::privacy::agreement_file,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -111,6 +116,7 @@ use utoipa::{Modify, OpenApi};
         (name = "calendar", description = "Deadlines, the network's renewal windows and the iCalendar feed"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "privacy", description = "Personal data and retention: erasure, a party's export, signed agreements"),
     )
 )]
 pub struct ApiDoc;

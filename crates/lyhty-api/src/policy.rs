@@ -58,6 +58,14 @@ pub enum Action {
     RecordSaving(OrgId),
     /// See every party's realised savings (confidential like the inventories: logged).
     ReadPartySavings,
+    /// Erase a person's contact details everywhere (GDPR).
+    ErasePersonalData,
+    /// Store a party's signed accession agreement.
+    ManageAgreements,
+    /// Read a party's signed accession agreements.
+    ReadAgreements(OrgId),
+    /// Take a party's whole data out as one archive, to return it.
+    ExportOrgData(OrgId),
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -74,10 +82,11 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
     let own = |org: OrgId| who.user.org_id == Some(org);
     let own_org = who.user.org_id.is_some();
     let allowed = match action {
-        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance | RecordDecisions => {
-            role == Role::Coordinator
+        ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance | RecordDecisions
+        | ErasePersonalData | ManageAgreements => role == Role::Coordinator,
+        ReadOrgDetails(org) | ReadInvoices(org) | ReadAgreements(org) | ExportOrgData(org) => {
+            role == Role::Coordinator || own(org)
         }
-        ReadOrgDetails(org) | ReadInvoices(org) => role == Role::Coordinator || own(org),
         // Members see only their own party; the network-wide roles see every party's
         // public facts (which the list of parties shows anyway).
         ReadOrgSummary(org) => role != Role::Member || own(org),
@@ -138,7 +147,9 @@ fn denied(action: Action) -> ApiError {
         | Action::ReadOrgDetails(_)
         | Action::RecordSaving(_)
         | Action::ReadPartySavings => "you may not see or change another organisation's data",
-        Action::ReadOrgSummary(_) | Action::ReadInvoices(_) => "you may see only your own organisation",
+        Action::ReadOrgSummary(_) | Action::ReadInvoices(_) | Action::ReadAgreements(_) | Action::ExportOrgData(_) => {
+            "you may see only your own organisation"
+        }
         _ => "your role does not allow this",
     };
     ApiError::forbidden(message)

@@ -21,6 +21,8 @@ pub mod lang;
 pub mod money;
 pub mod negotiation;
 pub mod org;
+// Personal data, retention and the confidentiality marking (§8.3.3, §14).
+pub mod privacy;
 pub mod quarter;
 pub mod role;
 pub mod spend;

@@ -22,9 +22,11 @@
 
 mod backends;
 mod model;
+mod privacy_model;
 
 pub use backends::{PgStore, SqliteStore};
 pub use model::*;
+pub use privacy_model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -132,7 +134,7 @@ pub trait Store: Send + Sync + 'static {
     async fn current_submission(&self, org: OrgId) -> Result<Option<SubmissionMeta>>;
     /// The lines of an accepted submission, in file order.
     async fn submission_lines(&self, id: SubmissionId) -> Result<Vec<LicenceLine>>;
-    /// The original file: its name and bytes.
+    /// The original file: its name and bytes (`None` once erased, see `erase_person`).
     async fn submission_file(&self, id: SubmissionId) -> Result<Option<(String, Vec<u8>)>>;
     /// Makes an earlier accepted submission the current version again
     /// (`Invalid("not_a_version")` for a rejected one).
@@ -327,6 +329,27 @@ pub trait Store: Send + Sync + 'static {
     async fn put_calendar_feed(&self, actor: &Actor, feed: &CalendarFeed, rotated: bool) -> Result<()>;
     /// Whose feed has this token hash (SHA-256, hex).
     async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>>;
+
+    // --- personal data and retention (§8.3.3, §14, GDPR) -----------------------------------
+
+    /// Erases a person's contact details everywhere, in one transaction, and records that an
+    /// erasure happened (with the counts, never the address) as `person.erase`. `email` is
+    /// matched without regard to case. Inventory lines (every version) whose contact is the
+    /// person keep the licence and lose the name and e-mail, as do lines without an e-mail
+    /// that name the person (by a name found with the address); user accounts get the erased
+    /// marker as name and address and are closed, so they can no longer sign in; parties'
+    /// contacts are cleared; reports, the audit log and uploaders' labels are redacted.
+    /// An uploaded file that `file_mentions` (or its lines or report) shows to hold the
+    /// person's details is erased: its bytes go, its name, size and hash stay.
+    async fn erase_person(&self, actor: &Actor, email: &str, file_mentions: FileMentions<'_>) -> Result<ErasureCounts>;
+    /// Stores a signed accession agreement (an unknown party is `NotFound`).
+    async fn add_agreement(&self, actor: &Actor, agreement: &NewAgreement) -> Result<AgreementMeta>;
+    /// A party's agreements, by signing date.
+    async fn list_agreements(&self, org: OrgId) -> Result<Vec<AgreementMeta>>;
+    /// One of a party's agreements with its file (`None` if it is not that party's).
+    async fn agreement_file(&self, org: OrgId, id: uuid::Uuid) -> Result<Option<(AgreementMeta, Vec<u8>)>>;
+    /// Every file a party uploaded, oldest first, as received (or marked erased).
+    async fn submission_files(&self, org: OrgId) -> Result<Vec<StoredFile>>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

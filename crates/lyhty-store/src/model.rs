@@ -172,6 +172,10 @@ pub struct AuditQuery {
     pub action: Option<String>,
     /// Entries with `seq` below this (paging backwards).
     pub before_seq: Option<i64>,
+    /// Entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub to: Option<DateTime<Utc>>,
     pub limit: u32,
 }
 

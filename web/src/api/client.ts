@@ -125,8 +125,8 @@ export interface UploadResult<T> {
 }
 
 /**
- * Sends a file as multipart field `file` with upload progress (fetch has none, so this
- * uses XMLHttpRequest). Resolves with any status whose body is `T` (`okStatuses`);
+ * Sends a file as multipart field `file` (after any other `fields`) with upload progress
+ * (fetch has none, so this uses XMLHttpRequest). Resolves with any status whose body is `T` (`okStatuses`);
  * other statuses reject with an ApiError.
  */
 export function uploadFile<T>(
@@ -134,6 +134,7 @@ export function uploadFile<T>(
   file: File,
   onProgress: (fraction: number) => void,
   okStatuses: number[] = [200, 201],
+  fields: Record<string, string> = {},
 ): Promise<UploadResult<T>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -160,6 +161,7 @@ export function uploadFile<T>(
       reject(new ApiError(xhr.status, err?.code ?? `http_${xhr.status}`, err?.message ?? xhr.statusText, body));
     };
     const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', file, file.name);
     xhr.send(form);
   });

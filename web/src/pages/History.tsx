@@ -7,6 +7,7 @@ import { messageFor, useI18n } from '../i18n';
 import { DataTable, ErrorNotice, Loading, Page, StatusTag, SuccessNotice, useLoad, type Column } from '../components/ui';
 import { formatCents, formatDateTime, formatInt } from '../format';
 import { useSubmit } from '../submit';
+import { ConfidentialMark } from '../components/Confidential';
 
 export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; showOrgName?: boolean }) {
   const { t, term } = useI18n();
@@ -82,6 +83,7 @@ export function HistoryPage({ orgId, showOrgName }: { orgId: string | null; show
   const title = showOrgName && org.data ? `${t('history.title')}: ${org.data.name}` : t('history.title');
   return (
     <Page title={title}>
+      <ConfidentialMark />
       <Paragraph className="lead">{t('history.intro')}</Paragraph>
       <ErrorNotice error={error ?? action.error} />
       <SuccessNotice>{action.done}</SuccessNotice>

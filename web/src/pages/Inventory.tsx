@@ -6,6 +6,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { DataTable, ErrorNotice, Loading, Page, TextField, useLoad, type Column } from '../components/ui';
 import { formatCents, formatDate, formatDateTime, formatInt } from '../format';
+import { ConfidentialMark } from '../components/Confidential';
 
 export function InventoryPage({ orgId, showOrgName }: { orgId: string | null; showOrgName?: boolean }) {
   const { t, term } = useI18n();
@@ -70,6 +71,7 @@ export function InventoryPage({ orgId, showOrgName }: { orgId: string | null; sh
   const s = data?.submission;
   return (
     <Page title={title}>
+      <ConfidentialMark />
       {showOrgName && orgId && (
         <p>
           <Link to={`/parties/${orgId}/history`}>{t('nav.history')}</Link>

@@ -19,6 +19,7 @@ import {
 } from '../components/ui';
 import { centsToInput, formatDate, parseEuros, parseFinnishDate, todayFinnish } from '../format';
 import { useSubmit } from '../submit';
+import { ConfidentialMark } from '../components/Confidential';
 
 export function PartiesPage() {
   const { t, term } = useI18n();
@@ -188,6 +189,7 @@ export function PartyEditPage({ id }: { id: string | null }) {
   if (id && !current.data && !current.error) return <Loading />;
   return (
     <Page title={id ? `${t('parties.editTitle')}: ${current.data?.name ?? ''}` : t('parties.createTitle')}>
+      {id && <ConfidentialMark />}
       <p>
         <Link to="/parties">{t('common.back')}</Link>
         {id && (
@@ -196,6 +198,8 @@ export function PartyEditPage({ id }: { id: string | null }) {
             <Link to={`/parties/${id}/inventory`}>{t('parties.inventory')}</Link>
             {' · '}
             <Link to={`/parties/${id}/history`}>{t('nav.history')}</Link>
+            {' · '}
+            <Link to={`/parties/${id}/agreements`}>{t('nav.agreements')}</Link>
           </>
         )}
       </p>

@@ -8,6 +8,7 @@ pub mod governance;
 pub mod health;
 pub mod negotiations;
 pub mod orgs;
+pub mod privacy;
 pub mod release_cache;
 pub mod releases;
 pub mod spend;

@@ -285,6 +285,8 @@ pub struct Inventory {
     /// The current version; absent when the organisation has not submitted yet.
     pub submission: Option<SubmissionMeta>,
     pub lines: Vec<LicenceLine>,
+    /// `agreement_14`: one organisation's data, confidential (§14; words in the vocabulary).
+    pub confidentiality: &'static str,
 }
 
 /// The organisation's current inventory.
@@ -308,7 +310,7 @@ pub async fn inventory(
     let detail = serde_json::json!({ "lines": lines.len() });
     record_read(&state, &who, grant, "inventory.read", org, submission.as_ref().map(|s| s.id.to_string()), detail)
         .await?;
-    Ok(Json(Inventory { submission, lines }))
+    Ok(Json(Inventory { submission, lines, confidentiality: lyhty_domain::privacy::CONFIDENTIALITY_KEY }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

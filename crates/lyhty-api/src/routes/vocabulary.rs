@@ -63,6 +63,9 @@ pub struct Vocabulary {
     pub savings_status: Vec<Term>,
     /// A deadline's `kind`.
     pub deadline_kind: Vec<Term>,
+    /// The marking of one organisation's data (§14); its key is the `X-Confidentiality`
+    /// header's value.
+    pub confidentiality: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -89,6 +92,7 @@ impl Vocabulary {
             negotiation_status: terms::<NegotiationStatus>(),
             savings_status: terms::<SavingsStatus>(),
             deadline_kind: terms::<DeadlineKind>(),
+            confidentiality: vec![lyhty_domain::privacy::confidentiality_term()],
         }
     }
 }

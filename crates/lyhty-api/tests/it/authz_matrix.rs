@@ -59,6 +59,9 @@ struct Ctx {
     /// A concluded negotiation the own and the other party took part in, and its document.
     negotiation: String,
     negotiation_document: String,
+    /// A signed accession agreement of the own and the other party.
+    own_agreement: String,
+    other_agreement: String,
 }
 
 struct Case {
@@ -98,6 +101,8 @@ enum Target {
     /// `{id}` is a negotiation; the body's `org_id` is the member's own organisation for
     /// MemberOwn and another for everyone else.
     NegotiationSaving,
+    /// `{id}` the organisation and `{agreement}` its signed agreement, as for `Org`.
+    OrgAgreement,
 }
 
 /// Negotiations are written by the working group: analysts and the coordinator.
@@ -525,6 +530,43 @@ fn routes() -> Vec<Case> {
             allowed: EVERYONE,
             target: Target::None,
         },
+        // Personal data and retention.
+        Case {
+            method: Method::POST,
+            template: "/api/people/erase",
+            body: Some(json!({"email": "nobody@example.fi"})),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/export.zip",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/agreements",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::Org,
+        },
+        // Sent without a file: the coordinator gets 400.
+        Case {
+            method: Method::POST,
+            template: "/api/orgs/{id}/agreements",
+            body: None,
+            allowed: COORDINATOR,
+            target: Target::Org,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/orgs/{id}/agreements/{agreement}",
+            body: None,
+            allowed: OWN_AND_COORDINATOR,
+            target: Target::OrgAgreement,
+        },
     ]
 }
 
@@ -576,6 +618,12 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Negotiation | Target::NegotiationSaving => &ctx.negotiation,
         Target::NegotiationDocument => {
             return case.template.replace("{id}", &ctx.negotiation).replace("{doc}", &ctx.negotiation_document);
+        }
+        Target::OrgAgreement if who == MemberOwn => {
+            return case.template.replace("{id}", &ctx.own).replace("{agreement}", &ctx.own_agreement);
+        }
+        Target::OrgAgreement => {
+            return case.template.replace("{id}", &ctx.other).replace("{agreement}", &ctx.other_agreement);
         }
     };
     case.template.replace("{id}", id)
@@ -690,10 +738,24 @@ async fn authorisation_matrix() {
     assert_eq!(decision.body["passed"], true, "{}", decision.body);
     let decision = decision.body["id"].as_str().unwrap().to_string();
     let (negotiation, negotiation_document) = negotiation_with_document(&app, &coordinator, &own, &other).await;
+    let agreement_of = |org: &str| {
+        let new = lyhty_store::NewAgreement {
+            org_id: org.parse().unwrap(),
+            file_name: "liittymissopimus.pdf".into(),
+            sha256: "0".repeat(64),
+            signed_on: chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
+            file: b"%PDF-1.4 signed".to_vec(),
+        };
+        let store = app.state.store.clone();
+        async move { store.add_agreement(&lyhty_store::Actor::system("test"), &new).await.unwrap().id.to_string() }
+    };
+    let (own_agreement, other_agreement) = (agreement_of(&own).await, agreement_of(&other).await);
     let ctx = Ctx {
         meeting,
         decision,
         own: own.clone(),
+        own_agreement,
+        other_agreement,
         other,
         spare,
         spare_user,

@@ -22,3 +22,4 @@ mod governance;
 mod negotiations;
 mod party_reports;
 mod calendar;
+mod privacy;

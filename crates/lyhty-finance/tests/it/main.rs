@@ -16,3 +16,4 @@ mod peppol;
 mod scenario;
 mod spend;
 mod ubl;
+mod tally;

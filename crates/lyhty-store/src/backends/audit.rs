@@ -55,6 +55,7 @@ macro_rules! audit_impl {
                     "SELECT seq, at, actor_id, actor_label, action, org_id, subject, detail FROM audit_log \
                      WHERE ($1 IS NULL OR org_id = $1) AND ($2 IS NULL OR actor_id = $2) \
                      AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR seq < $4) \
+                     AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7) \
                      ORDER BY seq DESC LIMIT $5",
                 )
                 .bind(query.org_id.map(|o| o.0))
@@ -62,6 +63,8 @@ macro_rules! audit_impl {
                 .bind(&query.action)
                 .bind(query.before_seq)
                 .bind(i64::from(query.limit.clamp(1, 1000)))
+                .bind(query.from)
+                .bind(query.to)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(AuditEntry::from).collect())

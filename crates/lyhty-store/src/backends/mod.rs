@@ -12,9 +12,9 @@
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
 //! [`releases`], [`audit`], [`governance`] (meetings, decisions and what they change),
-//! [`negotiations`] (negotiations, their documents, savings) and [`calendar`] (feed tokens).
-//! This module opens the pools, runs the migrations and answers the [`Store`] trait by
-//! handing each call to its section.
+//! [`negotiations`] (negotiations, their documents, savings), [`calendar`] (feed tokens) and
+//! [`privacy`] (erasure, accession agreements, a party's files). This module opens the pools,
+//! runs the migrations and answers the [`Store`] trait by handing each call to its section.
 
 mod audit;
 mod calendar;
@@ -23,12 +23,13 @@ mod invoicing;
 mod ledger;
 mod negotiations;
 mod orgs;
+mod privacy;
 mod releases;
 mod submissions;
 mod write;
 
 use crate::{
-    Actor, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord, DraftInvoice, ExpenseRecord, InvoiceRecord, IssueFn, Meeting, ModelVersion, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store, StoreError, SubmissionMeta, User, VendorAlias,
+    Actor, AgreementMeta, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord, DraftInvoice, ErasureCounts, ExpenseRecord, FileMentions, InvoiceRecord, IssueFn, Meeting, ModelVersion, NewAgreement, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store, StoreError, StoredFile, SubmissionMeta, User, VendorAlias,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -394,6 +395,28 @@ macro_rules! store_impl {
             }
             async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>> {
                 self.calendar_feed_user(token_hash).await
+            }
+
+            // --- personal data and retention (privacy.rs) ---
+            async fn erase_person(
+                &self,
+                actor: &Actor,
+                email: &str,
+                file_mentions: FileMentions<'_>,
+            ) -> Result<ErasureCounts> {
+                self.erase_person(actor, email, file_mentions).await
+            }
+            async fn add_agreement(&self, actor: &Actor, agreement: &NewAgreement) -> Result<AgreementMeta> {
+                self.add_agreement(actor, agreement).await
+            }
+            async fn list_agreements(&self, org: OrgId) -> Result<Vec<AgreementMeta>> {
+                self.list_agreements(org).await
+            }
+            async fn agreement_file(&self, org: OrgId, id: Uuid) -> Result<Option<(AgreementMeta, Vec<u8>)>> {
+                self.agreement_file(org, id).await
+            }
+            async fn submission_files(&self, org: OrgId) -> Result<Vec<StoredFile>> {
+                self.submission_files(org).await
             }
         }
     };

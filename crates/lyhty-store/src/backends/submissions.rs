@@ -229,7 +229,7 @@ macro_rules! submissions_impl {
             }
 
             pub(super) async fn submission_file(&self, id: SubmissionId) -> Result<Option<(String, Vec<u8>)>> {
-                Ok(sqlx::query_as("SELECT file_name, file FROM submissions WHERE id = $1")
+                Ok(sqlx::query_as("SELECT file_name, file FROM submissions WHERE id = $1 AND file_erased_at IS NULL")
                     .bind(id.0)
                     .fetch_optional(&self.pool)
                     .await?)

@@ -11,9 +11,9 @@
 //! parish has no share set yet, so it adds nothing), other parties 5 000 € (likewise):
 //! 1 098 000 € in all. Represented agencies and municipalities add no weight.
 
-mod common;
 
-use common::d;
+use crate::common::d;
+use crate::common;
 use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId};
 use lyhty_finance::seats::{MajorityBase, TallyRule, Vote, tally};
 use lyhty_finance::{CostShareModel, Seat, cost_shares};
