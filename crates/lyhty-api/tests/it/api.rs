@@ -1,10 +1,9 @@
 //! The HTTP API of the foundation, through the real router: sign-in, users, parties,
 //! termination, the audit log, errors and documentation.
 
-
+use crate::common::{PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use crate::common::{PASSWORD, TestApp};
 use lyhty_domain::{OrgId, Role};
 use serde_json::json;
 
@@ -384,7 +383,7 @@ async fn health_request_ids_and_docs() {
     let spec = app.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(spec.status, StatusCode::OK);
     let committed: serde_json::Value =
-        serde_json::from_str(include_str!("../../../openapi/openapi.json")).expect("committed document parses");
+        serde_json::from_str(include_str!("../../../../openapi/openapi.json")).expect("committed document parses");
     assert_eq!(spec.body, committed, "the served document is the committed one");
     assert!(spec.body["paths"]["/api/orgs/{id}/terminate"]["post"].is_object());
     // Swagger UI is served from vendored files: no internet needed.

@@ -5,7 +5,7 @@ use lyhty_domain::Cents;
 use lyhty_finance::camt::parse_camt054;
 use lyhty_finance::numbering::reference_for;
 
-const FIXTURE: &[u8] = include_bytes!("fixtures/camt054-reference-payments.xml");
+const FIXTURE: &[u8] = include_bytes!("../fixtures/camt054-reference-payments.xml");
 
 #[test]
 fn reads_reference_payments_and_explains_what_it_skips() {
