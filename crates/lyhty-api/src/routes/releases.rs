@@ -64,7 +64,6 @@ pub struct ReleaseCreated {
     pub audit: AuditSummary,
     /// The organisations whose updates the release holds back, and why (the release itself
     /// says only how many).
-    #[schema(value_type = Vec<Object>)]
     pub held_back: Vec<HeldBack>,
     /// How the release was made: cells, suppressed shares, timings.
     pub stats: ReleaseStats,
