@@ -228,6 +228,22 @@ mod tests {
     }
 
     #[test]
+    fn division_rounds_half_away_from_zero_on_both_sides() {
+        assert_eq!((div_round(5, 2), div_round(-5, 2)), (3, -3));
+        assert_eq!((div_round(7, 2), div_round(-7, 2)), (4, -4));
+        assert_eq!((div_round(149, 100), div_round(-149, 100)), (1, -1));
+        assert_eq!((div_round(150, 100), div_round(-150, 100)), (2, -2));
+        assert_eq!((div_round(0, 7), div_round(-1, 3), div_round(1, 3)), (0, 0, 0));
+        assert_eq!(div_round(-9, 1), -9);
+        // Beyond i64 the result saturates, on the side of its sign.
+        let huge = i128::from(i64::MAX) * 4;
+        assert_eq!((div_round(huge, 1), div_round(-huge, 1)), (i64::MAX, i64::MIN));
+        // A reversed half hour reimburses exactly the negative of the half hour.
+        assert_eq!(reimbursement(Hours(-50), Cents(1)), Cents(-1));
+        assert_eq!(reimbursement(Hours(-725), Cents(9_501)), Cents(-68_882));
+    }
+
+    #[test]
     fn other_categories_take_an_amount() {
         let mut req = ExpenseRequest {
             date: d(2026, 1, 15),
