@@ -160,7 +160,9 @@ impl<'de> Deserialize<'de> for Hours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
         let hundredths = (v * 100.0).round();
-        // At most two decimals, and a number of hours a person could have worked.
+        // At most two decimals, and a number of hours a person could have worked. (cargo
+        // mutants: `> 1e-6` as `>= 1e-6` is equivalent: a JSON number with two decimals is
+        // off by ~1e-13 after `* 100.0`, one with three by at least ~0.1.)
         if !v.is_finite() || (v * 100.0 - hundredths).abs() > 1e-6 || hundredths.abs() > 1e9 {
             return Err(serde::de::Error::custom("hours must be a number with at most two decimals"));
         }
@@ -210,6 +212,7 @@ mod tests {
     #[test]
     fn hours_are_written_with_a_finnish_comma_in_reports_and_a_point_elsewhere() {
         assert_eq!(Hours::whole(120).to_finnish(), "120");
+        assert_eq!(Hours(0).to_finnish(), "0", "no minus sign on zero");
         assert_eq!(Hours(725).to_finnish(), "7,25");
         assert_eq!(Hours(705).to_finnish(), "7,05");
         assert_eq!(Hours(-1_250).to_finnish(), "-12,50");
@@ -250,5 +253,12 @@ mod tests {
         assert!(parse("-10000000.01").is_err());
         assert!(parse("1e300").is_err());
         assert!(parse("\"7\"").is_err());
+    }
+
+    #[test]
+    fn the_openapi_document_calls_hours_a_number() {
+        let schema = serde_json::to_value(<Hours as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["type"], "number", "{schema}");
+        assert!(schema["description"].as_str().unwrap().contains("two decimals"));
     }
 }

@@ -86,7 +86,9 @@ pub fn reimbursement(hours: Hours, rate: Cents) -> Cents {
     Cents(div_round(i128::from(hours.0) * i128::from(rate.0), 100))
 }
 
-/// `n / d` rounded half away from zero (`d > 0`).
+/// `n / d` rounded half away from zero (`d > 0`). (cargo mutants: `n < 0` as `n <= 0`
+/// survives on both lines and is equivalent: for `n = 0` the quotient is 0 either way, and 0
+/// never overflows `i64`.)
 pub(crate) fn div_round(n: i128, d: i128) -> i64 {
     let q = (2 * n.abs() + d) / (2 * d);
     let q = if n < 0 { -q } else { q };
