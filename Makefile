@@ -12,7 +12,7 @@ LYHTY := $(TARGET_DIR)/debug/lyhty
 # Where the browser UI is built; `lyhty serve` serves it (LYHTY_WEB_DIR).
 WEB_DIST := web/dist
 
-.PHONY: prerequisites prerequisites-test web web-test run test contract-test fuzz lint fmt openapi check-openapi sample-data bench bench-ingest bench-release bench-smoke mutants clean-db help
+.PHONY: prerequisites prerequisites-test web web-types web-test run test contract-test fuzz lint fmt openapi check-openapi sample-data bench bench-ingest bench-release bench-smoke mutants clean-db help
 
 help:
 	@echo "make run          build the UI and start Lyhty with demo data on SQLite at http://127.0.0.1:8080"
@@ -22,6 +22,7 @@ help:
 	@echo "make fuzz         run the file-parsing fuzz targets for FUZZ_SECONDS (60) each (nightly, cargo-fuzz)"
 	@echo "make lint         rustfmt check and clippy with warnings as errors"
 	@echo "make openapi      regenerate openapi/openapi.json from the code"
+	@echo "make web-types    regenerate the web UI's TypeScript types from openapi/openapi.json and type-check the UI"
 	@echo "make sample-data  regenerate sample-data/ from its generator"
 	@echo "make bench        run the benchmarks and print their figures"
 	@echo "make mutants      mutation testing (cargo-mutants) of lyhty-domain and the pure finance modules"
@@ -39,6 +40,13 @@ prerequisites-test:
 # openapi/openapi.json, then the Vite build.
 web:
 	cd web && npm ci --no-audit --no-fund && npm run build
+
+# The web UI's TypeScript types (web/src/api/schema.d.ts) from openapi/openapi.json, then a
+# type check. The file is not committed: `make web` makes it again on every build, so the UI
+# cannot drift from the document, and the document cannot drift from the code (the API tests
+# compare it with what the code generates).
+web-types:
+	cd web && npm run gen:api && npm run typecheck
 
 run: prerequisites web
 	$(CARGO) build --workspace --bin lyhty

@@ -1,163 +1,55 @@
-// The release JSON of DISCLOSURE.md and the coordinator's audit report. The OpenAPI document
-// describes these as plain objects (their shape is the release library's), so they are named
-// here by hand after crates/lyhty-aggregate (release.rs, benchmark.rs, audit.rs, lib.rs).
+// The release JSON of DISCLOSURE.md, the coordinator's audit report and a member's benchmark,
+// typed from openapi/openapi.json (`npm run gen:api`; the Rust types and
+// crates/lyhty-api/src/openapi/release.rs describe them there), and what the pages do with them.
+import type { components } from './api/schema';
 import type { Translate, VocabularyKind, Words } from './i18n';
-import type { AuditSummary, ReleaseSummary } from './api/types';
 
-export type CellStatus = 'published' | 'suppressed' | 'empty';
+type S = components['schemas'];
+export type CellStatus = S['CellStatus'];
+export type Release = S['Release'];
+export type ReleaseTable = S['ReleaseTable'];
+export type ReleaseCell = S['ReleaseCell'];
+export type Figures = S['Figures'];
+export type BenchmarkRow = S['BenchmarkRow'];
+export type MemberBenchmark = S['MemberBenchmark'];
+export type AuditReport = S['AuditReport'];
+export type AuditViolation = S['Violation'];
+export type ReleaseStats = S['ReleaseStats'];
+export type ReleaseParams = S['ReleaseParams'];
+export type HeldBack = S['HeldBack'];
+export type HeldBackReason = S['HeldBackReason'];
+export type ReleaseCreated = S['ReleaseCreated'];
+export type ReleaseAudit = S['ReleaseAudit'];
+/** The body of a refused release (422 `release_refused`). */
+export type ReleaseRefused = S['ReleaseRefused'];
 
+/** What the dashboard can show: the number of organisations, and every measure of a cell. */
 export const MEASURES = ['annual_cost_cents', 'end_user_licences', 'server_licences', 'organisations'] as const;
 export type Measure = (typeof MEASURES)[number];
 
-/** The magnitude measures a range can be given for (every measure but `organisations`). */
-export type RangeMeasure = Exclude<Measure, 'organisations'> | 'in_use_licences' | 'usage_reported_licences';
+/** The magnitude measures a range can be given for (every measure of the release). */
+export type RangeMeasure = S['Measure'];
 
 /** `[low, high]`: the published interval that contains a suppressed cell's true value. */
 export type Range = [number, number];
 
-/** The ranges of a suppressed cell of `min_orgs` or more contributors (DISCLOSURE.md, "Ranges
- *  instead of blanks"). Older releases have none, so every field is optional. */
-export type CellRange = Partial<Record<RangeMeasure, Range>>;
-
-/** A cell: its members under the dimension names, status, and values (`null` when suppressed). */
-export interface ReleaseCell {
-  status: CellStatus;
-  organisations: number | null;
-  annual_cost_cents: number | null;
-  end_user_licences: number | null;
-  server_licences: number | null;
-  in_use_licences?: number | null;
-  usage_reported_licences?: number | null;
-  avg_unit_price_cents?: number;
-  range?: CellRange;
-  [dimension: string]: string | number | null | undefined | CellRange;
-}
-
-export interface ReleaseTable {
-  name: string;
-  dimensions: string[];
-  cells: ReleaseCell[];
-}
-
-export interface Release {
-  id: string;
-  as_of: string;
-  created_at: string;
-  measures: string[];
-  held_back_organisations?: number;
-  tables: ReleaseTable[];
-}
-
-export interface Figures {
-  annual_cost_cents: number;
-  end_user_licences: number;
-  server_licences: number;
-  in_use_licences: number;
-  usage_reported_licences: number;
-}
-
-export interface BenchmarkRow {
-  table: string;
-  dimensions: string[];
-  members: string[];
-  own: Figures;
-  status: CellStatus;
-  published: Figures | null;
-  published_organisations: number | null;
-  own_unit_price_cents: number | null;
-  published_unit_price_cents: number | null;
-  /** Beside `published` where the cell is suppressed but carries ranges. */
-  range?: CellRange;
-}
-
-export interface MemberBenchmark {
-  release_id: string;
-  as_of: string;
-  rows: BenchmarkRow[];
-  lines_skipped: number;
-}
-
-export interface AuditViolation {
-  audit: 'outsider' | 'insider';
-  cell: { vendor: string; dimension?: string; member?: string };
-  measure: string;
-  min: number;
-  max: number | null;
-  required_min: number;
-  required_max: number;
-  note?: string;
-}
-
-export interface AuditReport extends MayHoldBack {
-  passed: boolean;
-  cells_checked: number;
-  outsider_checks: number;
-  insider_checks: number;
-  insider_lps?: number;
-  lp_solves?: number;
-  violations: AuditViolation[];
-  duration_ms?: number;
-}
-
-export interface ReleaseStats extends MayHoldBack {
-  lines?: number;
-  organisations?: number;
-  cells?: number;
-  non_empty_cells?: number;
-  sensitive_cells?: number;
-  suppressed_cells?: number;
-  suppressed_cell_share?: number;
-  suppressed_value_share?: number;
-  rounds?: number;
-  suppression_lp_solves?: number;
-  held_back_organisations?: number;
-  rollup_ms?: number;
-  suppression_ms?: number;
-  audit_ms?: number;
-}
-
-export interface ReleaseParams {
-  min_orgs?: number;
-  p_percent?: number;
-  frequency_protection_percent?: number;
-  max_rounds?: number;
-}
-
-/** Why an organisation's update is held back (protection across releases). */
-export type HeldBackReason = 'joined' | 'left' | 'changed';
-
-/** One organisation whose new data a release holds back: the coordinator's audit report only. */
-export interface HeldBack {
-  organisation_id: string;
-  reason: HeldBackReason | string;
-  detail?: string;
-}
-
-/** Where the coordinator's answers may carry the held-back list: beside the audit, in it, or in
- *  the statistics. Read through [`heldBackOf`] so the UI does not depend on which. */
-interface MayHoldBack {
-  held_back?: HeldBack[];
-}
-
-export type ReleaseCreated = ReleaseSummary & MayHoldBack & { audit: AuditSummary & MayHoldBack; stats: ReleaseStats };
-export type ReleaseAudit = ReleaseSummary &
-  MayHoldBack & { audit: AuditReport; params: ReleaseParams; stats: ReleaseStats };
-/** The body of a refused release (422 `release_refused`). */
-export interface ReleaseRefused extends MayHoldBack {
-  error: { code: string; message: string };
-  audit: AuditReport;
-  stats: ReleaseStats;
-}
-
-/** The held-back organisations of an answer, or `undefined` when the answer does not say. */
-export function heldBackOf(answer: MayHoldBack & { audit?: object; stats?: object }): HeldBack[] | undefined {
-  for (const place of [answer, answer.audit, answer.stats] as (MayHoldBack | undefined)[]) {
-    if (Array.isArray(place?.held_back)) return place.held_back;
+/** The held-back organisations of an answer: the coordinator's answers carry the list beside the
+ *  audit (publishing) or in the audit report; `undefined` when the answer does not say. */
+export function heldBackOf(answer: { held_back?: HeldBack[]; audit?: object }): HeldBack[] | undefined {
+  const inAudit = answer.audit && 'held_back' in answer.audit ? (answer.audit as AuditReport).held_back : undefined;
+  for (const list of [answer.held_back, inAudit]) {
+    if (Array.isArray(list)) return list;
   }
   return undefined;
 }
 
 export const MARGIN = '*';
+
+/** A cell's member of one of its table's dimensions (`vendor`, `sector`, …); `''` if it has none. */
+export function memberOf(cell: ReleaseCell, dimension: string): string {
+  const member = (cell as unknown as Record<string, unknown>)[dimension];
+  return typeof member === 'string' ? member : '';
+}
 
 /** The dimensions crossed with `vendor`, in the order the dashboard shows them. The renewal
  *  calendar (`renewal_year`, then `renewal_quarter` as its detail) is one section. */
@@ -177,11 +69,20 @@ export function valueOf(cell: ReleaseCell, measure: Measure | RangeMeasure): num
 
 /** The published range of a measure on a suppressed cell, if the release gives one. A range
  *  that is not two ordered numbers is ignored rather than shown wrongly. */
-export function rangeOf(cell: { status: CellStatus; range?: CellRange } | undefined, measure: Measure | RangeMeasure): Range | null {
+export function rangeOf(cell: ReleaseCell | undefined, measure: Measure | RangeMeasure): Range | null {
   if (!cell || cell.status !== 'suppressed' || measure === 'organisations') return null;
   const r = cell.range?.[measure];
   if (!Array.isArray(r) || r.length !== 2) return null;
-  const [lo, hi] = r;
+  return ordered(r[0], r[1]);
+}
+
+/** The same for a row of a member's benchmark, whose range is the cell's low and high figures. */
+export function benchmarkRangeOf(row: BenchmarkRow, measure: RangeMeasure): Range | null {
+  if (row.status !== 'suppressed' || !row.range) return null;
+  return ordered(row.range.low[measure], row.range.high[measure]);
+}
+
+function ordered(lo: unknown, hi: unknown): Range | null {
   return typeof lo === 'number' && typeof hi === 'number' && lo <= hi ? [lo, hi] : null;
 }
 

@@ -3,8 +3,8 @@
 //! published cells as constants, every value ≥ 0 and within its published range (if any),
 //! and for an insider, at least its own part of each cell.
 
+use crate::model::CellRange;
 use crate::model::MEASURE_COUNT;
-use crate::ranges::CellRange;
 use crate::rollup::LinkedSystem;
 use crate::solver::{lp_unit, quiet_model};
 use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};

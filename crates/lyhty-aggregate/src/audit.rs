@@ -40,106 +40,14 @@
 //! `o` knows a complement cell exactly) is the insider's own LP solved.
 
 use crate::attacker_lp::{AttackerLp, keep_needed};
-use crate::model::{CellRef, MEASURE_COUNT, Measure};
-use crate::ranges::CellRange;
+use crate::model::{CellRange, MEASURE_COUNT, Measure};
 use crate::rollup::{Contribution, LinkedSystem};
+use crate::witness::{CheckedWitness, Witness, check_witnesses, pull_back, tolerance};
 use highs::Sense;
-use lyhty_domain::OrgId;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// Which audit found a violation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AuditKind {
-    Outsider,
-    Insider,
-    /// The change of a cell since an earlier release (`crate::history_audit`).
-    History,
-}
-
-/// The attacker's interval for one suppressed sensitive cell and one measure, beside the
-/// interval it must cover. `None` bounds are unbounded.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CellInterval {
-    pub cell: CellRef,
-    pub measure: Measure,
-    pub value: i64,
-    pub min: f64,
-    pub max: Option<f64>,
-    pub required_min: f64,
-    pub required_max: f64,
-    /// `true`: `min` and `max` are the attacker's LP optima. `false`: they are the values of
-    /// checked witnesses, so the attacker's true interval is at least this wide.
-    #[serde(default = "exact_by_default")]
-    pub exact: bool,
-}
-
-fn exact_by_default() -> bool {
-    true
-}
-
-/// A protection failure: the release must not be published.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Violation {
-    pub audit: AuditKind,
-    pub cell: CellRef,
-    pub measure: Measure,
-    /// The attacker's interval: `[min, max]`, `max` `None` when unbounded.
-    pub min: f64,
-    pub max: Option<f64>,
-    pub required_min: f64,
-    pub required_max: f64,
-    /// The insider whose knowledge narrows the interval (coordinator-only report).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub attacker: Option<OrgId>,
-    /// Set when the LP itself could not be solved; the cell then counts as unprotected.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub note: Option<String>,
-}
-
-/// What the audits found, kept with the release and shown to the coordinator.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AuditReport {
-    /// Both audits found nothing: the release may be published.
-    pub passed: bool,
-    /// Suppressed sensitive cells checked (per cell, all measures).
-    pub cells_checked: usize,
-    pub outsider_checks: usize,
-    pub insider_checks: usize,
-    /// Insider checks that needed the insider's own LP (the rest were settled by a witness
-    /// or from the outsider's solution).
-    pub insider_lps: usize,
-    /// Witnesses offered by the suppression, and how many of them passed the audit's checks.
-    #[serde(default)]
-    pub witnesses_offered: usize,
-    #[serde(default)]
-    pub witnesses_accepted: usize,
-    pub lp_solves: usize,
-    pub intervals: Vec<CellInterval>,
-    pub violations: Vec<Violation>,
-    /// Changes of cells since earlier releases checked by the history audit.
-    #[serde(default)]
-    pub history_checks: usize,
-    /// The organisations whose updates the release holds back, and why (coordinator only).
-    #[serde(default)]
-    pub held_back: Vec<crate::history::HeldBack>,
-    /// Wall-clock time of the audits; the only field that differs between identical runs.
-    pub duration_ms: u64,
-    /// Per (cell, measure), the lowest and highest value an attacker LP's optimum gave the
-    /// cell: possible tables the ranges must not rule out (see [`crate::ranges`]).
-    #[serde(skip)]
-    pub(crate) reached: BTreeMap<(usize, usize), [f64; 2]>,
-    /// The same, with each optimum pulled back towards the true table until the cell it
-    /// optimised moves only as far as its requirements (plus a margin): narrower ranges.
-    #[serde(skip)]
-    pub(crate) reached_needed: BTreeMap<(usize, usize), [f64; 2]>,
-}
+pub use crate::report::{AuditKind, AuditReport, CellInterval, Violation};
 
 /// Parameters the audit needs; a subset of [`crate::ReleaseParams`], passed explicitly so
 /// the audit's view of the rules is visible at the call site.
@@ -150,27 +58,6 @@ pub(crate) struct AuditRules {
     pub frequency_protection_percent: u32,
     /// Threads the audit may use (the result does not depend on it).
     pub threads: usize,
-}
-
-/// A table `X + deviation` the suppression offers as evidence that `cell` can move on
-/// `measure` (upwards where its own deviation is positive, downwards where negative). The
-/// audit checks it itself before using it (see the module comment).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Witness {
-    pub cell: usize,
-    pub measure: usize,
-    /// (cell, deviation) pairs in units of the measure; cells not listed do not move.
-    pub deviation: Vec<(usize, f64)>,
-}
-
-/// A witness that passed the audit's checks.
-struct CheckedWitness {
-    /// How far it moves the witnessed cell: > 0 upwards, < 0 downwards.
-    reach: f64,
-    /// Organisations whose own contributions rule this table out, each with the largest
-    /// `λ ∈ [0, 1)` for which `X + λ·deviation` is still possible for it (the true table,
-    /// `λ = 0`, always is; the set is convex). Organisations not listed can reach `λ = 1`.
-    blocked: BTreeMap<u32, f64>,
 }
 
 /// Audits the pattern `suppressed` on the system. `suppressed[c]` covers the non-empty
@@ -242,110 +129,6 @@ pub(crate) fn audit(
     report.passed = report.violations.is_empty();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report
-}
-
-/// Checks every witness; the ones that pass, by (cell, measure).
-fn check_witnesses(
-    sys: &LinkedSystem,
-    suppressed: &[bool],
-    ranges: &[Option<CellRange>],
-    witnesses: &[Witness],
-) -> BTreeMap<(usize, usize), Vec<CheckedWitness>> {
-    let mut equations_of: Vec<Vec<usize>> = vec![Vec::new(); sys.cells.len()];
-    for (e, eq) in sys.equations.iter().enumerate() {
-        for c in std::iter::once(eq.total).chain(eq.parts.iter().copied()) {
-            equations_of[c].push(e);
-        }
-    }
-    let mut checked: BTreeMap<(usize, usize), Vec<CheckedWitness>> = BTreeMap::new();
-    for w in witnesses {
-        if let Some(c) = check_witness(sys, suppressed, ranges, &equations_of, w) {
-            checked.entry((w.cell, w.measure)).or_default().push(c);
-        }
-    }
-    checked
-}
-
-/// `None` unless `X + deviation` moves only suppressed cells, satisfies every equation it
-/// touches, and stays ≥ 0; then also which organisations' own contributions exceed it
-/// somewhere (for them it is not a possible table). A witness leaving a published range is
-/// pulled back towards the true table until it fits (the true table always does, or the
-/// range is wrong and the witness is refused).
-fn check_witness(
-    sys: &LinkedSystem,
-    suppressed: &[bool],
-    ranges: &[Option<CellRange>],
-    equations_of: &[Vec<usize>],
-    w: &Witness,
-) -> Option<CheckedWitness> {
-    let m = w.measure;
-    if m >= MEASURE_COUNT {
-        return None;
-    }
-    let mut y: HashMap<usize, f64> = w.deviation.iter().copied().collect();
-    if y.len() != w.deviation.len() {
-        return None; // a cell listed twice: not a table
-    }
-    let mut fits = 1.0f64;
-    for (&c, &v) in &y {
-        let Some(range) = ranges.get(c).copied().flatten() else { continue };
-        let x = sys.totals[c][m] as f64;
-        let [lo, hi] = range[m].map(|e| e as f64);
-        if x < lo || x > hi {
-            return None;
-        }
-        let room = if v > 0.0 { hi - x } else { x - lo };
-        if v != 0.0 && room < v.abs() {
-            fits = fits.min(room / v.abs());
-        }
-    }
-    if fits <= 0.0 {
-        return None;
-    }
-    if fits < 1.0 {
-        y.values_mut().for_each(|v| *v *= fits);
-    }
-    let reach = *y.get(&w.cell)?;
-    if reach == 0.0 {
-        return None;
-    }
-    // Only suppressed cells move, and never one that is 0 on the measure (known to be 0).
-    if y.iter().any(|(&c, v)| c >= sys.cells.len() || !suppressed[c] || !v.is_finite() || sys.totals[c][m] == 0) {
-        return None;
-    }
-    let mut seen = BTreeSet::new();
-    for &c in y.keys() {
-        for &e in &equations_of[c] {
-            if !seen.insert(e) {
-                continue;
-            }
-            let eq = &sys.equations[e];
-            let total = y.get(&eq.total).copied().unwrap_or(0.0);
-            let (mut residual, mut scale) = (total, total.abs());
-            for part in &eq.parts {
-                let v = y.get(part).copied().unwrap_or(0.0);
-                residual -= v;
-                scale += v.abs();
-            }
-            if residual.abs() > tolerance(scale, 0.0) {
-                return None;
-            }
-        }
-    }
-    let mut blocked: BTreeMap<u32, f64> = BTreeMap::new();
-    for (&c, &v) in &y {
-        let x = sys.totals[c][m] as f64;
-        let value = x + v;
-        let slack = tolerance(x, v);
-        if value < -slack {
-            return None;
-        }
-        for k in sys.contributions[c].iter().filter(|k| k.values[m] as f64 > value + slack) {
-            let entry = blocked.entry(k.org).or_insert(1.0);
-            *entry = entry.min(pull_back(x, value, k.values[m] as f64));
-        }
-    }
-    Some(CheckedWitness { reach, blocked })
 }
 
 /// The primary rules as the audit reads them (recomputed here, not taken from
@@ -670,18 +453,6 @@ fn audit_component(
             report.reached_needed.insert((c, m), [low, high]);
         }
     }
-}
-
-/// The largest `λ ∈ [0, 1]` for which a cell moved from its true value `x` to `moved` and
-/// pulled back to `x + λ·(moved − x)` stays at or above `own`, the part an insider knows is
-/// in it (`own ≤ x`). The true table is possible for everyone, so `λ = 0` always is.
-fn pull_back(x: f64, moved: f64, own: f64) -> f64 {
-    if moved >= own { 1.0 } else { ((x - own) / (x - moved)).clamp(0.0, 1.0) }
-}
-
-/// Slack for solver round-off: a millionth of the magnitudes involved, plus a hair.
-fn tolerance(x: f64, need: f64) -> f64 {
-    1e-6 * (x.abs() + need.abs()) + 1e-6
 }
 
 /// Whether `[min, max]` (max None = unbounded) covers `[want_min, want_max]`.

@@ -7,10 +7,10 @@
 //! cell is suppressed but carries a range, the range is shown beside the own figure.
 
 use crate::input::{ContributionLine, ReleaseId, microrow};
+use crate::model::CellRange;
 use crate::model::{
     Dimension, MARGIN, MEASURE_COUNT, Measure, OTHER_PRODUCTS, OTHER_VENDORS, TABLES, Values, table_name,
 };
-use crate::ranges::CellRange;
 use crate::release::{CellStatus, Release, unit_price, values_of};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

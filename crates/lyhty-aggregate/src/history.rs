@@ -22,18 +22,20 @@
 //! The release says how many organisations' updates it holds back, never which; the audit
 //! report ([`HeldBack`]) says which and why, for the coordinator.
 
-use crate::audit::AuditReport;
 use crate::error::AggregateError;
 use crate::input::{ContributionLine, Contributor, ReleaseInput, ReleaseParams, microrow};
 use crate::model::{CellRef, MEASURE_COUNT, Measure, Values};
 use crate::primary::p_rule_sensitive;
 use crate::release::Release;
+use crate::report::AuditReport;
 use crate::rollup::LinkedSystem;
 use lyhty_domain::{OrgCategory, OrgId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
+
+pub use crate::report::{HeldBack, HeldBackReason};
 
 /// A release as stored: immutable, with everything needed to audit later releases.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,29 +141,6 @@ fn by_org(lines: &[ContributionLine]) -> BTreeMap<OrgId, Vec<ContributionLine>> 
         out.entry(l.org).or_default().push(l.clone());
     }
     out
-}
-
-/// Why an organisation's update is held back.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HeldBackReason {
-    /// A newcomer: it stays out.
-    Joined,
-    /// Its agreement ended or it has no accepted inventory: it stays in at its last state.
-    Left,
-    /// A new inventory: the version the previous release used stays.
-    Changed,
-}
-
-/// One organisation whose update a release holds back (coordinator only).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeldBack {
-    pub organisation_id: OrgId,
-    pub reason: HeldBackReason,
-    /// Which rule the change would have broken, against which release.
-    pub detail: String,
 }
 
 /// One organisation whose state differs from the latest release's.

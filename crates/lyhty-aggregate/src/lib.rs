@@ -36,6 +36,7 @@
 pub(crate) mod attacker_lp;
 pub mod audit;
 pub mod benchmark;
+pub mod contributions;
 pub mod error;
 pub mod history;
 pub(crate) mod history_audit;
@@ -46,15 +47,18 @@ pub mod primary;
 pub mod ranges;
 pub mod release;
 pub mod renewals;
+pub mod report;
 pub(crate) mod rollup;
 pub mod savings;
 #[cfg(test)]
 mod scenarios;
 pub(crate) mod solver;
 pub(crate) mod suppression;
+pub(crate) mod witness;
 
 pub use audit::{AuditKind, AuditReport, CellInterval, Violation};
 pub use benchmark::{BenchmarkRow, Figures, FiguresRange, MemberBenchmark, benchmark};
+pub use contributions::{contributions, cut_off};
 pub use error::AggregateError;
 pub use history::{
     ContributionSnapshot, HeldBack, HeldBackReason, PublishedRelease, SnapshotCell, Versions, fingerprint,

@@ -14,6 +14,10 @@ pub const MEASURE_COUNT: usize = 5;
 /// Per-measure values of one contributor or one cell.
 pub type Values = [i64; MEASURE_COUNT];
 
+/// Known bounds on a cell, per measure (in [`Measure::ALL`] order): `[lo, hi]`. Published
+/// by a release as ranges ([`crate::ranges`]), and read by the audits as bounds.
+pub type CellRange = [[i64; 2]; MEASURE_COUNT];
+
 /// A magnitude measure. All are sums of non-negative per-organisation contributions, so the
 /// primary rules and both audits treat them alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -32,13 +32,13 @@
 //! bounds on the cells (`lo ≤ X_c ≤ hi`); they are the gate, so a range that is too narrow
 //! refuses the release rather than leaks.
 
-use crate::audit::Witness;
 use crate::model::MEASURE_COUNT;
 use crate::rollup::LinkedSystem;
+use crate::witness::Witness;
 use std::collections::BTreeMap;
 
 /// Per measure (in [`crate::Measure::ALL`] order), `[lo, hi]`.
-pub type CellRange = [[i64; 2]; MEASURE_COUNT];
+pub use crate::model::CellRange;
 
 /// How far each side of the witnesses' span may be widened, as a share of the span.
 const OFFSET_SHARE: f64 = 0.25;

@@ -20,8 +20,8 @@
 //! cost and quantity describe the same licences; both come from the same published cell.
 
 use crate::input::ReleaseId;
+use crate::model::CellRange;
 use crate::model::{CellKey, Dimension, MEASURE_COUNT, Measure, Member, TABLES, Values, table_name};
-use crate::ranges::CellRange;
 use crate::rollup::LinkedSystem;
 use chrono::{DateTime, NaiveDate, Utc};
 use lyhty_domain::OrgCategory;

@@ -3,8 +3,8 @@
 
 use crate::audit::{AuditKind, AuditRules, audit};
 use crate::input::{ContributionLine, Contributor, ReleaseInput, ReleaseParams, prepare};
+use crate::model::CellRange;
 use crate::model::{CellKey, Dimension, Member};
-use crate::ranges::CellRange;
 use crate::rollup::{LinkedSystem, rollup};
 use crate::suppression::Suppressor;
 use crate::{CellStatus, ReleaseId, ReleaseMeta, ReleaseOutcome, build_release};
@@ -138,7 +138,7 @@ fn suppression_closes_the_singleton_gap() {
 /// refused outright.
 #[test]
 fn witnesses_cannot_hide_a_violation() {
-    use crate::audit::Witness;
+    use crate::witness::Witness;
     let (sys, suppressed, [vx, vy, wx, wy]) = rectangle_pattern();
     let a = 240.0; // 30 % of B's 800: the outsider's requirement
     let witnesses = vec![
@@ -178,7 +178,7 @@ fn witnesses_cannot_hide_a_violation() {
 
 /// The singleton row protected as the release protects it: the system, the pattern, the
 /// suppression's witnesses and the ranges chosen from them.
-fn protected_singleton_row() -> (LinkedSystem, Vec<bool>, Vec<crate::audit::Witness>, Vec<Option<CellRange>>) {
+fn protected_singleton_row() -> (LinkedSystem, Vec<bool>, Vec<crate::witness::Witness>, Vec<Option<CellRange>>) {
     let params = ReleaseParams::default();
     let (rows, _) = prepare(&singleton_row()).unwrap();
     let sys = rollup(&rows, params.min_orgs).unwrap();

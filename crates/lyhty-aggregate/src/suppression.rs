@@ -42,12 +42,12 @@
 //! audits in [`crate::audit`] as a witness, which they check with their own formulation
 //! before letting it spare an LP.
 
-use crate::audit::Witness;
 use crate::error::AggregateError;
 use crate::model::{Dimension, MEASURE_COUNT, Measure};
 use crate::primary::{CellRisk, top_two};
 use crate::rollup::LinkedSystem;
 use crate::solver::{lp_unit, quiet_model};
+use crate::witness::Witness;
 use highs::{Col, HighsModelStatus, Model, RowProblem, SolvedModel};
 use std::collections::BTreeMap;
 

@@ -20,6 +20,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod client;
 pub mod demo;
 pub mod edge;
 pub mod erasure;
@@ -30,10 +31,12 @@ pub mod governance;
 pub mod negotiations;
 pub mod openapi;
 pub mod policy;
+pub mod publishing;
 pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod throttle;
+pub mod tokens;
 pub mod web;
 
 use crate::auth::{TokenKeys, load_or_create_secret};
@@ -217,7 +220,7 @@ pub async fn launch(
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?state.store.backend(), "Lyhty is listening on http://{addr}");
-    // The peer address feeds sign-in throttling (`throttle::ClientAddr`).
+    // The peer address feeds sign-in throttling (`client::ClientAddr`).
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     tracing::info!("stopped");

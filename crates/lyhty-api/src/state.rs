@@ -1,10 +1,10 @@
 //! What every handler shares: the store, the token keys, the settings, and the bound on
 //! CPU-heavy work.
 
-use crate::auth::TokenKeys;
 use crate::error::ApiError;
 use crate::settings::Settings;
 use crate::throttle::SignInThrottle;
+use crate::tokens::TokenKeys;
 use lyhty_store::Store;
 use std::sync::Arc;
 use tokio::sync::Semaphore;

@@ -160,7 +160,9 @@ impl<'de> Deserialize<'de> for Hours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
         let hundredths = (v * 100.0).round();
-        // At most two decimals, and a number of hours a person could have worked.
+        // At most two decimals, and a number of hours a person could have worked. (cargo
+        // mutants: `> 1e-6` as `>= 1e-6` is equivalent: a JSON number with two decimals is
+        // off by ~1e-13 after `* 100.0`, one with three by at least ~0.1.)
         if !v.is_finite() || (v * 100.0 - hundredths).abs() > 1e-6 || hundredths.abs() > 1e9 {
             return Err(serde::de::Error::custom("hours must be a number with at most two decimals"));
         }
@@ -201,4 +203,62 @@ pub struct Expense {
     pub document_ref: Option<String>,
     /// For a reversing entry: the entry it cancels.
     pub reverses: Option<ExpenseId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_are_written_with_a_finnish_comma_in_reports_and_a_point_elsewhere() {
+        assert_eq!(Hours::whole(120).to_finnish(), "120");
+        assert_eq!(Hours(0).to_finnish(), "0", "no minus sign on zero");
+        assert_eq!(Hours(725).to_finnish(), "7,25");
+        assert_eq!(Hours(705).to_finnish(), "7,05");
+        assert_eq!(Hours(-1_250).to_finnish(), "-12,50");
+        assert_eq!(Hours(-5).to_finnish(), "-0,05");
+        assert_eq!(Hours(725).to_string(), "7.25");
+        assert_eq!(Hours(-12_000).to_string(), "-120");
+        assert_eq!(Hours(725).as_f64(), 7.25);
+    }
+
+    #[test]
+    fn sums_of_hours_are_exact_and_never_wrap() {
+        let total: Hours = [Hours(725), Hours(1), Hours(-26)].into_iter().sum();
+        assert_eq!(total, Hours(700));
+        assert_eq!(Hours(725) + Hours(-725), Hours(0));
+        assert_eq!(Hours(i64::MAX) + Hours(1), Hours(i64::MAX));
+        assert_eq!([Hours(i64::MAX), Hours(1)].into_iter().sum::<Hours>(), Hours(i64::MAX));
+        assert_eq!([Hours(i64::MIN), Hours(-1)].into_iter().sum::<Hours>(), Hours(i64::MIN));
+        assert_eq!(std::iter::empty::<Hours>().sum::<Hours>(), Hours(0));
+    }
+
+    #[test]
+    fn hours_in_json_are_plain_numbers_with_at_most_two_decimals() {
+        let json = |h: Hours| serde_json::to_string(&h).unwrap();
+        assert_eq!(
+            (json(Hours::whole(120)), json(Hours(725)), json(Hours(-50))),
+            ("120".into(), "7.25".into(), "-0.5".into())
+        );
+        let parse = |s: &str| serde_json::from_str::<Hours>(s).map_err(|e| e.to_string());
+        assert_eq!(parse("7.25"), Ok(Hours(725)));
+        assert_eq!(parse("120"), Ok(Hours(12_000)));
+        assert_eq!(parse("-0.5"), Ok(Hours(-50)));
+        assert_eq!(parse("0.1"), Ok(Hours(10)), "0.1 × 100 is not exactly 10 in binary; still two decimals");
+        assert!(parse("7.255").unwrap_err().contains("at most two decimals"));
+        // A number of hours a person could have worked: up to ten million hours, not beyond.
+        assert_eq!(parse("10000000"), Ok(Hours(1_000_000_000)));
+        assert_eq!(parse("-10000000"), Ok(Hours(-1_000_000_000)));
+        assert!(parse("10000000.01").is_err());
+        assert!(parse("-10000000.01").is_err());
+        assert!(parse("1e300").is_err());
+        assert!(parse("\"7\"").is_err());
+    }
+
+    #[test]
+    fn the_openapi_document_calls_hours_a_number() {
+        let schema = serde_json::to_value(<Hours as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["type"], "number", "{schema}");
+        assert!(schema["description"].as_str().unwrap().contains("two decimals"));
+    }
 }

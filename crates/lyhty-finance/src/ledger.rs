@@ -86,7 +86,9 @@ pub fn reimbursement(hours: Hours, rate: Cents) -> Cents {
     Cents(div_round(i128::from(hours.0) * i128::from(rate.0), 100))
 }
 
-/// `n / d` rounded half away from zero (`d > 0`).
+/// `n / d` rounded half away from zero (`d > 0`). (cargo mutants: `n < 0` as `n <= 0`
+/// survives on both lines and is equivalent: for `n = 0` the quotient is 0 either way, and 0
+/// never overflows `i64`.)
 pub(crate) fn div_round(n: i128, d: i128) -> i64 {
     let q = (2 * n.abs() + d) / (2 * d);
     let q = if n < 0 { -q } else { q };
@@ -225,6 +227,22 @@ mod tests {
             prepare_expense(&personnel(d(2026, 2, 10), Hours(0)), &rates()).unwrap_err().code(),
             "hours_required"
         );
+    }
+
+    #[test]
+    fn division_rounds_half_away_from_zero_on_both_sides() {
+        assert_eq!((div_round(5, 2), div_round(-5, 2)), (3, -3));
+        assert_eq!((div_round(7, 2), div_round(-7, 2)), (4, -4));
+        assert_eq!((div_round(149, 100), div_round(-149, 100)), (1, -1));
+        assert_eq!((div_round(150, 100), div_round(-150, 100)), (2, -2));
+        assert_eq!((div_round(0, 7), div_round(-1, 3), div_round(1, 3)), (0, 0, 0));
+        assert_eq!(div_round(-9, 1), -9);
+        // Beyond i64 the result saturates, on the side of its sign.
+        let huge = i128::from(i64::MAX) * 4;
+        assert_eq!((div_round(huge, 1), div_round(-huge, 1)), (i64::MAX, i64::MIN));
+        // A reversed half hour reimburses exactly the negative of the half hour.
+        assert_eq!(reimbursement(Hours(-50), Cents(1)), Cents(-1));
+        assert_eq!(reimbursement(Hours(-725), Cents(9_501)), Cents(-68_882));
     }
 
     #[test]

@@ -12,7 +12,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { ErrorNotice, Loading, Page, SelectField, useLoad } from '../components/ui';
 import { formatCents, formatDate, formatDateTime, formatInt } from '../format';
-import { MARGIN, MEASURES, tableOf, type Measure, type Release } from '../release';
+import { MARGIN, MEASURES, memberOf, tableOf, type Measure, type Release } from '../release';
 import { cellText, MEASURE_LABEL, NOTE_ID } from './dashboard/cells';
 import { OwnFigures } from './dashboard/own';
 import { RenewalSections } from './dashboard/renewal';
@@ -108,7 +108,7 @@ function ReleaseView({
   const total = vendor?.cells.find((c) => c.vendor === MARGIN);
   // Distinct cells: a vendor's total `(vendor, *)` is one cell shown in every table.
   const distinct = release.tables.flatMap((tb) =>
-    tb.cells.filter((c) => c.status === 'suppressed' && (tb.dimensions.length === 1 || c[tb.dimensions[1]] !== MARGIN)),
+    tb.cells.filter((c) => c.status === 'suppressed' && (tb.dimensions.length === 1 || memberOf(c, tb.dimensions[1]) !== MARGIN)),
   );
   const ranged = distinct.filter((c) => Object.keys(c.range ?? {}).length > 0).length;
   const suppressed = distinct.length - ranged;

@@ -3,9 +3,8 @@
 //! accumulate. Hand-checked cases, then a property test with an independent brute force
 //! that reads only the release JSONs and the raw lines.
 
-
-use chrono::{DateTime, Duration, NaiveDate};
 use crate::common::*;
+use chrono::{DateTime, Duration, NaiveDate};
 use lyhty_aggregate::{
     AggregateError, CellStatus, ContributionLine, HeldBackReason, Measure, PublishedRelease, ReleaseId, ReleaseInput,
     ReleaseMeta, ReleaseOutcome, ReleaseParams, Versions, build_release_versioned, fingerprint,

@@ -4,7 +4,6 @@
 //! primary rules from the lines, and solves every attacker LP with another solver
 //! (`microlp`, pure Rust) — no code shared with the crate's audit.
 
-
 use crate::common::*;
 use lyhty_aggregate::{ContributionLine, ReleaseOutcome};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};

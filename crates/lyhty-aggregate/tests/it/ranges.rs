@@ -1,7 +1,6 @@
 //! Ranges instead of blanks, through the public API: checked against the raw lines, as a
 //! reader with the true inventories would check them.
 
-
 use crate::common::*;
 use lyhty_aggregate::{CellStatus, ContributionLine, Measure, Release, benchmark};
 use std::collections::{BTreeMap, BTreeSet};

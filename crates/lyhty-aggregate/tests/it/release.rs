@@ -1,6 +1,5 @@
 //! The release through the public API: shared cells, determinism, the member benchmark.
 
-
 use crate::common::*;
 use lyhty_aggregate::{CellStatus, Measure, ReleaseOutcome, benchmark};
 use lyhty_domain::OrgCategory;

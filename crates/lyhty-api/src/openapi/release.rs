@@ -5,7 +5,7 @@
 //! derive can describe it. It is written here from the same constants the serialiser uses
 //! (`Measure::ALL`), so a new measure shows up in the document by itself.
 
-use lyhty_aggregate::Measure;
+use lyhty_aggregate::{Dimension, Measure};
 use serde_json::{Value, json};
 
 /// `components.schemas.Release` and what it refers to.
@@ -45,18 +45,32 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
                 "required": Measure::ALL.iter().map(|m| m.key()).collect::<Vec<_>>(),
                 "additionalProperties": false }),
     );
-    let mut required: Vec<&str> = vec!["status", "organisations"];
+    // The members, by dimension name: `vendor` in every table, one other dimension in a
+    // `vendor_by_<dimension>` table. Listed by name (not as `additionalProperties`) so that a
+    // cell is a closed object and the web UI's generated type keeps its figures numbers.
+    cell_properties.insert(
+        "vendor".into(),
+        json!({ "type": "string", "description": "The vendor, `*` for the margin over vendors." }),
+    );
+    for d in Dimension::ALL {
+        cell_properties.insert(
+            d.key().into(),
+            json!({ "type": "string",
+                    "description": "In a `vendor_by_<dimension>` table: the member, `*` for the margin over it." }),
+        );
+    }
+    let mut required: Vec<&str> = vec!["vendor", "status", "organisations"];
     required.extend(Measure::ALL.iter().map(|m| m.key()));
     vec![
         (
             "ReleaseCell",
             json!({
                 "type": "object",
-                "description": "One cell. Besides the fields below, one string member per dimension of its table \
-                    (`vendor`, and e.g. `sector`), `*` for the margin over that dimension.",
+                "description": "One cell: its member of each dimension of its table (`vendor`, and e.g. `sector`), \
+                    `*` for the margin over that dimension, then its status and figures.",
                 "properties": Value::Object(cell_properties),
                 "required": required,
-                "additionalProperties": { "type": "string" }
+                "additionalProperties": false
             }),
         ),
         (

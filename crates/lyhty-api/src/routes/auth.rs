@@ -1,10 +1,10 @@
 //! Signing in, and who am I.
 
 use crate::auth::{AuthUser, check_access, cleared_session_cookies, session_cookies, verify_password};
+use crate::client::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Json;
 use crate::state::AppState;
-use crate::throttle::ClientAddr;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::policy::{Action, authorize, record_read};
 use crate::state::AppState;
-use crate::throttle::ClientAddr;
+use crate::client::ClientAddr;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -9,25 +9,22 @@
 //! served at all: they are kept for auditing later releases).
 
 use super::download;
-use crate::auth::{AuthUser, today};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::extract::{Json, Path, Query};
 use crate::policy::{Action, authorize, record_read};
+use crate::publishing::{self, Publication};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::NaiveDate;
 use lyhty_aggregate::{
-    AggregateError, AuditReport, ContributionLine, ContributionSnapshot, Contributor, HeldBack, MemberBenchmark,
-    PublishedRelease, Release, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseOutcome, ReleaseParams, ReleaseStats,
-    Versions,
+    AuditReport, ContributionLine, HeldBack, MemberBenchmark, Release, ReleaseParams, ReleaseStats, cut_off,
 };
-use lyhty_domain::licence::LicenceLine;
-use lyhty_domain::{OrgCategory, OrgId, Quarter, SubmissionId};
-use lyhty_store::{NewRelease, ReleaseRecord, ReleaseSummary};
+use lyhty_domain::OrgId;
+use lyhty_store::{ReleaseRecord, ReleaseSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -67,7 +64,6 @@ pub struct ReleaseCreated {
     pub audit: AuditSummary,
     /// The organisations whose updates the release holds back, and why (the release itself
     /// says only how many).
-    #[schema(value_type = Vec<Object>)]
     pub held_back: Vec<HeldBack>,
     /// How the release was made: cells, suppressed shares, timings.
     pub stats: ReleaseStats,
@@ -100,121 +96,6 @@ pub struct ReleaseAudit {
 pub struct BenchmarkParams {
     /// The release to compare with; the newest when absent.
     pub release: Option<Uuid>,
-}
-
-/// The end of the cut-off day in Finland (23:59:59.999999 Helsinki time, summer time
-/// included): what was current then is in the release.
-fn cut_off(as_of: NaiveDate) -> DateTime<Utc> {
-    lyhty_domain::calendar::end_of_finnish_day(as_of)
-}
-
-/// A stored line as the release reads it.
-fn contribution(org: OrgId, sector: OrgCategory, line: &LicenceLine) -> ContributionLine {
-    ContributionLine {
-        org,
-        sector,
-        vendor: line.vendor_canonical.clone(),
-        product: line.product.clone(),
-        contract_type: line.contract_type.key().to_string(),
-        licence_type: line.licence_type.key().to_string(),
-        channel: line.channel.map(|c| c.key().to_string()).unwrap_or_default(),
-        renewal_quarter: line.contract_end.map(Quarter::of),
-        annual_cost_cents: line.annual_cost_cents.get(),
-        quantity: i64::try_from(line.quantity).unwrap_or(i64::MAX),
-        in_use: line.in_use.map(|u| i64::try_from(u).unwrap_or(i64::MAX)),
-    }
-}
-
-fn aggregate_error(e: AggregateError) -> ApiError {
-    match e {
-        AggregateError::Rollup(_) | AggregateError::Solver(_) => ApiError::internal(e),
-        AggregateError::NotAfterPrevious { .. } => {
-            ApiError::Conflict { code: "release_not_after_previous", message: e.to_string() }
-        }
-        other => ApiError::invalid("release_input_invalid", other.to_string()),
-    }
-}
-
-/// The earlier releases as the library needs them (for protection across releases).
-async fn previous_releases(state: &AppState) -> Result<Vec<PublishedRelease>, ApiError> {
-    let mut previous = Vec::new();
-    // One query for all of them, snapshots included (not one read per release).
-    for (record, contributions) in state.store.earlier_releases().await? {
-        let parse = || -> Result<PublishedRelease, serde_json::Error> {
-            Ok(PublishedRelease {
-                release: serde_json::from_str(&record.release_json)?,
-                audit: serde_json::from_value(record.audit.clone())?,
-                params: serde_json::from_value(record.params.clone())?,
-                contributions: serde_json::from_str::<ContributionSnapshot>(&contributions)?,
-                stats: serde_json::from_value(record.stats.clone())?,
-            })
-        };
-        previous.push(parse().map_err(ApiError::internal)?);
-    }
-    Ok(previous)
-}
-
-/// Which submission each contributor's lines are, and the lines of the submissions the latest
-/// release used for the organisations that changed or left since (what a held-back
-/// organisation stays at).
-async fn versions(
-    state: &AppState,
-    as_of: NaiveDate,
-    orgs: &BTreeMap<OrgId, lyhty_domain::Org>,
-    contributors: &BTreeMap<OrgId, Contributor>,
-    previous: &[PublishedRelease],
-) -> Result<Versions, ApiError> {
-    let mut versions = Versions::default();
-    for (org, submission) in state.store.current_submissions_as_of(cut_off(as_of)).await? {
-        // An organisation whose agreement has ended is no contributor: it has left.
-        if contributors.contains_key(&org) {
-            versions.current.insert(org, submission.0);
-        }
-    }
-    let latest = previous.iter().max_by_key(|p| (p.release.as_of, p.release.created_at, p.release.id));
-    for (org, used) in latest.map(|p| &p.contributions.versions).into_iter().flatten() {
-        if versions.current.get(org) == Some(used) {
-            continue;
-        }
-        let Some(sector) = orgs.get(org).map(|o| o.category) else { continue };
-        let lines = state.store.submission_lines(SubmissionId(*used)).await?;
-        versions.earlier.insert(*used, lines.iter().map(|l| contribution(*org, sector, l)).collect());
-    }
-    Ok(versions)
-}
-
-/// What a release as of `as_of` is computed from: the contributors' lines, the versions of
-/// their inventories and the earlier releases.
-async fn release_input(
-    state: &AppState,
-    as_of: NaiveDate,
-) -> Result<(ReleaseInput, Versions, Vec<PublishedRelease>), ApiError> {
-    // Contributors: organisations with an accepted inventory at the cut-off whose
-    // agreement had not ended by then (DISCLOSURE.md, microdata) and whose accession the
-    // steering group has decided (NETWORK.md).
-    let orgs: BTreeMap<OrgId, lyhty_domain::Org> =
-        state.store.list_orgs().await?.into_iter().map(|o| (o.id, o)).collect();
-    let mut contributors = BTreeMap::new();
-    let mut lines = Vec::new();
-    for (org_id, line) in state.store.current_lines_as_of(cut_off(as_of)).await? {
-        let Some(org) = orgs.get(&org_id) else { continue };
-        // A pending party's data enters releases only once its accession passes (§1.1).
-        if org.has_ended_by(as_of) || org.is_pending() {
-            continue;
-        }
-        contributors.insert(org_id, Contributor { org: org_id, sector: org.category });
-        lines.push(contribution(org_id, org.category, &line));
-    }
-    if lines.is_empty() {
-        return Err(ApiError::invalid(
-            "nothing_to_release",
-            "no organisation had an accepted inventory at the cut-off",
-        ));
-    }
-    let previous = previous_releases(state).await?;
-    let versions = versions(state, as_of, &orgs, &contributors, &previous).await?;
-    let input = ReleaseInput { as_of, contributors: contributors.into_values().collect(), lines };
-    Ok((input, versions, previous))
 }
 
 /// 422 with the full audit report: nothing was published or stored.
@@ -250,46 +131,10 @@ pub async fn create(
     // Who may publish is decided before the body is read.
     authorize(&who, Action::ManageReleases)?;
     let Json(body) = body?;
-    if body.as_of > today() {
-        return Err(ApiError::invalid("as_of_in_future", "a release cannot be cut off after today"));
-    }
-    // The latest date again is a correction; an earlier one would rewrite the history.
-    if let Some(latest) = state.store.list_releases().await?.first()
-        && body.as_of < latest.as_of
-    {
-        return Err(ApiError::Conflict {
-            code: "release_not_after_previous",
-            message: format!("the newest release is cut off on {}; a new one may not come before it", latest.as_of),
-        });
-    }
-
-    let (input, versions, previous) = release_input(&state, body.as_of).await?;
-    let params = ReleaseParams::default();
-    let meta = ReleaseMeta { id: ReleaseId(Uuid::now_v7()), created_at: Utc::now().trunc_subsecs(3) };
-    let build_params = params.clone();
-    let outcome = state
-        .run_blocking(move || {
-            lyhty_aggregate::build_release_versioned(&input, &versions, &build_params, meta, &previous)
-        })
-        .await?
-        .map_err(aggregate_error)?;
-
-    let published = match outcome {
-        ReleaseOutcome::Published(p) => p,
-        ReleaseOutcome::Refused(refused) => return Ok(refused_response(*refused)),
+    let (summary, published) = match publishing::publish(&state, &who.actor(), body.as_of).await? {
+        Publication::Published { summary, published } => (summary, published),
+        Publication::Refused(refused) => return Ok(refused_response(*refused)),
     };
-    let to_value = |v: serde_json::Result<serde_json::Value>| v.map_err(ApiError::internal);
-    let new = NewRelease {
-        id: published.release.id.0,
-        as_of: published.release.as_of,
-        created_at: published.release.created_at,
-        release_json: published.release.to_json(),
-        audit: to_value(serde_json::to_value(&published.audit))?,
-        params: to_value(serde_json::to_value(&published.params))?,
-        stats: to_value(serde_json::to_value(&published.stats))?,
-        contributions: serde_json::to_string(&published.contributions).map_err(ApiError::internal)?,
-    };
-    let summary = state.store.save_release(&who.actor(), &new).await?;
     let created = ReleaseCreated {
         release: summary,
         audit: (&published.audit).into(),
@@ -455,7 +300,8 @@ pub async fn benchmark(
         serde_json::json!({ "release": id, "lines": lines.len() }),
     )
     .await?;
-    let own: Vec<ContributionLine> = lines.iter().map(|l| contribution(org_id, org.category, l)).collect();
+    let own: Vec<ContributionLine> =
+        lines.iter().map(|l| ContributionLine::from_licence_line(org_id, org.category, l)).collect();
     let view = state
         .run_blocking(move || -> serde_json::Result<MemberBenchmark> {
             let release: Release = serde_json::from_str(&record.release_json)?;

@@ -2,11 +2,10 @@
 //!
 //! A new route must be added to `routes()`; `every_route_is_in_the_matrix` fails otherwise.
 
-
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
 use crate::common::TestApp;
 use crate::common::releases::{business_id, inventory, publish_directly, submit};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

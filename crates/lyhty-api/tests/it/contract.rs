@@ -4,11 +4,10 @@
 //! what PostgreSQL's refusal of NUL used to become); a release answers `If-None-Match`
 //! with 304 and `Accept-Encoding: gzip` with a compressed body.
 
-
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
 use crate::common::TestApp;
 use crate::common::releases::{business_id, inventory, publish_directly, submit};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lyhty_domain::{Cents, Role};
 use serde_json::{Value, json};

@@ -2,10 +2,9 @@
 //! release; suppressed cells carry no values and no contributor counts; nobody but an
 //! organisation itself (and, logged, analysts and the coordinator) reaches its lines.
 
-
-use axum::http::{Method, StatusCode, header};
 use crate::common::TestApp;
 use crate::common::releases::{business_id, inventory, submit};
+use axum::http::{Method, StatusCode, header};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

@@ -16,9 +16,9 @@
 
 use crate::common;
 
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use crate::common::TestApp;
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

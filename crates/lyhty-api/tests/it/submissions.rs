@@ -1,10 +1,9 @@
 //! Inventory submissions through HTTP: upload, dry run, rejection of a whole file, the
 //! same file again, history, diff, restore, templates, vendor aliases, audited reads.
 
-
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crate::common::{Reply, TestApp};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

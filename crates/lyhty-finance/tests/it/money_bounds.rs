@@ -3,9 +3,8 @@
 //! ledger, the quarterly report and the dissolution preview all give the exact figures an
 //! `i128` hand computation gives, for networks far larger than the real one.
 
-
-use chrono::NaiveDate;
 use crate::common::{business_id, config, d, org};
+use chrono::NaiveDate;
 use lyhty_domain::{Cents, ExpenseId, OrgCategory, OrgId, Quarter};
 use lyhty_finance::dissolution::{PaidIn, dissolution_preview};
 use lyhty_finance::invoicing::plan_invoice_run;

@@ -2,7 +2,6 @@
 //! `pdftotext` (poppler-utils) and its barcode with a scanner (`zbarimg`, zbar-tools, on a
 //! page rendered by `pdftoppm`).
 
-
 use crate::common::*;
 use lyhty_domain::Lang;
 use lyhty_finance::document::credit_note;

@@ -11,14 +11,13 @@
 //! Run with `cargo nextest run -p lyhty-finance --test peppol --no-capture` to see, per
 //! document, the rule sets run and the rules fired.
 
-
 use crate::common::*;
+use crate::schematron::{Report, validator};
 use lyhty_domain::{BusinessId, Lang, OrgCategory};
 use lyhty_finance::ubl::to_ubl;
 use lyhty_finance::{
     Cents, CostShareModel, InvoiceDocument, InvoicingConfig, credit_note, issue_invoice, plan_invoice_run,
 };
-use crate::schematron::{Report, validator};
 
 /// A party that joins in 2026 is billed both instalments at once: one invoice, two lines
 /// (§9.4). Planned and issued by the real run, without the city the register lacks.

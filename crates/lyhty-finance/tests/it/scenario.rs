@@ -3,7 +3,6 @@
 //! instalment 2 in January 2026, a party joining in February 2026 and a party terminated
 //! in 2026 — and every party billed exactly its share, to the cent.
 
-
 use crate::common::*;
 use lyhty_domain::{Cents, Lang, Org, OrgCategory, OrgStatus};
 use lyhty_finance::invoicing::{Billed, billed_by, plan_invoice_run};

@@ -62,10 +62,9 @@
 //! 581 509,49); the two leftover cents go to the largest remainders, Valtori (0,86) and
 //! Pirkanmaa (0,54): **308 084,51 / 231 063,38 / 19 255,28 / 15 404,23 / 7 702,11**.
 
-
+use crate::common::d;
 use ExpenseCategory::*;
 use chrono::{Datelike, NaiveDate};
-use crate::common::d;
 use lyhty_domain::{Cents, OrgId, Quarter};
 use lyhty_finance::dissolution::{PaidIn, dissolution_preview};
 use lyhty_finance::ledger::{Expense, ExpenseRequest, Hours, prepare_expense, reversal_of};

@@ -3,7 +3,6 @@
 //! `tests/examples/` (a copy of the project's `shared/examples/`), and the UBL 2.1 schema
 //! (with xmllint and the official XSDs; see `scripts/fetch-ubl-xsd.sh`).
 
-
 use crate::common::*;
 use lyhty_domain::{Cents, Lang};
 use lyhty_finance::document::{InvoiceDocument, VatTreatment, credit_note};

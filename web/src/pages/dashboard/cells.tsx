@@ -5,7 +5,7 @@
 import type { RangeDatum } from '../../components/charts';
 import { formatCents, formatCentsRange, formatInt, formatIntRange } from '../../format';
 import { useI18n, type MessageKey, type Translate, type Words } from '../../i18n';
-import { memberLabel, rangeOf, valueOf, type Dimension, type Measure, type RangeMeasure, type ReleaseCell } from '../../release';
+import { memberLabel, memberOf, rangeOf, valueOf, type Dimension, type Measure, type RangeMeasure, type ReleaseCell } from '../../release';
 
 /** The note that explains suppressed cells and ranges; cells point to it. */
 export const NOTE_ID = 'suppression-note';
@@ -99,7 +99,7 @@ export function rangeChartData(
   cells: ReleaseCell[],
   dimension: string,
   measure: Measure,
-  label: (c: ReleaseCell) => string = (c) => memberLabel(words, dimension, String(c[dimension])),
+  label: (c: ReleaseCell) => string = (c) => memberLabel(words, dimension, memberOf(c, dimension)),
 ) {
   const data: RangeDatum[] = [];
   let hidden = 0;

@@ -7,7 +7,7 @@ import { apiGet } from '../../api/client';
 import { DataTable, ErrorNotice, Loading, Section, SelectField, useLoad, type Column } from '../../components/ui';
 import { formatCents, formatInt, formatPercent, formatPercentRange } from '../../format';
 import { useI18n } from '../../i18n';
-import { memberLabel, memberOrder, rangeOf, type BenchmarkRow, type Dimension, type MemberBenchmark, type Range } from '../../release';
+import { benchmarkRangeOf, memberLabel, memberOrder, type BenchmarkRow, type Dimension, type MemberBenchmark, type Range } from '../../release';
 import { DIMENSION_LABEL, formatRange, NOTE_ID, SECTION_TITLE } from './cells';
 
 /** The sum of two ranges (end-user plus server licences): both must be there. */
@@ -43,8 +43,8 @@ export function OwnFigures({ orgId, releaseId }: { orgId: string; releaseId: str
       </span>
     );
   };
-  const cost = (r: BenchmarkRow) => rangeOf(r, 'annual_cost_cents');
-  const licences = (r: BenchmarkRow) => sumRange(rangeOf(r, 'end_user_licences'), rangeOf(r, 'server_licences'));
+  const cost = (r: BenchmarkRow) => benchmarkRangeOf(r, 'annual_cost_cents');
+  const licences = (r: BenchmarkRow) => sumRange(benchmarkRangeOf(r, 'end_user_licences'), benchmarkRangeOf(r, 'server_licences'));
   const share = (r: BenchmarkRow) => {
     const own = r.own.annual_cost_cents;
     if (r.published) return r.published.annual_cost_cents > 0 ? formatPercent(own / r.published.annual_cost_cents) : '–';

@@ -5,7 +5,7 @@ import { RangeBarFigure, type RangeDatum } from '../../components/charts';
 import { DataTable, Section } from '../../components/ui';
 import { formatCents, formatPercent } from '../../format';
 import { useI18n, type Translate } from '../../i18n';
-import { MARGIN, memberLabel, memberOrder, utilisationOf, type Dimension, type Measure, type ReleaseCell, type ReleaseTable } from '../../release';
+import { MARGIN, memberLabel, memberOf, memberOrder, utilisationOf, type Dimension, type Measure, type ReleaseCell, type ReleaseTable } from '../../release';
 import { CellValue, cellSortKey, isMoney, MEASURE_LABEL, rangeChartData, rangeChartSummary, SECTION_TITLE } from './cells';
 
 /** The chart of a section: exact bars, ranges hatched, its summary as its name. */
@@ -85,7 +85,7 @@ export function pivot(table: ReleaseTable, dimension: string) {
   const members = new Set<string>();
   for (const c of table.cells) {
     const v = String(c.vendor);
-    const m = String(c[dimension]);
+    const m = memberOf(c, dimension);
     members.add(m);
     if (!lookup.has(v)) lookup.set(v, new Map());
     lookup.get(v)!.set(m, c);
