@@ -74,6 +74,11 @@ use utoipa::{Modify, OpenApi};
         routes::releases::audit,
         routes::releases::benchmark,
         routes::vocabulary::get,
+        routes::requests::list,
+        routes::requests::create,
+        routes::requests::get,
+        routes::mail::status,
+        routes::mail::update_preferences,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -88,6 +93,7 @@ use utoipa::{Modify, OpenApi};
         (name = "releases", description = "Anonymised releases: published tables, the audit report, a member's benchmark"),
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "data-requests", description = "Data requests and their tracker (NETWORK.md)"),
     )
 )]
 pub struct ApiDoc;

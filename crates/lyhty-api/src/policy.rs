@@ -41,6 +41,10 @@ pub enum Action {
     ReadInvoices(OrgId),
     /// Read spend reports and the budget plan.
     ReadSpendReports,
+    /// Open data requests (NETWORK.md "Data requests").
+    ManageDataRequests,
+    /// See every party's status on the data requests (the tracker).
+    ReadDataRequestTracker,
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -57,6 +61,7 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
     let own = |org: OrgId| who.user.org_id == Some(org);
     let allowed = match action {
         ManageOrgs | ManageUsers | ReadAuditLog | ManageReleases | ManageFinance => role == Role::Coordinator,
+        ManageDataRequests | ReadDataRequestTracker => role == Role::Coordinator,
         ReadOrgDetails(org) | ReadInvoices(org) => role == Role::Coordinator || own(org),
         // Members see only their own party; the network-wide roles see every party's
         // public facts (which the list of parties shows anyway).
@@ -145,12 +150,20 @@ mod tests {
     fn only_the_coordinator_manages() {
         for role in [Role::Member, Role::Steering, Role::Analyst] {
             let u = who(role, (role == Role::Member).then(OrgId::new));
-            for action in [Action::ManageOrgs, Action::ManageUsers, Action::ReadAuditLog, Action::ManageFinance] {
+            for action in [
+                Action::ManageOrgs,
+                Action::ManageUsers,
+                Action::ReadAuditLog,
+                Action::ManageFinance,
+                Action::ManageDataRequests,
+                Action::ReadDataRequestTracker,
+            ] {
                 assert!(authorize(&u, action).is_err(), "{role:?} {action:?}");
             }
         }
         let c = who(Role::Coordinator, None);
         assert!(authorize(&c, Action::ManageUsers).is_ok());
+        assert!(authorize(&c, Action::ReadDataRequestTracker).is_ok());
         assert!(authorize(&c, Action::SubmitInventory(OrgId::new())).is_ok());
     }
 

@@ -51,6 +51,8 @@ struct Ctx {
     expense: String,
     /// A published release.
     release: String,
+    /// An open data request.
+    data_request: String,
 }
 
 struct Case {
@@ -79,6 +81,8 @@ enum Target {
     /// `{id}` the organisation and `{sid}` its submission, as for `Org`.
     OrgSubmission,
     Expense,
+    /// `{id}` is a data request (the same one for everybody: statuses differ, not access).
+    DataRequest,
     /// `{year}` and `{quarter}` of a report: 2026 and 1.
     Report,
     Release,
@@ -386,6 +390,38 @@ fn routes() -> Vec<Case> {
             allowed: STEERING_AND_COORDINATOR,
             target: Target::None,
         },
+        // Data requests and mail preferences (NETWORK.md "Data requests").
+        Case {
+            method: Method::GET,
+            template: "/api/data-requests",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/data-requests",
+            body: Some(
+                json!({"title": "Nykytila", "opens_on": "2026-03-01", "due_on": "2026-03-31", "as_of": "2026-04-30"}),
+            ),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/data-requests/{id}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::DataRequest,
+        },
+        Case {
+            method: Method::PATCH,
+            template: "/api/me",
+            body: Some(json!({"lang": "sv", "weekly_digest": true})),
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case { method: Method::GET, template: "/api/mail/status", body: None, allowed: EVERYONE, target: Target::None },
     ]
 }
 
@@ -410,6 +446,7 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::Expense => &ctx.expense,
         Target::Report => return case.template.replace("{year}", "2026").replace("{quarter}", "1"),
         Target::Release => &ctx.release,
+        Target::DataRequest => &ctx.data_request,
     };
     case.template.replace("{id}", id)
 }
@@ -483,6 +520,17 @@ async fn authorisation_matrix() {
     }
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     let release = publish_directly(&app, yesterday).await;
+    let data_request = app
+        .post(
+            "/api/data-requests",
+            &coordinator,
+            json!({"title": "Nykytila", "opens_on": "2026-03-01", "due_on": "2026-03-31", "as_of": "2026-04-30"}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ctx = Ctx {
         own: own.clone(),
         other,
@@ -495,6 +543,7 @@ async fn authorisation_matrix() {
         other_submission,
         expense,
         release,
+        data_request,
     };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [

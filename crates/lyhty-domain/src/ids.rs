@@ -76,3 +76,7 @@ id_type!(
     /// An entry of the expenditure ledger (an expense or the reversal of one).
     ExpenseId
 );
+id_type!(
+    /// A data request: the coordinator's call for the parties' inventories (NETWORK.md).
+    DataRequestId
+);

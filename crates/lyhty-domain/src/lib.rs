@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod business_id;
+pub mod data_request;
 pub mod email;
 pub mod ids;
 pub mod lang;
@@ -27,6 +28,8 @@ pub use iban::{Iban, IbanError};
 pub use ids::{InvoiceId, OrgId, PaymentId, RunId, SubmissionId, UserId};
 // The spend ledger's entries.
 pub use ids::ExpenseId;
+// Data requests and their tracker.
+pub use ids::DataRequestId;
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};

@@ -6,6 +6,7 @@
 //! Public: the words are the same for everyone and carry no data.
 
 use axum::Json;
+use lyhty_domain::data_request::PartyStatus;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
 use lyhty_domain::vocabulary::terms;
 use lyhty_domain::{OrgCategory, OrgStatus, Role, Term};
@@ -48,6 +49,8 @@ pub struct Vocabulary {
     pub payment_status: Vec<Term>,
     /// A submission's `status`.
     pub submission_status: Vec<Term>,
+    /// A party's `status` on a data request.
+    pub data_request_status: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -68,6 +71,7 @@ impl Vocabulary {
             seat: seat_terms(),
             payment_status: terms::<PaymentStatus>(),
             submission_status: terms::<SubmissionStatus>(),
+            data_request_status: terms::<PartyStatus>(),
         }
     }
 }
@@ -102,6 +106,7 @@ mod tests {
         check::<Tier>();
         check::<PaymentStatus>();
         check::<SubmissionStatus>();
+        check::<PartyStatus>();
     }
 
     #[test]

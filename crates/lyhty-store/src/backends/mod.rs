@@ -11,7 +11,8 @@
 //! the audit entry every write makes) beneath all of them, then [`orgs`] (parties, users,
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
-//! [`releases`] and [`audit`]. This module opens the pools, runs the migrations and answers
+//! [`releases`], [`audit`] and [`requests`] (data requests, mail preferences and claims).
+//! This module opens the pools, runs the migrations and answers
 //! the [`Store`] trait by handing each call to its section.
 
 mod audit;
@@ -19,6 +20,7 @@ mod invoicing;
 mod ledger;
 mod orgs;
 mod releases;
+mod requests;
 mod submissions;
 mod write;
 
@@ -28,8 +30,11 @@ use crate::{
     PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store,
     StoreError, SubmissionMeta, User, VendorAlias,
 };
+use crate::{MailClaimRecord, MailKey, MailOutcome, UserPreferences};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use lyhty_domain::DataRequestId;
+use lyhty_domain::data_request::{DataRequest, NewDataRequest};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
 use lyhty_domain::{BusinessId, ExpenseId, InvoiceId, Org, OrgId, SubmissionId, Termination, UserId};
@@ -293,6 +298,43 @@ macro_rules! store_impl {
             }
             async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
                 self.list_audit(query).await
+            }
+
+            // --- data requests and mail (requests.rs) ---
+            async fn create_data_request(&self, actor: &Actor, request: &NewDataRequest) -> Result<DataRequest> {
+                self.create_data_request(actor, request).await
+            }
+            async fn get_data_request(&self, id: DataRequestId) -> Result<Option<DataRequest>> {
+                self.get_data_request(id).await
+            }
+            async fn list_data_requests(&self) -> Result<Vec<DataRequest>> {
+                self.list_data_requests().await
+            }
+            async fn first_accepted_since(&self, since: DateTime<Utc>) -> Result<Vec<(OrgId, DateTime<Utc>)>> {
+                self.first_accepted_since(since).await
+            }
+            async fn get_user_preferences(&self, user: UserId) -> Result<UserPreferences> {
+                self.get_user_preferences(user).await
+            }
+            async fn list_user_preferences(&self) -> Result<Vec<(UserId, UserPreferences)>> {
+                self.list_user_preferences().await
+            }
+            async fn put_user_preferences(
+                &self,
+                actor: &Actor,
+                user: UserId,
+                prefs: &UserPreferences,
+            ) -> Result<UserPreferences> {
+                self.put_user_preferences(actor, user, prefs).await
+            }
+            async fn claim_mail(&self, key: &MailKey, at: DateTime<Utc>) -> Result<bool> {
+                self.claim_mail(key, at).await
+            }
+            async fn finish_mail(&self, key: &MailKey, outcome: &MailOutcome, at: DateTime<Utc>) -> Result<()> {
+                self.finish_mail(key, outcome, at).await
+            }
+            async fn list_mail_claims(&self) -> Result<Vec<MailClaimRecord>> {
+                self.list_mail_claims().await
             }
         }
     };
