@@ -19,6 +19,7 @@ import { VendorsPage } from './pages/Vendors';
 import { ReleasesPage } from './pages/Releases';
 import { ExpensesPage } from './pages/Expenses';
 import { BudgetPage } from './pages/Budget';
+import { DataRequestsPage } from './pages/DataRequests';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -38,6 +39,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/invoices', label: 'nav.invoices' },
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/cost-shares', label: 'nav.costShares' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -45,10 +47,12 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/parties', label: 'nav.parties' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -63,6 +67,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/reports', label: 'nav.reports' },
     { path: '/expenses', label: 'nav.expenses' },
     { path: '/budget', label: 'nav.budget' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
 };
 
@@ -201,6 +206,8 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <ExpensesPage />;
     case '/budget':
       return <BudgetPage />;
+    case '/data-requests':
+      return <DataRequestsPage />;
   }
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;
   if ((m = match('/parties/:id/history', path))) return <HistoryPage orgId={m.id} showOrgName />;

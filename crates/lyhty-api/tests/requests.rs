@@ -277,8 +277,8 @@ async fn reminders_reach_the_late_partys_users_once_in_their_language() {
         subjects_to(&messages, "anna@kela.fi"),
         [
             format!("Datainsamlingen \"Nykytila 2027\" är försenad (sista dag var {d_fi})"),
-            format!("Påminnelse: sista dag för datainsamlingen \"Nykytila 2027\" är redan {d_fi}"),
             format!("Påminnelse: sista dag för datainsamlingen \"Nykytila 2027\" är {d_fi}"),
+            format!("Påminnelse: sista dag för datainsamlingen \"Nykytila 2027\" är redan {d_fi}"),
         ]
     );
     assert_eq!(subjects_to(&messages, "matti@kela.fi").len(), 3);

@@ -42,3 +42,8 @@ export type ReimbursementLine = S['ReimbursementLine'];
 export type Refund = S['Refund'];
 export type Expense = S['Expense'];
 export type Vocabulary = S['Vocabulary'];
+// Data requests and mail preferences.
+export type DataRequestView = S['DataRequestView'];
+export type Standing = S['Standing'];
+export type MailStatus = S['MailStatus'];
+export type UserPreferences = S['UserPreferences'];
