@@ -186,7 +186,7 @@ impl<'a> Run<'a> {
             .into_iter()
             .filter_map(|line| {
                 let date = line.notice_deadline()?;
-                (self.today <= date && date <= horizon).then(|| DigestDeadline {
+                (self.today <= date && date <= horizon).then_some(DigestDeadline {
                     date,
                     vendor: line.vendor_canonical,
                     product: line.product,
