@@ -144,6 +144,7 @@ async fn opening_a_request_is_checked_and_the_coordinators_alone() {
     for (body, code) in [
         (with("title", json!("  ")), "blank_title"),
         (with("due_on", json!("2026-02-28")), "due_before_opening"),
+        (with("opens_on", json!("+200000-01-01")), "date_out_of_range"),
         (with("as_of", json!("2026-03-30")), "cut_off_before_due"),
         (with("scope", json!({"vendors": []})), "empty_vendor_scope"),
         (with("scope", json!({"vendors": ["  "]})), "invalid_vendor"),

@@ -61,6 +61,8 @@ pub enum DataRequestError {
     TitleTooLong,
     #[error("the title {0}")]
     BadText(crate::text::TextError),
+    #[error("dates must be between 2000-01-01 and 2100-12-31")]
+    DateOutOfRange,
     #[error("the due date is before the opening date")]
     DueBeforeOpening,
     #[error("the release cut-off (as_of) is before the due date")]
@@ -77,6 +79,7 @@ impl DataRequestError {
             Self::BlankTitle => "blank_title",
             Self::TitleTooLong => "title_too_long",
             Self::BadText(e) => e.code(),
+            Self::DateOutOfRange => "date_out_of_range",
             Self::DueBeforeOpening => "due_before_opening",
             Self::CutOffBeforeDue => "cut_off_before_due",
             Self::EmptyVendorScope => "empty_vendor_scope",
@@ -104,6 +107,12 @@ impl NewDataRequest {
             return Err(DataRequestError::TitleTooLong);
         }
         check_text(title, false).map_err(DataRequestError::BadText)?;
+        // The platform's years (as budget years are): far dates are typing mistakes, and
+        // would not fit every database's date type.
+        let in_range = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+        if ![opens_on, due_on, as_of].into_iter().all(in_range) {
+            return Err(DataRequestError::DateOutOfRange);
+        }
         if due_on < opens_on {
             return Err(DataRequestError::DueBeforeOpening);
         }
@@ -300,6 +309,8 @@ mod tests {
         let code = |r: Result<NewDataRequest, DataRequestError>| r.unwrap_err().code();
         assert_eq!(code(NewDataRequest::parse(" ", None, o, due, cut, upper)), "blank_title");
         assert_eq!(code(NewDataRequest::parse("x", None, due, o, cut, upper)), "due_before_opening");
+        assert_eq!(code(NewDataRequest::parse("x", None, d("1999-12-31"), due, cut, upper)), "date_out_of_range");
+        assert_eq!(code(NewDataRequest::parse("x", None, o, due, d("2101-01-01"), upper)), "date_out_of_range");
         assert_eq!(code(NewDataRequest::parse("x", None, o, cut, due, upper)), "cut_off_before_due");
         assert_eq!(code(NewDataRequest::parse("x", Some(vec![]), o, due, cut, upper)), "empty_vendor_scope");
         assert_eq!(code(NewDataRequest::parse("x", Some(vec![" ".into()]), o, due, cut, upper)), "invalid_vendor");

@@ -731,6 +731,7 @@ export const en: Dictionary = {
   'requests.weeklyDigest': "Send me a weekly digest by e-mail (open data requests and my organisation's notice deadlines within 60 days)",
   'error.blank_title': 'Write a title for the data request.',
   'error.title_too_long': 'The title is too long (at most 200 characters).',
+  'error.date_out_of_range': 'Dates must be between the years 2000 and 2100.',
   'error.due_before_opening': 'The due date cannot be before the opening date.',
   'error.cut_off_before_due': 'The cut-off cannot be before the due date.',
   'error.empty_vendor_scope': 'Give at least one vendor, or leave the field empty for all licences.',

@@ -731,6 +731,7 @@ export const fi = {
   'requests.weeklyDigest': 'Haluan viikkokoosteen sähköpostiini (avoimet tietopyynnöt ja organisaationi irtisanomisajat 60 päivän sisällä)',
   'error.blank_title': 'Kirjoita tietopyynnölle otsikko.',
   'error.title_too_long': 'Otsikko on liian pitkä (enintään 200 merkkiä).',
+  'error.date_out_of_range': 'Päivämäärän on oltava vuosien 2000–2100 välillä.',
   'error.due_before_opening': 'Määräaika ei voi olla ennen avautumispäivää.',
   'error.cut_off_before_due': 'Poikkileikkauspäivä ei voi olla ennen määräaikaa.',
   'error.empty_vendor_scope': 'Anna ainakin yksi toimittaja tai jätä kenttä tyhjäksi, jolloin pyyntö koskee kaikkia lisenssejä.',

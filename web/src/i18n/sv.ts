@@ -731,6 +731,7 @@ export const sv: Dictionary = {
   'requests.weeklyDigest': 'Jag vill ha ett veckosammandrag per e-post (öppna datainsamlingar och min organisations uppsägningsfrister inom 60 dagar)',
   'error.blank_title': 'Skriv en rubrik för datainsamlingen.',
   'error.title_too_long': 'Rubriken är för lång (högst 200 tecken).',
+  'error.date_out_of_range': 'Datumet ska vara mellan åren 2000 och 2100.',
   'error.due_before_opening': 'Sista dagen kan inte vara före öppningsdagen.',
   'error.cut_off_before_due': 'Skärningsdagen kan inte vara före sista dagen.',
   'error.empty_vendor_scope': 'Ange minst en leverantör eller lämna fältet tomt, så gäller insamlingen alla licenser.',

@@ -94,7 +94,8 @@ pub async fn get(
 }
 
 /// Opens a data request (coordinator). 422 codes: `blank_title`, `title_too_long`,
-/// `due_before_opening`, `cut_off_before_due`, `empty_vendor_scope`, `invalid_vendor`.
+/// `date_out_of_range` (years 2000–2100), `due_before_opening`, `cut_off_before_due`,
+/// `empty_vendor_scope`, `invalid_vendor`.
 #[utoipa::path(post, path = "/api/data-requests", tag = "data-requests", security(("bearer" = [])),
     request_body = NewDataRequestBody,
     responses((status = 201, body = DataRequestView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
