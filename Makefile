@@ -82,6 +82,16 @@ $(SCHEMATHESIS_VENV)/installed: $(SCHEMATHESIS_REQUIREMENTS) | prerequisites-tes
 	$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(SCHEMATHESIS_REQUIREMENTS)
 	touch $@
 
+# aiosmtpd from PyPI for the mail tests (crates/lyhty-api/tests/requests.rs: a real SMTP
+# server on loopback), likewise; the tests find it in the build folder.
+SMTP_VENV := $(abspath $(TARGET_DIR))/smtp-venv
+SMTP_REQUIREMENTS := crates/lyhty-api/tests/smtp/requirements.txt
+
+$(SMTP_VENV)/installed: $(SMTP_REQUIREMENTS) | prerequisites-test
+	python3 -m venv $(SMTP_VENV)
+	$(SMTP_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(SMTP_REQUIREMENTS)
+	touch $@
+
 # The real binary on SQLite (and PostgreSQL when LYHTY_TEST_POSTGRES_URL is set; required with
 # LYHTY_REQUIRE_POSTGRES=1) against openapi.json: no 5xx, no dropped connection, no answer
 # the document does not describe. ST_MAX_EXAMPLES bounds the requests per operation.
@@ -93,11 +103,13 @@ contract-test: $(SCHEMATHESIS_VENV)/installed
 fuzz:
 	bash scripts/fuzz.sh
 
-test: prerequisites-test $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed
+test: prerequisites-test $(UBL_XSD)/maindoc/UBL-Invoice-2.1.xsd $(PEPPOL_VENV)/installed $(SMTP_VENV)/installed
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
-		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) nextest run --workspace --no-fail-fast; \
+		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" LYHTY_SMTP_PYTHON="$(SMTP_VENV)/bin/python3" \
+			$(CARGO) nextest run --workspace --no-fail-fast; \
 	else \
-		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" $(CARGO) test --workspace --no-fail-fast; \
+		LYHTY_PEPPOL_PYTHON="$(PEPPOL_VENV)/bin/python3" LYHTY_SMTP_PYTHON="$(SMTP_VENV)/bin/python3" \
+			$(CARGO) test --workspace --no-fail-fast; \
 	fi
 	$(MAKE) contract-test
 	$(MAKE) bench-smoke

@@ -27,6 +27,7 @@ import { DeadlinesPage } from './pages/Deadlines';
 import { AuditLogPage } from './pages/AuditLog';
 import { AgreementsPage } from './pages/Agreements';
 import { PrivacyPage } from './pages/Privacy';
+import { DataRequestsPage } from './pages/DataRequests';
 
 // The pages with charts load the chart library only when they are opened.
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
@@ -52,6 +53,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
     { path: '/agreements', label: 'nav.agreements' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   steering: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -63,6 +65,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
     { path: '/deadlines', label: 'nav.deadlines' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   analyst: [
     { path: '/dashboard', label: 'nav.dashboard' },
@@ -71,6 +74,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/negotiations', label: 'nav.negotiations' },
     { path: '/savings', label: 'nav.savings' },
     { path: '/deadlines', label: 'nav.deadlines' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
   coordinator: [
     { path: '/parties', label: 'nav.parties' },
@@ -91,6 +95,7 @@ const NAV: Record<Role, NavItem[]> = {
     { path: '/deadlines', label: 'nav.deadlines' },
     { path: '/audit-log', label: 'nav.auditLog' },
     { path: '/privacy', label: 'nav.privacy' },
+    { path: '/data-requests', label: 'nav.dataRequests' },
   ],
 };
 
@@ -243,6 +248,8 @@ function routes(path: string, role: Role, orgId: string | null): ReactNode {
       return <AuditLogPage />;
     case '/privacy':
       return <PrivacyPage />;
+    case '/data-requests':
+      return <DataRequestsPage />;
   }
   if ((m = match('/negotiations/:id', path))) return <NegotiationDetailPage id={m.id} />;
   if ((m = match('/parties/:id/inventory', path))) return <InventoryPage orgId={m.id} showOrgName />;

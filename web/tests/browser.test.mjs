@@ -32,9 +32,9 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** The pages each role's menu offers. */
 const PAGES = {
-  member: ['/upload', '/inventory', '/history', '/invoices', '/deadlines', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings', '/agreements'],
-  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings', '/deadlines'],
-  analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings', '/deadlines'],
+  member: ['/upload', '/inventory', '/history', '/invoices', '/deadlines', '/dashboard', '/cost-shares', '/decisions', '/reports', '/negotiations', '/savings', '/agreements', '/data-requests'],
+  steering: ['/dashboard', '/cost-shares', '/reports', '/expenses', '/budget', '/decisions', '/negotiations', '/savings', '/deadlines', '/data-requests'],
+  analyst: ['/dashboard', '/parties', '/decisions', '/negotiations', '/savings', '/deadlines', '/data-requests'],
   coordinator: [
     '/parties',
     '/parties/new',
@@ -55,6 +55,7 @@ const PAGES = {
     '/deadlines',
     '/audit-log',
     '/privacy',
+    '/data-requests',
   ],
 };
 const LOGINS = { member: MEMBER, steering: STEERING, analyst: ANALYST, coordinator: COORDINATOR };
@@ -181,7 +182,7 @@ async function settle(page) {
 }
 
 const KEY_PATTERN =
-  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings|deadlines|audit|agreements|privacy)\.[a-zA-Z_]+\b/;
+  /\b(app|nav|login|common|placeholder|upload|inventory|history|status|invoices|runs|payments|shares|tier|parties|category|seat|users|vendors|licence|contract|channel|field|error|role|release|releases|chart|reports|expenses|expense|budget|decisions|termination|negotiations|savings|deadlines|audit|agreements|privacy|requests)\.[a-zA-Z_]+\b/;
 
 async function checkPage(page, label) {
   // Code (the audit log's action names, e.g. inventory.read) is not UI text.
@@ -1074,6 +1075,49 @@ describe('browser', { skip }, () => {
     assert.equal((await fetch(url)).status, 404, 'the old address is revoked');
     assert.equal((await fetch(rotated)).status, 200);
     await closePage(page);
+  });
+
+  test('a member sees the open data request on its front page and asks for the digest; the coordinator opens a request and follows the tracker', { timeout: 180_000 }, async () => {
+    const page = await newPage();
+    await signIn(page, MEMBER);
+    await settle(page);
+    // The front page: the demo's request in progress, with the party's own status.
+    const card = page.locator('[data-card="data-requests"]');
+    await card.getByRole('heading', { level: 2, name: 'Avoimet tietopyynnöt' }).waitFor();
+    const text = await card.innerText();
+    assert.match(text, /Nykytilakartoitus \d{4}/);
+    assert.match(text, /Toimitettu/, 'the demo party has submitted its inventory since the request opened');
+    await card.getByRole('link', { name: 'Kaikki tietopyynnöt' }).click();
+    await settle(page);
+    // No SMTP server in this run: the page says e-mail is not configured; the choice is kept all the same.
+    await page.locator('[data-notice="mail-not-configured"]').waitFor();
+    await page.getByText('Haluan viikkokoosteen sähköpostiini', { exact: false }).click();
+    await page.getByText('Tallennettu.').waitFor();
+    const memberToken = await apiToken(MEMBER);
+    const status = await (await fetch(`${baseUrl}/api/mail/status`, { headers: { Authorization: `Bearer ${memberToken}` } })).json();
+    assert.deepEqual(status, { configured: false, preferences: { lang: 'fi', weekly_digest: true } });
+    await closePage(page);
+
+    const coordinator = await newPage();
+    await signIn(coordinator, COORDINATOR);
+    await coordinator.getByRole('link', { name: 'Tietopyynnöt' }).click();
+    await settle(coordinator);
+    const inDays = (n) => {
+      const d = new Date();
+      d.setDate(d.getDate() + n);
+      return `${d.getDate()}.${d.getMonth() + 1}.${d.getFullYear()}`;
+    };
+    await coordinator.getByLabel('Otsikko').fill('Lisenssikysely 2027');
+    await coordinator.getByLabel('Avautuu').fill(todayFi());
+    await coordinator.getByLabel('Määräaika', { exact: true }).fill(inDays(14));
+    await coordinator.getByLabel('Tilannekuvan poikkileikkauspäivä').fill(inDays(28));
+    await coordinator.getByRole('button', { name: 'Avaa tietopyyntö' }).click();
+    await coordinator.getByText('Tietopyyntö ”Lisenssikysely 2027” avattiin.').waitFor();
+    const tracker = coordinator.getByRole('table', { name: 'Osapuolten tilanne: Lisenssikysely 2027' });
+    await tracker.waitFor();
+    assert.ok((await tracker.locator('tbody tr').count()) > 0, 'every party is in the tracker');
+    await checkPage(coordinator, 'coordinator data requests with a new request');
+    await closePage(coordinator);
   });
 
   test('a wrong password is explained in the chosen language', { timeout: 60_000 }, async () => {

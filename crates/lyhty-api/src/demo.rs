@@ -169,6 +169,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     let others = orgs.iter().map(|(o, _)| o.id).filter(|id| !member_orgs.contains(id)).collect::<Vec<_>>();
     member_orgs.extend(others);
     crate::negotiations::load_demo(state, &member_orgs).await?;
+    load_data_request(state, &actor).await?;
     Ok(DemoReport { parties: parties.len(), inventories, logins, loaded: true })
 }
 
@@ -242,6 +243,25 @@ async fn load_spend(
         let prepared = prepare_expense(&req, &rates).map_err(|e| anyhow::anyhow!("demo expense: {e}"))?;
         state.store.record_expense(actor, &prepared).await?;
     }
+    Ok(())
+}
+
+/// A data request in progress: opened three weeks ago, due in two weeks, feeding the
+/// release two weeks after that. The parties whose demo inventories were just loaded have
+/// submitted; the others have not started.
+async fn load_data_request(state: &AppState, actor: &Actor) -> anyhow::Result<()> {
+    use chrono::Days;
+    use lyhty_domain::data_request::NewDataRequest;
+    let today = state.clock.today();
+    let (opens_on, due_on, as_of) = (
+        today.checked_sub_days(Days::new(21)).context("demo date")?,
+        today.checked_add_days(Days::new(14)).context("demo date")?,
+        today.checked_add_days(Days::new(28)).context("demo date")?,
+    );
+    let title = format!("Nykytilakartoitus {}", chrono::Datelike::year(&due_on));
+    let new = NewDataRequest::parse(&title, None, opens_on, due_on, as_of, str::to_string)
+        .map_err(|e| anyhow::anyhow!("demo data request: {e}"))?;
+    state.store.create_data_request(actor, &new).await?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@
 //! - [`openapi`]: the OpenAPI document served at `/api/openapi.json` and `/api/docs`;
 //! - [`demo`]: the demo parties and users of `lyhty serve --demo`;
 //! - [`governance`]: steering-group decisions counted on the seats, §17's leaving rules.
+//! - [`clock`]: today in Helsinki (fixed by tests); [`tracker`]: each party's status on a
+//!   data request; [`mail`]: reminders and the weekly digest through SMTP.
 //!
 //! [`router`] builds the whole application so tests can drive it with `oneshot`;
 //! [`launch`] serves it until the shutdown future resolves.
@@ -21,6 +23,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod client;
+pub mod clock;
 pub mod demo;
 pub mod edge;
 pub mod erasure;
@@ -29,6 +32,7 @@ pub mod export;
 pub mod extract;
 pub mod governance;
 pub mod negotiations;
+pub mod mail;
 pub mod openapi;
 pub mod policy;
 pub mod publishing;
@@ -37,6 +41,7 @@ pub mod settings;
 pub mod state;
 pub mod throttle;
 pub mod tokens;
+pub mod tracker;
 pub mod web;
 
 use crate::auth::{TokenKeys, load_or_create_secret};
@@ -77,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(routes::health::readyz))
         .route("/api/auth/login", post(routes::auth::login))
         .route("/api/auth/logout", post(routes::auth::logout))
-        .route("/api/me", get(routes::auth::me))
+        .route("/api/me", get(routes::auth::me).patch(routes::mail::update_preferences))
         .route("/api/users", get(routes::users::list).post(routes::users::create))
         .route("/api/users/{id}", delete(routes::users::delete))
         .route("/api/orgs", get(routes::orgs::list).post(routes::orgs::create))
@@ -143,6 +148,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orgs/{id}/export.zip", get(routes::privacy::export))
         .route("/api/orgs/{id}/agreements", get(routes::privacy::list_agreements))
         .route("/api/orgs/{id}/agreements/{agreement}", get(routes::privacy::agreement_file))
+        .route("/api/data-requests", get(routes::requests::list).post(routes::requests::create))
+        .route("/api/data-requests/{id}", get(routes::requests::get))
+        .route("/api/mail/status", get(routes::mail::status))
         .merge(edge::with_swagger_csp(swagger));
     let upload_limit = edge::upload_body_limit(state.settings.max_upload_bytes);
     let routes = edge::limit_bodies(api, edge::JSON_BODY_LIMIT, BodyKind::Json)
@@ -208,7 +216,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("LYHTY_INVOICING_IBAN {:?}: {e}", settings.invoicing_iban))?;
     let invoicing = lyhty_finance::InvoicingConfig::valtori(iban, &settings.invoicing_bic);
     invoicing.validate().map_err(|e| anyhow::anyhow!("invoicing configuration: {e}"))?;
-    Ok(AppState::new(store, keys, settings, invoicing))
+    let mailer = mail::Mailer::from_settings(&settings)?.map(std::sync::Arc::new);
+    let mut state = AppState::new(store, keys, settings, invoicing);
+    state.mailer = mailer;
+    Ok(state)
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then finishes the
@@ -220,9 +231,21 @@ pub async fn launch(
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?state.store.backend(), "Lyhty is listening on http://{addr}");
+    // The reminder and digest job runs beside the server and stops with it.
+    let (stop_job, job_stopped) = tokio::sync::watch::channel(false);
+    let job = mail::job::spawn(state.clone(), job_stopped);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop_job.send(true);
+    };
     // The peer address feeds sign-in throttling (`client::ClientAddr`).
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    if let Some(job) = job {
+        // Ends at once unless a run is sending; then after that run.
+        let _ = job.await;
+    }
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -46,6 +46,13 @@ enum Command {
     },
     /// Print the OpenAPI document (what `make openapi` writes to openapi/openapi.json).
     Openapi,
+    /// Run the reminder and digest job once against the configured database and SMTP server
+    /// (for cron; the server also runs it every hour). Prints what it did as JSON.
+    Remind {
+        /// Judge due dates as on this Finnish calendar day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -124,6 +131,18 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let user = state.store.create_user(&Actor::system("cli"), &new).await?;
             println!("created {} ({}) {}", user.email, user.role.key(), user.id);
+            Ok(())
+        }
+        Command::Remind { today } => {
+            let state = build_state(settings).await?;
+            if state.mailer.is_none() {
+                eprintln!("LYHTY_SMTP_URL is not set: no reminders or digests are sent");
+            }
+            if let Some(day) = today {
+                state.clock.set_today(day);
+            }
+            let report = lyhty_api::mail::job::run_once(&state).await.context("running the reminder job")?;
+            println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
         Command::Openapi | Command::Check { .. } => unreachable!("handled before settings are read"),

@@ -99,6 +99,11 @@ use utoipa::{Modify, OpenApi};
         routes::privacy::list_agreements,
         routes::privacy::add_agreement,
         routes::privacy::agreement_file,
+        routes::requests::list,
+        routes::requests::create,
+        routes::requests::get,
+        routes::mail::status,
+        routes::mail::update_preferences,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -117,6 +122,7 @@ use utoipa::{Modify, OpenApi};
         (name = "vocabulary", description = "The labels of every enumeration in Finnish, Swedish and English"),
         (name = "health", description = "Liveness and readiness"),
         (name = "privacy", description = "Personal data and retention: erasure, a party's export, signed agreements"),
+        (name = "data-requests", description = "Data requests and their tracker (NETWORK.md)"),
     )
 )]
 pub struct ApiDoc;

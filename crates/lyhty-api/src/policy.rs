@@ -66,6 +66,10 @@ pub enum Action {
     ReadAgreements(OrgId),
     /// Take a party's whole data out as one archive, to return it.
     ExportOrgData(OrgId),
+    /// Open data requests (NETWORK.md "Data requests").
+    ManageDataRequests,
+    /// See every party's status on the data requests (the tracker).
+    ReadDataRequestTracker,
 }
 
 /// A yes, and whether the read must be written to the audit log.
@@ -87,6 +91,7 @@ pub fn authorize(who: &AuthUser, action: Action) -> Result<Grant, ApiError> {
         ReadOrgDetails(org) | ReadInvoices(org) | ReadAgreements(org) | ExportOrgData(org) => {
             role == Role::Coordinator || own(org)
         }
+        ManageDataRequests | ReadDataRequestTracker => role == Role::Coordinator,
         // Members see only their own party; the network-wide roles see every party's
         // public facts (which the list of parties shows anyway).
         ReadOrgSummary(org) => role != Role::Member || own(org),
@@ -210,12 +215,20 @@ mod tests {
     fn only_the_coordinator_manages() {
         for role in [Role::Member, Role::Steering, Role::Analyst] {
             let u = who(role, (role == Role::Member).then(OrgId::new));
-            for action in [Action::ManageOrgs, Action::ManageUsers, Action::ReadAuditLog, Action::ManageFinance] {
+            for action in [
+                Action::ManageOrgs,
+                Action::ManageUsers,
+                Action::ReadAuditLog,
+                Action::ManageFinance,
+                Action::ManageDataRequests,
+                Action::ReadDataRequestTracker,
+            ] {
                 assert!(authorize(&u, action).is_err(), "{role:?} {action:?}");
             }
         }
         let c = who(Role::Coordinator, None);
         assert!(authorize(&c, Action::ManageUsers).is_ok());
+        assert!(authorize(&c, Action::ReadDataRequestTracker).is_ok());
         assert!(authorize(&c, Action::SubmitInventory(OrgId::new())).is_ok());
     }
 

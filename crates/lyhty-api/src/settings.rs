@@ -53,6 +53,15 @@ pub struct Settings {
     /// present, e.g. `"2/3"` (`LYHTY_QUALIFIED_MAJORITY`). The agreement (§8.1) asks for a
     /// qualified majority without defining it; two thirds is our reading.
     pub qualified_majority: String,
+    /// The SMTP server reminders and digests go through (`LYHTY_SMTP_URL`): `smtp://host:port`
+    /// (plain, e.g. a relay on loopback), `smtp://host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`. Unset: no mail is sent, and the UI says so.
+    pub smtp_url: Option<String>,
+    /// The sender of every message (`LYHTY_MAIL_FROM`), e.g. `Lyhty <lyhty@valtori.fi>`.
+    pub mail_from: String,
+    /// How often the server runs the reminder and digest job, in minutes
+    /// (`LYHTY_MAIL_JOB_MINUTES`); 0 turns the job off (`lyhty remind` still runs it once).
+    pub mail_job_minutes: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -83,6 +92,9 @@ impl Default for Settings {
             invoicing_bic: "NDEAFIHH".into(),
             web_dir: PathBuf::from("web/dist"),
             qualified_majority: "2/3".into(),
+            smtp_url: None,
+            mail_from: "Lyhty <lyhty@localhost>".into(),
+            mail_job_minutes: 60,
         }
     }
 }
@@ -159,6 +171,15 @@ impl Settings {
         }
         if let Some(v) = get("LYHTY_QUALIFIED_MAJORITY") {
             self.qualified_majority = v;
+        }
+        if let Some(v) = get("LYHTY_SMTP_URL") {
+            self.smtp_url = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = get("LYHTY_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = get("LYHTY_MAIL_JOB_MINUTES") {
+            self.mail_job_minutes = parse("LYHTY_MAIL_JOB_MINUTES", v)?;
         }
         Ok(())
     }

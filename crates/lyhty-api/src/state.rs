@@ -26,6 +26,10 @@ pub struct AppState {
     /// Password hashing has its own `settings.password_workers` permits: a flood of
     /// sign-ins waits here, not in front of file parsing.
     passwords: Arc<Semaphore>,
+    /// The SMTP server reminders and digests go through; `None` when none is configured.
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// What day it is (Europe/Helsinki); tests fix it.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -46,6 +50,8 @@ impl AppState {
             invoicing: Arc::new(invoicing),
             blocking,
             passwords,
+            mailer: None,
+            clock: crate::clock::Clock::default(),
         }
     }
 

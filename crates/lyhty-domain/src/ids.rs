@@ -84,3 +84,7 @@ id_type!(
     /// A steering-group decision.
     DecisionId
 );
+id_type!(
+    /// A data request: the coordinator's call for the parties' inventories (NETWORK.md).
+    DataRequestId
+);

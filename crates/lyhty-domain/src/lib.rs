@@ -14,6 +14,7 @@ pub mod business_id;
 pub mod calendar;
 pub mod deadline;
 pub mod feed;
+pub mod data_request;
 pub mod email;
 pub mod governance;
 pub mod ids;
@@ -38,6 +39,8 @@ pub use ids::ExpenseId;
 // Steering-group meetings and decisions.
 pub use governance::{DecisionKind, NoticeGround, Vote};
 pub use ids::{DecisionId, MeetingId};
+// Data requests and their tracker.
+pub use ids::DataRequestId;
 pub use lang::Lang;
 pub use money::Cents;
 pub use org::{Org, OrgCategory, OrgStatus, Termination, TerminationKind};

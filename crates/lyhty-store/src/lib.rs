@@ -23,17 +23,22 @@
 mod backends;
 mod model;
 mod privacy_model;
+mod requests;
 
 pub use backends::{PgStore, SqliteStore};
 pub use model::*;
 pub use privacy_model::*;
+pub use requests::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use lyhty_domain::data_request::{DataRequest, NewDataRequest};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
-use lyhty_domain::{BusinessId, DecisionId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId};
+use lyhty_domain::{
+    BusinessId, DataRequestId, DecisionId, InvoiceId, MeetingId, Org, OrgId, SubmissionId, Termination, UserId,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -350,6 +355,36 @@ pub trait Store: Send + Sync + 'static {
     async fn agreement_file(&self, org: OrgId, id: uuid::Uuid) -> Result<Option<(AgreementMeta, Vec<u8>)>>;
     /// Every file a party uploaded, oldest first, as received (or marked erased).
     async fn submission_files(&self, org: OrgId) -> Result<Vec<StoredFile>>;
+
+    // --- data requests and mail ------------------------------------------------------------
+
+    /// Stores a data request the coordinator opened (already checked), with its audit entry.
+    async fn create_data_request(&self, actor: &Actor, request: &NewDataRequest) -> Result<DataRequest>;
+    async fn get_data_request(&self, id: DataRequestId) -> Result<Option<DataRequest>>;
+    /// Every data request, latest due date first (the tracker, the reminder job and the
+    /// calendar feed read these).
+    async fn list_data_requests(&self) -> Result<Vec<DataRequest>>;
+    /// Per organisation, when its first accepted submission at or after `since` was
+    /// uploaded: what makes a party `submitted` on a request opened at `since`.
+    async fn first_accepted_since(&self, since: DateTime<Utc>) -> Result<Vec<(OrgId, DateTime<Utc>)>>;
+    /// A user's mail preferences (the default when never set).
+    async fn get_user_preferences(&self, user: UserId) -> Result<UserPreferences>;
+    /// Every user's preferences that were ever set; the others have the default.
+    async fn list_user_preferences(&self) -> Result<Vec<(UserId, UserPreferences)>>;
+    async fn put_user_preferences(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        prefs: &UserPreferences,
+    ) -> Result<UserPreferences>;
+    /// Claims a message before it is sent: `true` when this caller got it, `false` when it
+    /// was already claimed or sent (by this or another server) or failed too often. One
+    /// statement in one transaction; the primary key decides between racing servers.
+    async fn claim_mail(&self, key: &MailKey, at: DateTime<Utc>) -> Result<bool>;
+    /// Records how a claimed message ended.
+    async fn finish_mail(&self, key: &MailKey, outcome: &MailOutcome, at: DateTime<Utc>) -> Result<()>;
+    /// Every claim, oldest first.
+    async fn list_mail_claims(&self) -> Result<Vec<MailClaimRecord>>;
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`) and applies its

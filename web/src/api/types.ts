@@ -61,3 +61,8 @@ export type Renewals = S['Renewals'];
 export type RenewalWindow = S['RenewalWindow'];
 export type FeedUrl = S['FeedUrl'];
 export type ModelVersionView = S['ModelVersionView'];
+// Data requests and mail preferences.
+export type DataRequestView = S['DataRequestView'];
+export type Standing = S['Standing'];
+export type MailStatus = S['MailStatus'];
+export type UserPreferences = S['UserPreferences'];

@@ -18,6 +18,7 @@ import { OwnFigures } from './dashboard/own';
 import { RenewalSections } from './dashboard/renewal';
 import { DimensionSection, ProductSection, VendorSection } from './dashboard/tables';
 import { UtilisationSection } from './dashboard/utilisation';
+import { OpenRequestsCard } from './DataRequests';
 
 export function DashboardPage() {
   const { t } = useI18n();
@@ -34,6 +35,7 @@ export function DashboardPage() {
 
   return (
     <Page title={t('nav.dashboard')}>
+      {role === 'member' && <OpenRequestsCard />}
       <ErrorNotice error={list.error ?? release.error ?? downloadError} />
       {!list.data && !list.error && <Loading />}
       {list.data && releases.length === 0 && (

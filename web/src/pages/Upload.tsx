@@ -7,6 +7,7 @@ import { Link } from '../router';
 import { DataTable, ErrorNotice, FileField, Page, Section, SuccessNotice, type Column } from '../components/ui';
 import { formatCents, formatInt } from '../format';
 import { useSubmit } from '../submit';
+import { OpenRequestsCard } from './DataRequests';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'saving' | 'saved';
 
@@ -87,6 +88,7 @@ export function UploadPage({ orgId }: { orgId: string | null }) {
 
   return (
     <Page title={t('upload.title')}>
+      <OpenRequestsCard />
       <Paragraph className="lead">{t('upload.intro')}</Paragraph>
 
       <Section title={t('upload.template')} id="template-heading">

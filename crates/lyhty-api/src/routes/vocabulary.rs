@@ -8,6 +8,7 @@
 use axum::Json;
 use lyhty_aggregate::SavingsStatus;
 use lyhty_domain::deadline::DeadlineKind;
+use lyhty_domain::data_request::PartyStatus;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
 use lyhty_domain::negotiation::NegotiationStatus;
 use lyhty_domain::vocabulary::terms;
@@ -66,6 +67,8 @@ pub struct Vocabulary {
     /// The marking of one organisation's data (§14); its key is the `X-Confidentiality`
     /// header's value.
     pub confidentiality: Vec<Term>,
+    /// A party's `status` on a data request.
+    pub data_request_status: Vec<Term>,
 }
 
 impl Vocabulary {
@@ -93,6 +96,7 @@ impl Vocabulary {
             savings_status: terms::<SavingsStatus>(),
             deadline_kind: terms::<DeadlineKind>(),
             confidentiality: vec![lyhty_domain::privacy::confidentiality_term()],
+            data_request_status: terms::<PartyStatus>(),
         }
     }
 }
@@ -133,6 +137,7 @@ mod tests {
         check::<NegotiationStatus>();
         check::<SavingsStatus>();
         check::<DeadlineKind>();
+        check::<PartyStatus>();
     }
 
     #[test]

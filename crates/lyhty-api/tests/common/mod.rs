@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod releases;
+pub mod smtp;
 
 use axum::Router;
 use axum::body::Body;
@@ -58,6 +59,22 @@ impl TestApp {
     pub async fn sqlite_with_key_file() -> Self {
         let (_store, dir, url) = fresh_sqlite().await;
         Self::build(Settings { jwt_secret: None, ..settings(&url) }, Some(dir), None).await
+    }
+
+    /// On a fresh SQLite file, with `change` applied to the settings (an SMTP server, …).
+    pub async fn sqlite_with(change: impl FnOnce(&mut Settings)) -> Self {
+        let (_store, dir, url) = fresh_sqlite().await;
+        let mut s = settings(&url);
+        change(&mut s);
+        Self::build(s, Some(dir), None).await
+    }
+
+    /// On a fresh PostgreSQL database, with `change` applied to the settings.
+    pub async fn postgres_with(change: impl FnOnce(&mut Settings)) -> Option<Self> {
+        let (_store, db) = fresh_postgres().await?;
+        let mut s = settings(&db.url);
+        change(&mut s);
+        Some(Self::build(s, None, Some(db)).await)
     }
 
     pub async fn postgres() -> Option<Self> {

@@ -61,6 +61,8 @@ struct Ctx {
     /// A signed accession agreement of the own and the other party.
     own_agreement: String,
     other_agreement: String,
+    /// An open data request.
+    data_request: String,
 }
 
 struct Case {
@@ -89,6 +91,8 @@ enum Target {
     /// `{id}` the organisation and `{sid}` its submission, as for `Org`.
     OrgSubmission,
     Expense,
+    /// `{id}` is a data request (the same one for everybody: statuses differ, not access).
+    DataRequest,
     /// `{year}` and `{quarter}` of a report: 2026 and 1.
     Report,
     Release,
@@ -566,6 +570,38 @@ fn routes() -> Vec<Case> {
             allowed: OWN_AND_COORDINATOR,
             target: Target::OrgAgreement,
         },
+        // Data requests and mail preferences (NETWORK.md "Data requests").
+        Case {
+            method: Method::GET,
+            template: "/api/data-requests",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case {
+            method: Method::POST,
+            template: "/api/data-requests",
+            body: Some(
+                json!({"title": "Nykytila", "opens_on": "2026-03-01", "due_on": "2026-03-31", "as_of": "2026-04-30"}),
+            ),
+            allowed: COORDINATOR,
+            target: Target::None,
+        },
+        Case {
+            method: Method::GET,
+            template: "/api/data-requests/{id}",
+            body: None,
+            allowed: EVERYONE,
+            target: Target::DataRequest,
+        },
+        Case {
+            method: Method::PATCH,
+            template: "/api/me",
+            body: Some(json!({"lang": "sv", "weekly_digest": true})),
+            allowed: EVERYONE,
+            target: Target::None,
+        },
+        Case { method: Method::GET, template: "/api/mail/status", body: None, allowed: EVERYONE, target: Target::None },
     ]
 }
 
@@ -624,6 +660,7 @@ fn path(case: &Case, who: Who, ctx: &Ctx) -> String {
         Target::OrgAgreement => {
             return case.template.replace("{id}", &ctx.other).replace("{agreement}", &ctx.other_agreement);
         }
+        Target::DataRequest => &ctx.data_request,
     };
     case.template.replace("{id}", id)
 }
@@ -749,6 +786,17 @@ async fn authorisation_matrix() {
         async move { store.add_agreement(&lyhty_store::Actor::system("test"), &new).await.unwrap().id.to_string() }
     };
     let (own_agreement, other_agreement) = (agreement_of(&own).await, agreement_of(&other).await);
+    let data_request = app
+        .post(
+            "/api/data-requests",
+            &coordinator,
+            json!({"title": "Nykytila", "opens_on": "2026-03-01", "due_on": "2026-03-31", "as_of": "2026-04-30"}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ctx = Ctx {
         meeting,
         decision,
@@ -767,6 +815,7 @@ async fn authorisation_matrix() {
         release,
         negotiation,
         negotiation_document,
+        data_request,
     };
     let member = app.user("member@example.fi", Role::Member, Some(own.parse().unwrap())).await;
     let tokens = [

@@ -23,3 +23,5 @@ mod negotiations;
 mod party_reports;
 mod calendar;
 mod privacy;
+mod requests;
+mod remind;

@@ -12,9 +12,10 @@
 //! sign-in throttling), [`submissions`] (inventories and vendor aliases), [`invoicing`]
 //! (cost-share models, invoices, payments), [`ledger`] (expenses, rates, the budget plan),
 //! [`releases`], [`audit`], [`governance`] (meetings, decisions and what they change),
-//! [`negotiations`] (negotiations, their documents, savings), [`calendar`] (feed tokens) and
-//! [`privacy`] (erasure, accession agreements, a party's files). This module opens the pools,
-//! runs the migrations and answers the [`Store`] trait by handing each call to its section.
+//! [`negotiations`] (negotiations, their documents, savings), [`calendar`] (feed tokens),
+//! [`privacy`] (erasure, accession agreements, a party's files) and [`requests`] (data
+//! requests, mail preferences and claims). This module opens the pools, runs the migrations
+//! and answers the [`Store`] trait by handing each call to its section.
 
 mod audit;
 mod calendar;
@@ -25,14 +26,18 @@ mod negotiations;
 mod orgs;
 mod privacy;
 mod releases;
+mod requests;
 mod submissions;
 mod write;
 
 use crate::{
     Actor, AgreementMeta, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord, DraftInvoice, ErasureCounts, ExpenseRecord, FileMentions, InvoiceRecord, IssueFn, Meeting, ModelVersion, NewAgreement, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store, StoreError, StoredFile, SubmissionMeta, User, VendorAlias,
 };
+use crate::{MailClaimRecord, MailKey, MailOutcome, UserPreferences};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use lyhty_domain::DataRequestId;
+use lyhty_domain::data_request::{DataRequest, NewDataRequest};
 use lyhty_domain::licence::LicenceLine;
 use lyhty_domain::negotiation::{Negotiation, NegotiationDocument, NegotiationStatus, RealisedSaving};
 use lyhty_domain::spend::{Expense, HourlyRate, PlanLine};
@@ -417,6 +422,43 @@ macro_rules! store_impl {
             }
             async fn submission_files(&self, org: OrgId) -> Result<Vec<StoredFile>> {
                 self.submission_files(org).await
+            }
+
+            // --- data requests and mail (requests.rs) ---
+            async fn create_data_request(&self, actor: &Actor, request: &NewDataRequest) -> Result<DataRequest> {
+                self.create_data_request(actor, request).await
+            }
+            async fn get_data_request(&self, id: DataRequestId) -> Result<Option<DataRequest>> {
+                self.get_data_request(id).await
+            }
+            async fn list_data_requests(&self) -> Result<Vec<DataRequest>> {
+                self.list_data_requests().await
+            }
+            async fn first_accepted_since(&self, since: DateTime<Utc>) -> Result<Vec<(OrgId, DateTime<Utc>)>> {
+                self.first_accepted_since(since).await
+            }
+            async fn get_user_preferences(&self, user: UserId) -> Result<UserPreferences> {
+                self.get_user_preferences(user).await
+            }
+            async fn list_user_preferences(&self) -> Result<Vec<(UserId, UserPreferences)>> {
+                self.list_user_preferences().await
+            }
+            async fn put_user_preferences(
+                &self,
+                actor: &Actor,
+                user: UserId,
+                prefs: &UserPreferences,
+            ) -> Result<UserPreferences> {
+                self.put_user_preferences(actor, user, prefs).await
+            }
+            async fn claim_mail(&self, key: &MailKey, at: DateTime<Utc>) -> Result<bool> {
+                self.claim_mail(key, at).await
+            }
+            async fn finish_mail(&self, key: &MailKey, outcome: &MailOutcome, at: DateTime<Utc>) -> Result<()> {
+                self.finish_mail(key, outcome, at).await
+            }
+            async fn list_mail_claims(&self) -> Result<Vec<MailClaimRecord>> {
+                self.list_mail_claims().await
             }
         }
     };
