@@ -64,10 +64,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cut_off_is_the_last_microsecond_of_the_day() {
+    fn the_cut_off_is_the_last_microsecond_of_the_finnish_day() {
+        // Summer time (EEST, UTC+3): Finnish midnight is 21:00 UTC.
         let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-        assert_eq!(cut_off(day).to_rfc3339(), "2026-03-31T23:59:59.999999+00:00");
+        assert_eq!(cut_off(day).to_rfc3339(), "2026-03-31T20:59:59.999999+00:00");
+        // Winter time (EET, UTC+2): 22:00 UTC.
         let new_year = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
-        assert_eq!(cut_off(new_year).to_rfc3339(), "2025-12-31T23:59:59.999999+00:00");
+        assert_eq!(cut_off(new_year).to_rfc3339(), "2025-12-31T21:59:59.999999+00:00");
     }
 }
