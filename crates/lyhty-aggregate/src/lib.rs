@@ -66,10 +66,10 @@ pub use history::{
 pub use input::{ContributionLine, Contributor, ReleaseId, ReleaseInput, ReleaseMeta, ReleaseParams};
 pub use model::{CellRef, Dimension, Measure};
 pub use release::{CellStatus, Release, ReleaseCell, ReleaseTable};
+pub use renewals::{RenewalWindow, renewal_windows};
 pub use savings::{
     SavingEntry, SavingsOutcome, SavingsStatus, YearSavings, YearState, savings_by_year, savings_over_time,
 };
-pub use renewals::{RenewalWindow, renewal_windows};
 
 use serde::{Deserialize, Serialize};
 use std::time::Instant;

@@ -12,10 +12,10 @@
 
 pub mod business_id;
 pub mod calendar;
-pub mod deadline;
-pub mod feed;
 pub mod data_request;
+pub mod deadline;
 pub mod email;
+pub mod feed;
 pub mod governance;
 pub mod ids;
 pub mod lang;

@@ -7,8 +7,8 @@
 
 use axum::Json;
 use lyhty_aggregate::SavingsStatus;
-use lyhty_domain::deadline::DeadlineKind;
 use lyhty_domain::data_request::PartyStatus;
+use lyhty_domain::deadline::DeadlineKind;
 use lyhty_domain::licence::{Channel, ContractType, LicenceType, Metric, PricePeriod, ProductCategory, Renewal};
 use lyhty_domain::negotiation::NegotiationStatus;
 use lyhty_domain::vocabulary::terms;

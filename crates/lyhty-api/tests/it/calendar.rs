@@ -2,11 +2,10 @@
 //! alerts"), on SQLite and PostgreSQL. The feed is read back with the `ical` crate's parser,
 //! an RFC 5545 reader written independently of the writer we use.
 
-
-use axum::http::{Method, StatusCode, header};
-use chrono::NaiveDate;
 use crate::common::TestApp;
 use crate::common::releases::{business_id, inventory, publish_directly, submit};
+use axum::http::{Method, StatusCode, header};
+use chrono::NaiveDate;
 use lyhty_domain::licence::{ContractType, LicenceLine, LicenceType, PricePeriod};
 use lyhty_domain::{Cents, OrgId, Role, Termination, TerminationKind};
 use lyhty_store::Actor;

@@ -2,11 +2,10 @@
 //! (NETWORK.md, §1.1, §8.1, §17): meetings and weighted decisions, the register, pending
 //! parties and their accession, notice and expulsion.
 
-
-use axum::http::StatusCode;
 use crate::common;
 use crate::common::TestApp;
 use crate::common::releases::{business_id, inventory, submit};
+use axum::http::StatusCode;
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

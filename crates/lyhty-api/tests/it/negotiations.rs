@@ -2,10 +2,9 @@
 //! the database, and realised savings published by year only where the releases' rules
 //! allow, with a member seeing its own figures and never another party's.
 
-
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use crate::common::{Reply, TestApp};
 use http_body_util::BodyExt;
 use lyhty_domain::Role;
 use serde_json::{Value, json};

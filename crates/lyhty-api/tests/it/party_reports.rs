@@ -16,11 +16,10 @@
 //! 37 752 430 cents, Kela 40 111 957 × 25/425 = 2 359 526,88 → 2 359 526 + the leftover cent
 //! (the larger remainder) = 2 359 527; the university 0.
 
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Data, Reader};
-use crate::common::TestApp;
 use lyhty_domain::{OrgId, Role, Termination, TerminationKind};
 use lyhty_store::Actor;
 use serde_json::{Value, json};

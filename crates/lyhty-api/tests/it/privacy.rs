@@ -2,11 +2,10 @@
 //! signed accession agreements with their retention dates, the confidentiality marking and
 //! the audit log's filters.
 
-
+use crate::common::{PASSWORD, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
-use crate::common::{PASSWORD, Reply, TestApp};
 use http_body_util::BodyExt;
 use lyhty_domain::{Role, Termination, TerminationKind};
 use serde_json::{Value, json};
@@ -282,8 +281,7 @@ async fn agreements_are_kept_ten_years_and_confidential_five_after_the_party_s_e
 
     // A party that left before the period ended counts from its own end (accession form:
     // the agreement is in force until the party gives notice).
-    let termination =
-        Termination::new(TerminationKind::Notice, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    let termination = Termination::new(TerminationKind::Notice, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     w.app
         .state
         .store

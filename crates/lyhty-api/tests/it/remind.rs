@@ -2,9 +2,8 @@
 //! SMTP server (the loopback sink of `common::smtp`) runs the job at start and every hour,
 //! and `lyhty remind` — a second process on the same database — sends no second copy.
 
-
-use chrono::{Days, NaiveDate};
 use crate::common::smtp::SmtpSink;
+use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -3,12 +3,11 @@
 //! server on loopback (`common::smtp`) — each exactly once, also when two servers run the
 //! job at the same time against one PostgreSQL database.
 
-
+use crate::common::smtp::SmtpSink;
+use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Days, Months, NaiveDate};
-use crate::common::smtp::SmtpSink;
-use crate::common::{Reply, TestApp};
 use lyhty_api::mail::job::{iso_week, run_once};
 use lyhty_domain::Role;
 use serde_json::{Value, json};

@@ -15,5 +15,5 @@ mod pdf;
 mod peppol;
 mod scenario;
 mod spend;
-mod ubl;
 mod tally;
+mod ubl;

@@ -11,9 +11,8 @@
 //! parish has no share set yet, so it adds nothing), other parties 5 000 € (likewise):
 //! 1 098 000 € in all. Represented agencies and municipalities add no weight.
 
-
-use crate::common::d;
 use crate::common;
+use crate::common::d;
 use lyhty_domain::{BusinessId, Cents, Org, OrgCategory, OrgId};
 use lyhty_finance::seats::{MajorityBase, TallyRule, Vote, tally};
 use lyhty_finance::{CostShareModel, Seat, cost_shares};

@@ -31,7 +31,11 @@ mod submissions;
 mod write;
 
 use crate::{
-    Actor, AgreementMeta, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord, DraftInvoice, ErasureCounts, ExpenseRecord, FileMentions, InvoiceRecord, IssueFn, Meeting, ModelVersion, NewAgreement, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch, PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord, Store, StoreError, StoredFile, SubmissionMeta, User, VendorAlias,
+    Actor, AgreementMeta, AuditEntry, AuditEvent, AuditQuery, Backend, BilledInstalment, CalendarFeed, DecisionRecord,
+    DraftInvoice, ErasureCounts, ExpenseRecord, FileMentions, InvoiceRecord, IssueFn, Meeting, ModelVersion,
+    NewAgreement, NewDecision, NewMeeting, NewOrg, NewPayment, NewRelease, NewRun, NewSubmission, NewUser, OrgPatch,
+    PaymentRecord, PlanVersion, RateRecord, ReleaseRecord, ReleaseSummary, Result, RunRecord, SelfContributionRecord,
+    Store, StoreError, StoredFile, SubmissionMeta, User, VendorAlias,
 };
 use crate::{MailClaimRecord, MailKey, MailOutcome, UserPreferences};
 use async_trait::async_trait;
