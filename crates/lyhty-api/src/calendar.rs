@@ -10,9 +10,6 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{Months, NaiveDate};
-use governor::clock::DefaultClock;
-use governor::state::keyed::DashMapStateStore;
-use governor::{Quota, RateLimiter};
 use lyhty_domain::deadline::{DateWindow, Deadline, deadlines};
 use lyhty_domain::feed::CalendarEvent;
 use lyhty_domain::licence::LicenceLine;
@@ -20,8 +17,6 @@ use lyhty_domain::{Lang, OrgId, Role};
 use lyhty_store::{InvoiceKind, User};
 use sha2::{Digest, Sha256};
 use std::future::Future;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::pin::Pin;
 
 /// Today's date in Finland: deadlines, due dates and "upcoming" turn at Finnish midnight
@@ -139,25 +134,3 @@ fn invoice_due_dates<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceE
     })
 }
 
-/// Feed requests allowed per client address and minute. The token is the secret, so
-/// guessing is what this slows down; a calendar app asks a few times an hour.
-const FEED_REQUESTS_PER_MINUTE: u32 = 30;
-
-/// The feed's throttle per client address (in this process, as sign-in's).
-pub struct FeedThrottle(RateLimiter<IpAddr, DashMapStateStore<IpAddr>, DefaultClock>);
-
-impl Default for FeedThrottle {
-    fn default() -> Self {
-        let per_minute = NonZeroU32::new(FEED_REQUESTS_PER_MINUTE).expect("positive");
-        Self(RateLimiter::dashmap(Quota::per_minute(per_minute)))
-    }
-}
-
-impl FeedThrottle {
-    /// Takes one request for `addr`, or refuses with how long to wait.
-    pub fn attempt(&self, addr: IpAddr) -> Result<(), ApiError> {
-        self.0.check_key(&crate::throttle::throttling_key(addr)).map_err(|_| ApiError::TooManyRequests {
-            retry_after_secs: u64::from(60 / FEED_REQUESTS_PER_MINUTE).max(1),
-        })
-    }
-}

@@ -14,7 +14,8 @@
 //! - [`demo`]: the demo parties and users of `lyhty serve --demo`;
 //! - [`governance`]: steering-group decisions counted on the seats, §17's leaving rules.
 //! - [`clock`]: today in Helsinki (fixed by tests); [`tracker`]: each party's status on a
-//!   data request; [`mail`]: reminders and the weekly digest through SMTP.
+//!   data request; [`mail`]: the SMTP sender and the messages' texts; [`reminders`]: the
+//!   job that sends the reminders and the weekly digest once each.
 //!
 //! [`router`] builds the whole application so tests can drive it with `oneshot`;
 //! [`launch`] serves it until the shutdown future resolves.
@@ -36,6 +37,7 @@ pub mod negotiations;
 pub mod openapi;
 pub mod policy;
 pub mod publishing;
+pub mod reminders;
 pub mod routes;
 pub mod settings;
 pub mod state;
@@ -233,7 +235,7 @@ pub async fn launch(
     tracing::info!(%addr, backend = ?state.store.backend(), "Lyhty is listening on http://{addr}");
     // The reminder and digest job runs beside the server and stops with it.
     let (stop_job, job_stopped) = tokio::sync::watch::channel(false);
-    let job = mail::job::spawn(state.clone(), job_stopped);
+    let job = reminders::spawn(state.clone(), job_stopped);
     let shutdown = async move {
         shutdown.await;
         let _ = stop_job.send(true);

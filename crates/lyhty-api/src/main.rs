@@ -141,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(day) = today {
                 state.clock.set_today(day);
             }
-            let report = lyhty_api::mail::job::run_once(&state).await.context("running the reminder job")?;
+            let report = lyhty_api::reminders::run_once(&state).await.context("running the reminder job")?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }

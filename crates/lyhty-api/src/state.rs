@@ -19,7 +19,7 @@ pub struct AppState {
     /// Sign-in throttling (in this process).
     pub sign_in: Arc<SignInThrottle>,
     /// Calendar feed requests per client address (in this process).
-    pub calendar_feed: Arc<crate::calendar::FeedThrottle>,
+    pub calendar_feed: Arc<crate::throttle::FeedThrottle>,
     /// At most `settings.blocking_workers` blocking jobs at once, so one big upload never
     /// starves the runtime or the machine.
     blocking: Arc<Semaphore>,

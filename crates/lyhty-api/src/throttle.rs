@@ -141,6 +141,29 @@ impl ShrinkableKeyedStateStore<AccountKey> for ForgettableStore {
     }
 }
 
+/// Feed requests allowed per client address and minute. The token is the secret, so
+/// guessing is what this slows down; a calendar app asks a few times an hour.
+const FEED_REQUESTS_PER_MINUTE: u32 = 30;
+
+/// The feed's throttle per client address (in this process, as sign-in's).
+pub struct FeedThrottle(RateLimiter<IpAddr, DashMapStateStore<IpAddr>, DefaultClock>);
+
+impl Default for FeedThrottle {
+    fn default() -> Self {
+        let per_minute = NonZeroU32::new(FEED_REQUESTS_PER_MINUTE).expect("positive");
+        Self(RateLimiter::dashmap(Quota::per_minute(per_minute)))
+    }
+}
+
+impl FeedThrottle {
+    /// Takes one request for `addr`, or refuses with how long to wait.
+    pub fn attempt(&self, addr: IpAddr) -> Result<(), ApiError> {
+        self.0.check_key(&throttling_key(addr)).map_err(|_| ApiError::TooManyRequests {
+            retry_after_secs: u64::from(60 / FEED_REQUESTS_PER_MINUTE).max(1),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,11 @@
 //! - [`Mailer`]: the SMTP connection (`lettre`) configured by `LYHTY_SMTP_URL` and
 //!   `LYHTY_MAIL_FROM`; without a URL there is no mailer and nothing is sent;
 //! - [`texts`]: what the messages say, in the reader's language;
-//! - [`job`]: the scheduled job that works out what is due, claims each message in the
-//!   database and sends it — hourly in the server, once with `lyhty remind`.
+//!
+//! The scheduled job that works out what is due, claims each message in the database and
+//! sends it is [`crate::reminders`]: it reads the state, which holds the mailer, so it sits
+//! above both.
 
-pub mod job;
 pub mod texts;
 
 use crate::settings::Settings;

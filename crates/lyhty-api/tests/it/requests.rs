@@ -8,7 +8,7 @@ use crate::common::{Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Days, Months, NaiveDate};
-use lyhty_api::mail::job::{iso_week, run_once};
+use lyhty_api::reminders::{iso_week, run_once};
 use lyhty_domain::Role;
 use serde_json::{Value, json};
 

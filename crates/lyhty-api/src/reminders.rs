@@ -13,8 +13,8 @@
 //! - The weekly digest, for users who opted in: the current data requests (with the party's
 //!   status) and the party's notice deadlines of the next 60 days, once per ISO week.
 
-use super::Mailer;
-use super::texts::{self, DigestDeadline, DigestRequest, Text};
+use crate::mail::Mailer;
+use crate::mail::texts::{self, DigestDeadline, DigestRequest, Text};
 use crate::state::AppState;
 use crate::tracker;
 use chrono::{DateTime, Days, NaiveDate, Utc};
