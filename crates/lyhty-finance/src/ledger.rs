@@ -264,6 +264,11 @@ mod tests {
         req.hours = None;
         req.description = " ".into();
         assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "description_required");
+        // At most 500 characters (not bytes: ä is one).
+        req.description = "ä".repeat(500);
+        assert!(prepare_expense(&req, &[]).is_ok());
+        req.description = "ä".repeat(501);
+        assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "description_required");
     }
 
     #[test]
