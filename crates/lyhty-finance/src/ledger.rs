@@ -269,6 +269,19 @@ mod tests {
         assert!(prepare_expense(&req, &[]).is_ok());
         req.description = "ä".repeat(501);
         assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "description_required");
+        req.description = "Sopimusneuvonta".into();
+        // The largest entry the ledger takes, and a cent more.
+        req.amount_cents = Some(MAX_ENTRY);
+        assert!(prepare_expense(&req, &[]).is_ok());
+        req.amount_cents = Some(Cents(MAX_ENTRY.0 + 1));
+        assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "invalid_amount");
+        // Payee and voucher are trimmed, blank is none, and at most 200 characters are kept.
+        req.amount_cents = Some(Cents(1));
+        (req.payee, req.document_ref) = (Some("  Asianajotoimisto Oy ".into()), Some("   ".into()));
+        let e = prepare_expense(&req, &[]).unwrap();
+        assert_eq!((e.payee.as_deref(), e.document_ref), (Some("Asianajotoimisto Oy"), None));
+        req.payee = Some("x".repeat(300));
+        assert_eq!(prepare_expense(&req, &[]).unwrap().payee.map(|p| p.len()), Some(200));
     }
 
     #[test]
