@@ -292,6 +292,10 @@ mod tests {
         assert_eq!((r.category, r.payee_org_id), (e.category, e.payee_org_id));
         assert_eq!(reversal_of(&r, d(2026, 3, 2), None).unwrap_err().code(), "cannot_reverse_a_reversal");
         assert_eq!(reversal_of(&e, d(2026, 2, 9), None).unwrap_err().code(), "reversal_before_original");
+        // The same day is not before it; a blank reason is no reason.
+        let same_day = reversal_of(&e, e.date, Some("  ")).unwrap();
+        assert_eq!(same_day.description, "Oikaisu: Työpanos");
+        assert_eq!(r.description, "Oikaisu: Työpanos (väärä henkilö)");
     }
 
     #[test]
