@@ -256,6 +256,20 @@ mod tests {
     }
 
     #[test]
+    fn expense_categories_by_key_and_by_name() {
+        for c in ExpenseCategory::ALL {
+            assert_eq!(ExpenseCategory::parse(c.key()), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), c.key(), "the API's key is the JSON one");
+        }
+        assert_eq!(ExpenseCategory::PurchasedServices.key(), "purchased_services");
+        assert_eq!((ExpenseCategory::parse("Personnel"), ExpenseCategory::parse("")), (None, None));
+        let personnel = ExpenseCategory::Personnel;
+        assert_eq!(personnel.label(Lang::Fi), "Henkilöstö (tuntikorvaukset)");
+        assert_eq!(personnel.label(Lang::Sv), "Personal (timersättningar)");
+        assert_eq!(ExpenseCategory::Other.label(Lang::En), "Other");
+    }
+
+    #[test]
     fn the_openapi_document_calls_hours_a_number() {
         let schema = serde_json::to_value(<Hours as utoipa::PartialSchema>::schema()).unwrap();
         assert_eq!(schema["type"], "number", "{schema}");

@@ -264,6 +264,24 @@ mod tests {
         req.hours = None;
         req.description = " ".into();
         assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "description_required");
+        // At most 500 characters (not bytes: ä is one).
+        req.description = "ä".repeat(500);
+        assert!(prepare_expense(&req, &[]).is_ok());
+        req.description = "ä".repeat(501);
+        assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "description_required");
+        req.description = "Sopimusneuvonta".into();
+        // The largest entry the ledger takes, and a cent more.
+        req.amount_cents = Some(MAX_ENTRY);
+        assert!(prepare_expense(&req, &[]).is_ok());
+        req.amount_cents = Some(Cents(MAX_ENTRY.0 + 1));
+        assert_eq!(prepare_expense(&req, &[]).unwrap_err().code(), "invalid_amount");
+        // Payee and voucher are trimmed, blank is none, and at most 200 characters are kept.
+        req.amount_cents = Some(Cents(1));
+        (req.payee, req.document_ref) = (Some("  Asianajotoimisto Oy ".into()), Some("   ".into()));
+        let e = prepare_expense(&req, &[]).unwrap();
+        assert_eq!((e.payee.as_deref(), e.document_ref), (Some("Asianajotoimisto Oy"), None));
+        req.payee = Some("x".repeat(300));
+        assert_eq!(prepare_expense(&req, &[]).unwrap().payee.map(|p| p.len()), Some(200));
     }
 
     #[test]
@@ -274,6 +292,10 @@ mod tests {
         assert_eq!((r.category, r.payee_org_id), (e.category, e.payee_org_id));
         assert_eq!(reversal_of(&r, d(2026, 3, 2), None).unwrap_err().code(), "cannot_reverse_a_reversal");
         assert_eq!(reversal_of(&e, d(2026, 2, 9), None).unwrap_err().code(), "reversal_before_original");
+        // The same day is not before it; a blank reason is no reason.
+        let same_day = reversal_of(&e, e.date, Some("  ")).unwrap();
+        assert_eq!(same_day.description, "Oikaisu: Työpanos");
+        assert_eq!(r.description, "Oikaisu: Työpanos (väärä henkilö)");
     }
 
     #[test]
