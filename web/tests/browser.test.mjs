@@ -932,14 +932,17 @@ describe('browser', { skip }, () => {
     await signIn(page, MEMBER);
     let own;
     // The member's benchmark with its first vendor row's cell suppressed and ranged (the
-    // shape rel-ranges adds: `range` beside the published fields).
+    // shape of the OpenAPI document: `range: {low, high}` beside the published fields).
     await rewrite(page, '**/api/orgs/*/benchmark*', (body) => {
       const row = body.rows.find((r) => r.table === 'vendor' && r.own.annual_cost_cents > 0 && !['*', 'Other vendors'].includes(r.members[0]));
       assert.ok(row, 'the member has a vendor row');
       own = row;
       if (!row.range) {
         Object.assign(row, { status: 'suppressed', published: null, published_organisations: null });
-        row.range = { annual_cost_cents: [row.own.annual_cost_cents, row.own.annual_cost_cents * 4], end_user_licences: [0, 100000], server_licences: [0, 100] };
+        row.range = {
+          low: { annual_cost_cents: row.own.annual_cost_cents, end_user_licences: 0, server_licences: 0 },
+          high: { annual_cost_cents: row.own.annual_cost_cents * 4, end_user_licences: 100000, server_licences: 100 },
+        };
       }
       return body;
     });
@@ -951,7 +954,7 @@ describe('browser', { skip }, () => {
     const cells = (await row.locator('td').allInnerTexts()).map((s) => s.trim());
     const ownCost = (own.own.annual_cost_cents / 100).toLocaleString('fi-FI', { style: 'currency', currency: 'EUR' });
     assert.ok(cells.includes(ownCost), `own cost ${ownCost} in ${cells}`);
-    const range = own.range.annual_cost_cents;
+    const range = [own.range.low.annual_cost_cents, own.range.high.annual_cost_cents];
     assert.ok(cells.includes(fiRange(range, true)), `the range beside it: ${cells}`);
     const share = (f) => Math.round(f * 100);
     const high = range[0] > 0 ? Math.min(1, own.own.annual_cost_cents / range[0]) : 1;
@@ -1215,7 +1218,7 @@ describe('browser', { skip }, () => {
     await page.getByText(/Tiedot poistettiin \(\d+ tietuetta\)/).waitFor();
     await checkPage(page, 'privacy after erasure');
     await page.getByRole('link', { name: 'Tapahtumaloki' }).first().click();
-    await page.getByLabel(/^Tapahtuma/).fill('person.erase');
+    await page.getByRole('textbox', { name: /^Tapahtuma/ }).fill('person.erase');
     await page.getByRole('button', { name: 'Näytä', exact: true }).click();
     const table = page.getByRole('table', { name: 'Tapahtumat, uusin ensin' });
     await table.getByText('person.erase').first().waitFor();
