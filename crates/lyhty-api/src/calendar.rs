@@ -133,4 +133,3 @@ fn invoice_due_dates<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceE
             .collect())
     })
 }
-
