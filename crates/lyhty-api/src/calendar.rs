@@ -3,8 +3,10 @@
 //!
 //! Each [`EventSource`] answers for one kind of event and decides itself what concerns the
 //! reader (a member's own deadlines, its party's invoices; every invoice for the
-//! coordinator). [`SOURCES`] lists them; a new kind of event (steering meetings, data
-//! requests' due dates) is one more function and one more entry there. The feed text is
+//! coordinator), data requests' due dates (everyone: every signed-in user reads the requests)
+//! and steering-group meetings (the steering group and the coordinator, who read
+//! `/api/meetings`). [`SOURCES`] lists them; a new kind of event is one more function and
+//! one more entry there. The feed text is
 //! written by [`lyhty_domain::feed::render_feed`].
 
 use crate::error::ApiError;
@@ -57,7 +59,7 @@ pub type SourceEvents<'a> = Pin<Box<dyn Future<Output = Result<Vec<CalendarEvent
 pub type EventSource = for<'a> fn(&'a AppState, &'a FeedReader) -> SourceEvents<'a>;
 
 /// Every source of the feed, in the order they are read.
-pub const SOURCES: &[EventSource] = &[own_deadlines, invoice_due_dates];
+pub const SOURCES: &[EventSource] = &[own_deadlines, invoice_due_dates, data_request_due_dates, steering_meetings];
 
 /// Everything in the reader's feed.
 pub async fn feed_events(state: &AppState, reader: &FeedReader) -> Result<Vec<CalendarEvent>, ApiError> {
@@ -129,6 +131,57 @@ fn invoice_due_dates<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceE
                     description: Some(i.rf_reference.clone()),
                     category: "invoice",
                 }
+            })
+            .collect())
+    })
+}
+
+/// Every data request's due date: every signed-in user reads the requests (NETWORK.md).
+fn data_request_due_dates<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceEvents<'a> {
+    Box::pin(async move {
+        let due = match reader.lang {
+            Lang::Fi => "Tiedonkeruu päättyy",
+            Lang::Sv => "Datainsamlingen stänger",
+            Lang::En => "Data request due",
+        };
+        Ok(state
+            .store
+            .list_data_requests()
+            .await?
+            .iter()
+            .map(|r| CalendarEvent {
+                uid: stable_uid("data-request", &[&r.id.to_string()]),
+                date: r.due_on,
+                summary: format!("{due}: {}", r.title),
+                description: None,
+                category: "data_request",
+            })
+            .collect())
+    })
+}
+
+/// Steering-group meetings, for those who read them: the steering group and the coordinator.
+fn steering_meetings<'a>(state: &'a AppState, reader: &'a FeedReader) -> SourceEvents<'a> {
+    Box::pin(async move {
+        if !matches!(reader.user.role, Role::Steering | Role::Coordinator) {
+            return Ok(Vec::new());
+        }
+        let meeting = match reader.lang {
+            Lang::Fi => "Ohjausryhmän kokous",
+            Lang::Sv => "Styrgruppens möte",
+            Lang::En => "Steering group meeting",
+        };
+        Ok(state
+            .store
+            .list_meetings()
+            .await?
+            .iter()
+            .map(|m| CalendarEvent {
+                uid: stable_uid("meeting", &[&m.id.to_string()]),
+                date: m.date,
+                summary: format!("{meeting}: {}", m.title),
+                description: None,
+                category: "meeting",
             })
             .collect())
     })

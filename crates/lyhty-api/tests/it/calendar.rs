@@ -231,6 +231,26 @@ async fn deadlines_and_feed(app: TestApp) {
     assert!(all.contains(&format!("Lasku erääntyy: {other_invoice} – Muu kaupunki")), "{all}");
     assert!(!all.contains("Microsoft"), "the coordinator's feed holds no party's deadlines");
 
+    // Data requests' due dates for everyone; steering meetings only for those who read them.
+    let request = app
+        .post(
+            "/api/data-requests",
+            &w.coordinator,
+            json!({"title": "Nykytila 2027", "opens_on": "2027-01-04", "due_on": "2027-02-26", "as_of": "2027-03-31"}),
+        )
+        .await;
+    assert_eq!(request.status, StatusCode::CREATED, "{}", request.body);
+    let meeting =
+        app.post("/api/meetings", &w.coordinator, json!({"date": "2027-03-10", "title": "Kokous 1/2027"})).await;
+    assert_eq!(meeting.status, StatusCode::CREATED, "{}", meeting.body);
+    let (events, _) = parse(&fetch(app, &path).await.1);
+    let due = events.iter().find(|(_, s, _)| s == "Tiedonkeruu päättyy: Nykytila 2027");
+    assert_eq!(due.map(|e| e.0.as_str()), Some("20270226;DATE"), "{events:?}");
+    assert!(!events.iter().any(|(_, s, _)| s.contains("Kokous 1/2027")), "members do not read the meetings");
+    let (events, _) = parse(&fetch(app, &feed_path(app, &w.coordinator, "fi").await).await.1);
+    let met = events.iter().find(|(_, s, _)| s == "Ohjausryhmän kokous: Kokous 1/2027");
+    assert_eq!(met.map(|e| e.0.as_str()), Some("20270310;DATE"), "{events:?}");
+
     // Rotation: a new address; the old one is gone with a stable code.
     let rotated = app.post("/api/me/calendar/rotate?lang=fi", &w.member, json!({})).await;
     assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
