@@ -4,29 +4,11 @@
 //! time until midnight in Helsinki, not in UTC. The [`Clock`] lives in the state so that
 //! the tracker and the reminder job can be driven to any day in tests (and by
 //! `lyhty remind --today`) without a query parameter on a production route.
-//!
-//! (A minimal private helper: if `lyhty_domain` gains a shared Helsinki-date helper, these
-//! two functions should call it.)
+//! The calendar itself is `lyhty_domain::calendar`'s; this module only keeps the clock.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Helsinki;
+use chrono::{DateTime, NaiveDate, Utc};
+pub use lyhty_domain::calendar::{finnish_date as helsinki_date, start_of_finnish_day as helsinki_start};
 use std::sync::{Arc, RwLock};
-
-/// The Helsinki calendar day of an instant.
-pub fn helsinki_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&Helsinki).date_naive()
-}
-
-/// The instant a Helsinki calendar day begins (midnight always exists there: the clocks
-/// change at 03:00 and 04:00).
-pub fn helsinki_start(day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    match Helsinki.from_local_datetime(&midnight).earliest() {
-        Some(t) => t.with_timezone(&Utc),
-        // Unreachable for Helsinki; UTC midnight is at most three hours off.
-        None => midnight.and_utc(),
-    }
-}
 
 /// The system clock, or a fixed instant set by a test or `lyhty remind --today`.
 #[derive(Clone, Debug, Default)]
