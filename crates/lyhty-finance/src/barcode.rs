@@ -152,6 +152,34 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_references_and_a_zero_amount_still_fit() {
+        let fi = Iban::parse("FI79 4405 2020 0360 82").unwrap();
+        // 20 digits is the longest Finnish reference; it fills the field with no padding.
+        let longest = Reference::new("1234567890123456789").unwrap();
+        assert_eq!(longest.digits().len(), 20);
+        let v4 = virtual_barcode_v4(&fi, Cents(100), &longest, None).unwrap();
+        assert_eq!(&v4[28..48], longest.digits());
+        // 21 digits is the longest RF body.
+        let body = "123456789012345678901";
+        let rf = (0..100).find_map(|c| RfReference::parse(&format!("RF{c:02}{body}")).ok()).unwrap();
+        let v5 = virtual_barcode_v5(&fi, Cents(100), &rf, None).unwrap();
+        assert_eq!(&v5[27..48], body);
+        // Zero euros: the payer types the amount in.
+        let zero = virtual_barcode_v4(&fi, Cents(0), &longest, None).unwrap();
+        assert_eq!(&zero[17..25], "00000000");
+    }
+
+    #[test]
+    fn a_finnish_iban_with_letters_in_the_account_has_no_barcode() {
+        // The IBAN check allows letters after the country code; the barcode's 16 account
+        // digits do not.
+        let iban = (2..99).find_map(|c| Iban::parse(&format!("FI{c:02}1234560000078A")).ok()).unwrap();
+        assert!(iban.is_finnish());
+        let r = Reference::parse("12345672").unwrap();
+        assert!(virtual_barcode_v4(&iban, Cents(100), &r, None).is_none());
+    }
+
+    #[test]
     fn code128_table_is_well_formed() {
         for (i, p) in PATTERNS.iter().enumerate() {
             let sum: u32 = p.bytes().map(|b| u32::from(b - b'0')).sum();

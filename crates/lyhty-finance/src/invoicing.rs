@@ -379,6 +379,68 @@ mod tests {
     }
 
     #[test]
+    fn a_due_date_on_the_last_day_of_the_window_is_inside_it() {
+        let m = CostShareModel::seeded();
+        let orgs = [org("Kela", OrgCategory::Kela)];
+        // 10.12. + 21 days = 31.12., the window's last day: allowed without an override.
+        let last = plan_invoice_run(&m, &config(), &orgs, &[], 1, d(2025, 12, 10), false).unwrap();
+        assert_eq!((last.due_date, last.outside_window), (d(2025, 12, 31), false));
+        assert!(!last.is_empty());
+        let after = plan_invoice_run(&m, &config(), &orgs, &[], 1, d(2025, 12, 11), false).unwrap_err();
+        assert_eq!(after.code(), "outside_instalment_window");
+    }
+
+    #[test]
+    fn a_party_is_billed_from_the_day_it_joins() {
+        let m = CostShareModel::seeded();
+        let day = d(2025, 9, 5);
+        let joins_today = Org { joined_on: day, ..org("Kela", OrgCategory::Kela) };
+        let joins_tomorrow = Org { joined_on: d(2025, 9, 6), ..org("Aalto", OrgCategory::University) };
+        let p = plan_invoice_run(&m, &config(), &[joins_today.clone(), joins_tomorrow], &[], 1, day, false).unwrap();
+        assert_eq!(p.invoices.iter().map(|i| i.org_id).collect::<Vec<_>>(), vec![joins_today.id]);
+        assert!(p.skipped.is_empty());
+    }
+
+    #[test]
+    fn a_zero_cent_instalment_is_not_invoiced() {
+        // One cent over two instalments: 1 + 0. The second run has nothing to bill.
+        let m = CostShareModel::seeded();
+        let tiny = Org { cost_share_cents: Some(Cents(1)), ..org("Seurakunta", OrgCategory::Parish) };
+        let p1 = plan_invoice_run(&m, &config(), std::slice::from_ref(&tiny), &[], 1, d(2025, 9, 5), false).unwrap();
+        assert_eq!(p1.invoices[0].lines, vec![PlannedLine { instalment: 1, amount: Cents(1) }]);
+        let p2 = plan_invoice_run(&m, &config(), &[tiny], &billed_by(&p1), 2, d(2026, 1, 10), false).unwrap();
+        assert!(p2.invoices.is_empty(), "{:?}", p2.invoices);
+        assert!(p2.is_empty());
+    }
+
+    #[test]
+    fn one_partys_invoice_does_not_count_as_anothers() {
+        let m = CostShareModel::seeded();
+        let kela = org("Kela", OrgCategory::Kela);
+        let aalto = org("Aalto", OrgCategory::University);
+        let only_kela =
+            plan_invoice_run(&m, &config(), std::slice::from_ref(&kela), &[], 1, d(2025, 9, 5), false).unwrap();
+        let billed = billed_by(&only_kela);
+        let both =
+            plan_invoice_run(&m, &config(), &[kela.clone(), aalto.clone()], &billed, 1, d(2025, 9, 6), false).unwrap();
+        assert_eq!(both.invoices.iter().map(|i| i.org_id).collect::<Vec<_>>(), vec![aalto.id]);
+        // Kela's invoice credited in full: the next run bills Kela again, beside Aalto.
+        let cancelled = vec![Billed { cancelled: true, ..billed[0].clone() }];
+        let again = plan_invoice_run(&m, &config(), &[kela, aalto], &cancelled, 1, d(2025, 9, 6), false).unwrap();
+        assert_eq!(again.invoices.len(), 2);
+    }
+
+    #[test]
+    fn a_plan_with_only_the_coordinators_own_share_is_not_empty() {
+        let m = CostShareModel::seeded();
+        let valtori =
+            Org { business_id: BusinessId::parse("2574261-7").unwrap(), ..org("Valtori", OrgCategory::State) };
+        let p = plan_invoice_run(&m, &config(), &[valtori], &[], 1, d(2025, 9, 5), false).unwrap();
+        assert!(p.invoices.is_empty());
+        assert!(!p.is_empty());
+    }
+
+    #[test]
     fn a_pending_party_is_billed_only_after_its_accession() {
         let m = CostShareModel::seeded();
         let kela = Org { status: OrgStatus::Pending, ..org("Kela", OrgCategory::Kela) };

@@ -80,6 +80,9 @@ mod tests {
         assert_eq!(parse_invoice_number("2025-01"), Err(NumberingError::Format));
         assert_eq!(parse_invoice_number("2025/0001"), Err(NumberingError::Format));
         assert_eq!(parse_invoice_number("2025-+001"), Err(NumberingError::Format));
+        for e in [NumberingError::Year, NumberingError::Sequence, NumberingError::Format] {
+            assert_eq!(e.code(), "invalid_invoice_number");
+        }
     }
 
     #[test]

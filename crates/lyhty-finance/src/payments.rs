@@ -137,6 +137,18 @@ mod tests {
     }
 
     #[test]
+    fn keys_match_the_json_and_labels_are_translated() {
+        for status in PaymentStatus::ALL {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.key());
+            let labels = [Lang::Fi, Lang::Sv, Lang::En].map(|l| status.label(l));
+            assert!(labels.iter().all(|l| !l.is_empty()), "{labels:?}");
+            assert_ne!(labels[0], labels[2]);
+        }
+        assert_eq!(PaymentStatus::PartlyPaid.label(Lang::Fi), "Osittain maksettu");
+        assert_eq!(PaymentStatus::Overdue.label(Lang::Sv), "Förfallen");
+    }
+
+    #[test]
     fn references_in_either_form() {
         let fi = Reference::parse("868516259619897").unwrap();
         assert_eq!(normalise_reference("RF09 8685 1625 9619 897"), Some(fi.clone()));

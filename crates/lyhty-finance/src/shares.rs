@@ -308,6 +308,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_zero_share_is_computed_but_not_invoiced() {
+        let mut m = CostShareModel::seeded();
+        // Set by hand: zero is allowed (the party pays nothing), one cent is liable.
+        let zero = Org { cost_share_cents: Some(Cents::ZERO), ..org("Seurakunta", OrgCategory::Parish) };
+        let s = share_for(&zero, &m).unwrap();
+        assert_eq!((s.share, s.liable), (Cents::ZERO, false));
+        let cent = Org { cost_share_cents: Some(Cents(1)), ..zero };
+        assert!(share_for(&cent, &m).unwrap().liable);
+        // A represented organisation may carry an explicit zero (it means "nothing of its own").
+        let agency = Org {
+            represented_by: Some(OrgId::new()),
+            cost_share_cents: Some(Cents::ZERO),
+            ..org("Tilastokeskus", OrgCategory::State)
+        };
+        assert_eq!(share_for(&agency, &m).unwrap().share, Cents::ZERO);
+        // A model that prices a category at zero, fixed or by tier.
+        m.fixed.insert(OrgCategory::Kela, Cents::ZERO);
+        let kela = share_for(&org("Kela", OrgCategory::Kela), &m).unwrap();
+        assert_eq!((kela.share, kela.liable), (Cents::ZERO, false));
+        let schedule = m.tiered.get_mut(&OrgCategory::LargeCity).unwrap();
+        schedule.low = Cents::ZERO;
+        let city = share_for(&with_budget(OrgCategory::LargeCity, 1), &m).unwrap();
+        assert_eq!((city.tier, city.share, city.liable), (Some(Tier::Low), Cents::ZERO, false));
+    }
+
+    #[test]
+    fn coverage_without_a_budget_target_is_zero() {
+        let m = CostShareModel { budget_target: Cents::ZERO, ..CostShareModel::seeded() };
+        let t = cost_shares(&m, &[org("Kela", OrgCategory::Kela)], NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+        assert_eq!((t.total_cents, t.coverage), (Cents::euros(25_000), 0.0));
+    }
+
+    #[test]
     fn table_shows_problems_without_counting_them() {
         let m = CostShareModel::seeded();
         let orgs = vec![org("Kela", OrgCategory::Kela), org("Seurakunta", OrgCategory::Parish)];
