@@ -23,8 +23,9 @@ use lyhty_aggregate::{ReleaseParams, SavingEntry, YearSavings, savings_over_time
 use lyhty_domain::negotiation::{Negotiation, NegotiationError, NegotiationStatus, RealisedSaving};
 use lyhty_domain::{Cents, OrgId};
 use lyhty_ingest::VendorCatalogue;
-use lyhty_store::{Actor, AuditEvent};
+use lyhty_store::{Actor, AuditEvent, StoreError};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// A new negotiation.
@@ -230,18 +231,46 @@ pub async fn record_saving(
     Ok(state.store.put_saving(&who.actor(), &saving).await?)
 }
 
+/// How often the savings are read and published again when another request published in
+/// between (each try re-reads everything, so a few are plenty).
+const PUBLISH_ATTEMPTS: u32 = 5;
+
+/// Every recorded saving, and the years as they may be shown: each year's total is checked
+/// against the state published before (the releases' parameters: one definition of
+/// "enough parties" and "dominates"; a change that does not pass is held back), and the new
+/// states are stored only if nobody published in between; otherwise everything is read again.
+async fn publish_savings(state: &AppState) -> Result<(Vec<RealisedSaving>, Vec<YearSavings>), ApiError> {
+    let mut attempt = 1;
+    loop {
+        let all = state.store.list_savings(None).await?;
+        // Only what the negotiation, as it stands now, still supports counts towards the
+        // totals: a party later taken off the negotiation (or a negotiation no longer
+        // concluded) keeps its recorded figure, visible to itself and the working group, but
+        // it no longer adds to the network's saving.
+        let negotiations: BTreeMap<Uuid, Negotiation> =
+            state.store.list_negotiations().await?.into_iter().map(|n| (n.id, n)).collect();
+        let entries: Vec<SavingEntry> = all
+            .iter()
+            .filter(|s| negotiations.get(&s.negotiation_id).is_some_and(|n| s.check(n).is_ok()))
+            .map(|s| SavingEntry { org: s.org_id, year: s.year, saving_cents: s.saving_cents.get() })
+            .collect();
+        let read = state.store.published_savings().await?;
+        let published = read.iter().cloned().collect();
+        let outcome = savings_over_time(&entries, &published, &ReleaseParams::default());
+        match state.store.put_published_savings(&Actor::system("savings"), &read, &outcome.publish).await {
+            Ok(()) => return Ok((all, outcome.years)),
+            Err(StoreError::Conflict { code: "concurrent_savings_publication", .. }) if attempt < PUBLISH_ATTEMPTS => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// The savings as `who` may see them.
 pub async fn savings(state: &AppState, who: &AuthUser) -> Result<SavingsView, ApiError> {
     authorize(who, Action::ReadNegotiations)?;
-    let all = state.store.list_savings(None).await?;
-    let entries: Vec<SavingEntry> =
-        all.iter().map(|s| SavingEntry { org: s.org_id, year: s.year, saving_cents: s.saving_cents.get() }).collect();
-    // The releases' parameters: one definition of "enough parties" and "dominates"; a
-    // published year changes only when the change passes them too (held back otherwise).
-    let published = state.store.published_savings().await?.into_iter().collect();
-    let outcome = savings_over_time(&entries, &published, &ReleaseParams::default());
-    state.store.put_published_savings(&Actor::system("savings"), &outcome.publish).await?;
-    let years = outcome.years;
+    let (all, years) = publish_savings(state).await?;
     let estimates = state
         .store
         .list_negotiations()

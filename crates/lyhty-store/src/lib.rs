@@ -323,8 +323,18 @@ pub trait Store: Send + Sync + 'static {
     async fn list_savings(&self, org: Option<OrgId>) -> Result<Vec<RealisedSaving>>;
     /// Each year's last published state: the parties' sums its shown total was computed from.
     async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>>;
-    /// Remembers years' newly published states, replacing the earlier ones.
-    async fn put_published_savings(&self, actor: &Actor, states: &[(i32, BTreeMap<OrgId, i64>)]) -> Result<()>;
+    /// Remembers years' newly published states, replacing the earlier ones, provided the
+    /// stored states are still `read` (what `published_savings` gave the caller, whose new
+    /// states were checked against it); otherwise `Conflict("concurrent_savings_publication")`
+    /// and nothing is written: the caller reads again and recomputes. Without the comparison
+    /// a publisher working from older data could overwrite a newer state that a reader has
+    /// already seen, and the next change would be checked against the wrong one.
+    async fn put_published_savings(
+        &self,
+        actor: &Actor,
+        read: &[(i32, BTreeMap<OrgId, i64>)],
+        states: &[(i32, BTreeMap<OrgId, i64>)],
+    ) -> Result<()>;
     // --- calendar feeds --------------------------------------------------------------------
 
     /// The user's feed, if one was made.

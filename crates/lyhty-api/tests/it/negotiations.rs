@@ -145,6 +145,38 @@ async fn savings_scenario(app: TestApp) {
     let log = app.get("/api/audit-log?action=savings.read", &coordinator).await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.body);
     assert!(log.body.to_string().contains("analyst@example.fi"), "{}", log.body);
+
+    // A party taken off a negotiation keeps its recorded figure, but the figure no longer
+    // counts: a new year of three balanced parties is published only while all three are in.
+    let n2 = app.post("/api/negotiations", &analyst, concluded(&[&a, &b, &c])).await;
+    let n2_path = format!("/api/negotiations/{}", n2.body["id"].as_str().unwrap());
+    for (org, token) in [(&a, &member_a), (&b, &member_b), (&c, &coordinator)] {
+        let body = json!({"org_id": org, "year": 2028, "saving_cents": 20_000_00});
+        assert_eq!(app.post(&format!("{n2_path}/savings"), token, body).await.status, StatusCode::OK);
+    }
+    let dropped = patch(&app, &n2_path, &analyst, json!({"org_ids": [&a, &b]})).await;
+    assert_eq!(dropped.status, StatusCode::OK, "{}", dropped.body);
+    let year_2028 = |body: &Value| body["years"].as_array().unwrap().iter().find(|y| y["year"] == 2028).cloned();
+    let without_c = app.get("/api/savings", &steering).await;
+    assert_eq!(year_2028(&without_c.body).unwrap()["status"], "suppressed", "{}", without_c.body);
+    assert_eq!(patch(&app, &n2_path, &analyst, json!({"org_ids": [&a, &b, &c]})).await.status, StatusCode::OK);
+    let with_c = app.get("/api/savings", &steering).await;
+    assert_eq!(year_2028(&with_c.body).unwrap()["saving_cents"], 60_000_00, "{}", with_c.body);
+
+    // Readers at the same moment as a correction: each read publishes with compare-and-set,
+    // and one that loses the race reads again, so every reader gets a whole answer.
+    let (r1, r2, r3, r4, w) = tokio::join!(
+        app.get("/api/savings", &steering),
+        app.get("/api/savings", &analyst),
+        app.get("/api/savings", &member_b),
+        app.get("/api/savings", &member_a),
+        record(&member_b, &b, 2027, 36_000_00),
+    );
+    assert_eq!(w.status, StatusCode::OK, "{}", w.body);
+    for r in [r1, r2, r3, r4] {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["years"], with_c.body["years"]);
+    }
 }
 
 #[tokio::test]

@@ -391,8 +391,13 @@ macro_rules! store_impl {
             async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>> {
                 self.published_savings().await
             }
-            async fn put_published_savings(&self, actor: &Actor, states: &[(i32, BTreeMap<OrgId, i64>)]) -> Result<()> {
-                self.put_published_savings(actor, states).await
+            async fn put_published_savings(
+                &self,
+                actor: &Actor,
+                read: &[(i32, BTreeMap<OrgId, i64>)],
+                states: &[(i32, BTreeMap<OrgId, i64>)],
+            ) -> Result<()> {
+                self.put_published_savings(actor, read, states).await
             }
 
             // --- calendar feeds (calendar.rs) ---

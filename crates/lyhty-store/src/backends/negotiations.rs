@@ -89,8 +89,17 @@ fn event(action: &str, subject: Uuid, org_id: Option<OrgId>, detail: serde_json:
     AuditEvent { action: action.into(), org_id, subject: Some(subject.to_string()), detail }
 }
 
+/// Publishing savings compares what is stored with what the caller read, so two publishers
+/// must not both pass the comparison: SQLite's `BEGIN IMMEDIATE` already lets one writer in
+/// at a time, PostgreSQL locks the table against other writers (readers go on).
+const SQLITE_SAVINGS_LOCK: &str = "SELECT 1";
+const POSTGRES_SAVINGS_LOCK: &str = "LOCK TABLE savings_published IN SHARE ROW EXCLUSIVE MODE";
+
+/// Each year's published state, ordered by year.
+type PublishedStates = Vec<(i32, BTreeMap<OrgId, i64>)>;
+
 macro_rules! negotiations_impl {
-    ($store:ident, $db:ty) => {
+    ($store:ident, $db:ty, $savings_lock:expr) => {
         impl $store {
             pub(super) async fn create_negotiation(&self, actor: &Actor, n: &Negotiation) -> Result<Negotiation> {
                 retrying(move || async move {
@@ -307,7 +316,7 @@ macro_rules! negotiations_impl {
                     .collect())
             }
 
-            pub(super) async fn published_savings(&self) -> Result<Vec<(i32, BTreeMap<OrgId, i64>)>> {
+            pub(super) async fn published_savings(&self) -> Result<PublishedStates> {
                 let rows: Vec<(i32, Json<BTreeMap<OrgId, i64>>)> =
                     sqlx::query_as("SELECT year, contributions FROM savings_published ORDER BY year")
                         .fetch_all(&self.pool)
@@ -318,6 +327,7 @@ macro_rules! negotiations_impl {
             pub(super) async fn put_published_savings(
                 &self,
                 actor: &Actor,
+                read: &[(i32, BTreeMap<OrgId, i64>)],
                 states: &[(i32, BTreeMap<OrgId, i64>)],
             ) -> Result<()> {
                 if states.is_empty() {
@@ -325,6 +335,19 @@ macro_rules! negotiations_impl {
                 }
                 retrying(move || async move {
                     let mut tx = self.begin_write().await?;
+                    sqlx::query($savings_lock).execute(&mut *tx).await?;
+                    let rows: Vec<(i32, Json<BTreeMap<OrgId, i64>>)> =
+                        sqlx::query_as("SELECT year, contributions FROM savings_published ORDER BY year")
+                            .fetch_all(&mut *tx)
+                            .await?;
+                    let stored: PublishedStates = rows.into_iter().map(|(year, state)| (year, state.0)).collect();
+                    if stored != read {
+                        return Err(StoreError::Conflict {
+                            code: "concurrent_savings_publication",
+                            message: "the published savings changed while they were being computed; read them again"
+                                .into(),
+                        });
+                    }
                     for (year, state) in states {
                         sqlx::query(
                             "INSERT INTO savings_published (year, contributions, published_at) VALUES ($1, $2, $3) \
@@ -354,5 +377,5 @@ macro_rules! negotiations_impl {
     };
 }
 
-negotiations_impl!(SqliteStore, sqlx::Sqlite);
-negotiations_impl!(PgStore, sqlx::Postgres);
+negotiations_impl!(SqliteStore, sqlx::Sqlite, SQLITE_SAVINGS_LOCK);
+negotiations_impl!(PgStore, sqlx::Postgres, POSTGRES_SAVINGS_LOCK);

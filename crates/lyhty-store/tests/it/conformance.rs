@@ -1048,11 +1048,21 @@ async fn savings_are_one_figure_per_negotiation_party_and_year(store: Arc<dyn St
     assert!(matches!(e, StoreError::Invalid { code: "unknown_reference", .. }), "{e:?}");
     // The years' last published states: replaced per year, read back by year.
     assert!(store.published_savings().await.unwrap().is_empty());
-    let mut state = std::collections::BTreeMap::from([(orgs[0], 1_250_000_i64), (orgs[1], 2_000_000)]);
-    store.put_published_savings(&actor(), &[(2026, state.clone())]).await.unwrap();
+    let first = std::collections::BTreeMap::from([(orgs[0], 1_250_000_i64), (orgs[1], 2_000_000)]);
+    store.put_published_savings(&actor(), &[], &[(2026, first.clone())]).await.unwrap();
+    let mut state = first.clone();
     state.insert(orgs[2], 5);
-    store.put_published_savings(&actor(), &[(2027, state.clone()), (2026, state.clone())]).await.unwrap();
-    assert_eq!(store.published_savings().await.unwrap(), vec![(2026, state.clone()), (2027, state)]);
+    let read = store.published_savings().await.unwrap();
+    assert_eq!(read, vec![(2026, first.clone())]);
+    store.put_published_savings(&actor(), &read, &[(2027, state.clone()), (2026, state.clone())]).await.unwrap();
+    let now = vec![(2026, state.clone()), (2027, state.clone())];
+    assert_eq!(store.published_savings().await.unwrap(), now);
+    // Compare-and-set: a publisher that read the older states (`read`) is refused and
+    // nothing of its write lands, not even a year nobody had published.
+    let stale =
+        store.put_published_savings(&actor(), &read, &[(2026, first.clone()), (2028, first)]).await.unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict { code: "concurrent_savings_publication", .. }), "{stale:?}");
+    assert_eq!(store.published_savings().await.unwrap(), now);
 }
 
 async fn calendar_feeds_are_replaced_and_found_by_hash(store: Arc<dyn Store>, _url: String) {
