@@ -317,6 +317,19 @@ pub async fn check_termination(state: &AppState, org: &Org, req: TerminateReques
                     "give the day of the written notice of breach (breach_notice_on)",
                 )
             })?;
+            // §17: the steering group proposes expulsion because the breach was not remedied,
+            // so the written notice comes first; a notice dated after the proposal would let
+            // a decision about something else stand in for it.
+            if breach > decision.meeting_date {
+                return Err(ApiError::invalid(
+                    "breach_notice_after_proposal",
+                    format!(
+                        "§17: the written notice of breach must come before the steering group's proposal (meeting of {})",
+                        decision.meeting_date
+                    ),
+                )
+                .into());
+            }
             let earliest = earliest_expulsion_effective(breach).ok_or_else(calendar_end)?;
             if req.effective_on < earliest {
                 return Err(too_early(

@@ -747,6 +747,7 @@ export const en: Dictionary = {
   'termination.breachNoticeOn': 'Date of the written notice of breach',
   'termination.earliest': 'Earliest allowed effective date: {date}',
   'error.termination_too_early': 'The effective date is too early: the notice period is three months and the commitment at least a year.',
+  'error.breach_notice_after_proposal': "The written notice of breach must come before the steering group's expulsion proposal.",
   'error.cure_period_not_over': 'The effective date is too early: 30 days must pass after the notice of breach.',
   'error.expulsion_proposal_required': "Expulsion needs the steering group's passed proposal to expel this party.",
   'error.breach_notice_required': 'Give the date of the written notice of breach.',

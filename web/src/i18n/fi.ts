@@ -747,6 +747,7 @@ export const fi = {
   'termination.breachNoticeOn': 'Kirjallisen huomautuksen päivä',
   'termination.earliest': 'Aikaisin sallittu päättymispäivä: {date}',
   'error.termination_too_early': 'Päättymispäivä on liian aikaisin: irtisanomisaika on kolme kuukautta ja sitoumus vähintään vuosi.',
+  'error.breach_notice_after_proposal': 'Rikkomushuomautus on annettava ennen ohjausryhmän erottamisesitystä.',
   'error.cure_period_not_over': 'Päättymispäivä on liian aikaisin: huomautuksesta on kuluttava 30 päivää.',
   'error.expulsion_proposal_required': 'Erottaminen edellyttää ohjausryhmän hyväksymää erottamisesitystä tästä osapuolesta.',
   'error.breach_notice_required': 'Anna kirjallisen huomautuksen päivä.',

@@ -747,6 +747,7 @@ export const sv: Dictionary = {
   'termination.breachNoticeOn': 'Datum för den skriftliga anmärkningen',
   'termination.earliest': 'Tidigast tillåtna slutdag: {date}',
   'error.termination_too_early': 'Slutdagen är för tidig: uppsägningstiden är tre månader och åtagandet minst ett år.',
+  'error.breach_notice_after_proposal': 'Anmärkningen om avtalsbrott måste ges före styrgruppens förslag om uteslutning.',
   'error.cure_period_not_over': 'Slutdagen är för tidig: 30 dagar måste ha gått sedan anmärkningen.',
   'error.expulsion_proposal_required': 'Uteslutning kräver ett av styrgruppen godkänt förslag om uteslutning av denna part.',
   'error.breach_notice_required': 'Ange datum för den skriftliga anmärkningen.',

@@ -243,6 +243,12 @@ async fn expulsion_needs_a_passed_proposal_and_the_cure_period() {
     let id = passed.body["id"].as_str().unwrap();
     let no_breach = json!({"kind": "expelled", "effective_on": "2026-06-30", "decision_id": id});
     assert_eq!(app.post(&path, &c, no_breach).await.code(), "breach_notice_required");
+    // A notice of breach dated after the proposal's meeting (20.5.) cannot be its ground.
+    let late_notice =
+        json!({"kind": "expelled", "effective_on": "2026-07-31", "breach_notice_on": "2026-05-21", "decision_id": id});
+    let refused = app.post(&path, &c, late_notice).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, "breach_notice_after_proposal"));
+    assert!(refused.body["error"]["message"].as_str().unwrap().contains("2026-05-20"), "{}", refused.body);
     let early = app.post(&path, &c, expel("2026-05-30", Some(id))).await;
     assert_eq!((early.status, early.code()), (StatusCode::UNPROCESSABLE_ENTITY, "cure_period_not_over"));
     assert_eq!(early.body["earliest_effective_on"], "2026-05-31");
