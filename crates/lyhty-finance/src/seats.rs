@@ -126,6 +126,8 @@ const SEATS: [SeatOf; 9] = [
 ];
 
 /// Where a category sits in [`SEATS`] (every category has a seat; `other` catches the rest).
+/// The fallback is never taken while every category has a row (a test checks it), so cargo
+/// mutants' `SEATS.len() + 1` and `SEATS.len() / 1` survive as equivalent mutants.
 fn seat_index(category: OrgCategory) -> usize {
     SEATS.iter().position(|s| s.category == category).unwrap_or(SEATS.len() - 1)
 }
@@ -334,6 +336,29 @@ mod tests {
 
     fn seat(key: &str, cents: i64) -> Seat {
         Seat { seat: key.into(), key: key.into(), members: 1, weight: 0.0, share_cents: Cents(cents), org_ids: vec![] }
+    }
+
+    #[test]
+    fn seats_gather_the_parties_taking_part_on_the_day() {
+        use crate::shares::tests::org;
+        use lyhty_domain::OrgStatus;
+        let day = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+        let kela = org("Kela", OrgCategory::Kela);
+        let aalto = org("Aalto", OrgCategory::University);
+        let oulu = org("Oulun yliopisto", OrgCategory::University);
+        let pending = Org { status: OrgStatus::Pending, ..org("Hakija", OrgCategory::University) };
+        let later =
+            Org { joined_on: NaiveDate::from_ymd_opt(2025, 10, 2).unwrap(), ..org("Myöhemmin", OrgCategory::Uas) };
+        let left =
+            Org { status: OrgStatus::Terminated, status_effective_on: Some(day), ..org("Lähtenyt", OrgCategory::Uas) };
+        let parties = [(&kela, Cents(2_000)), (&aalto, Cents(500)), (&oulu, Cents(500)), (&pending, Cents(9_000))];
+        let parties = parties.into_iter().chain([(&later, Cents(9_000)), (&left, Cents(9_000))]);
+        let seats = seats_for(parties, day);
+        let summary: Vec<(&str, i64, f64, usize)> =
+            seats.iter().map(|s| (s.key.as_str(), s.share_cents.0, s.weight, s.org_ids.len())).collect();
+        // §8.1 order: Kela before the universities; the universities' seat carries both.
+        assert_eq!(summary, vec![("kela", 2_000, 2.0 / 3.0, 1), ("universities", 1_000, 1.0 / 3.0, 2)]);
+        assert!(seats_for(std::iter::empty(), day).is_empty());
     }
 
     #[test]
