@@ -119,22 +119,17 @@ impl AuthUser {
     }
 }
 
-/// The day access rules, due dates and cut-offs are judged on: today in Finland
-/// ([`lyhty_domain::today_in_finland`]), so a party's users lose access at Finnish midnight
-/// of the effective date, not at UTC's.
-pub fn today() -> chrono::NaiveDate {
-    lyhty_domain::today_in_finland()
-}
-
 /// Checks that a user may use the platform today: their organisation's agreement has not
-/// ended. Shared by sign-in and by every authenticated request.
+/// ended. Shared by sign-in and by every authenticated request. "Today" is the state's
+/// clock's Finnish day, so a party's users lose access at Finnish midnight of the effective
+/// date, not at UTC's.
 pub async fn check_access(state: &AppState, user: &User) -> Result<Option<Org>, ApiError> {
     let Some(org_id) = user.org_id else { return Ok(None) };
     let org = state.store.get_org(org_id).await?.ok_or_else(|| ApiError::Forbidden {
         code: "access_ended",
         message: "your organisation is no longer a party of the network".into(),
     })?;
-    if !org.has_access_on(today()) {
+    if !org.has_access_on(state.clock.today()) {
         return Err(ApiError::Forbidden {
             code: "access_ended",
             message: "your organisation's agreement has ended, and with it access to the platform".into(),

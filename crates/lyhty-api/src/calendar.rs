@@ -21,10 +21,6 @@ use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::Pin;
 
-/// Today's date in Finland: deadlines, due dates and "upcoming" turn at Finnish midnight
-/// (NETWORK.md), not UTC's.
-pub use lyhty_domain::today_in_finland;
-
 /// An organisation's current inventory lines (none before its first accepted upload).
 pub async fn current_lines(state: &AppState, org: OrgId) -> Result<Vec<LicenceLine>, ApiError> {
     match state.store.current_submission(org).await? {

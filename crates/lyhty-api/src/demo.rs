@@ -117,7 +117,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<DemoReport> {
     // The files are static, so the demo members' contracts that had ended before today are
     // renewed by whole years as they are read: their deadlines page and calendar always have
     // dates in the coming months (the stored file keeps the original dates).
-    let today = crate::calendar::today_in_finland();
+    let today = state.clock.today();
     let members: Vec<&str> = demo_members(&parties).into_iter().map(|(_, p)| p.name.as_str()).collect();
     let mut inventories = 0;
     for (org, inventory) in &orgs {

@@ -5,7 +5,6 @@
 //! The handler only authorises, reads the body and answers; the rules of what a release
 //! contains are `lyhty-aggregate`'s ([`lyhty_aggregate::contributions`]).
 
-use crate::auth::today;
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{NaiveDate, SubsecRound, Utc};
@@ -29,7 +28,7 @@ pub enum Publication {
 /// Computes, protects and audits a release of every contributor's inventory as of `as_of`,
 /// and stores it if both audits pass.
 pub async fn publish(state: &AppState, actor: &Actor, as_of: NaiveDate) -> Result<Publication, ApiError> {
-    if as_of > today() {
+    if as_of > state.clock.today() {
         return Err(ApiError::invalid("as_of_in_future", "a release cannot be cut off after today"));
     }
     // The latest date again is a correction; an earlier one would rewrite the history.

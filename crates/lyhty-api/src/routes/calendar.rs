@@ -13,7 +13,7 @@
 
 use super::LangParams;
 use crate::auth::{AuthUser, check_access};
-use crate::calendar::{FeedReader, current_lines, feed_events, today_in_finland, token_hash};
+use crate::calendar::{FeedReader, current_lines, feed_events, token_hash};
 use crate::client::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -56,7 +56,7 @@ pub async fn deadlines(
     Query(params): Query<DeadlineParams>,
 ) -> Result<Json<Vec<Deadline>>, ApiError> {
     let grant = authorize(&who, Action::ReadLicenceData(org))?;
-    let window = DateWindow { from: Some(params.from.unwrap_or_else(today_in_finland)), to: params.to };
+    let window = DateWindow { from: Some(params.from.unwrap_or_else(|| state.clock.today())), to: params.to };
     if let (Some(from), Some(to)) = (window.from, window.to)
         && to < from
     {
@@ -207,7 +207,7 @@ pub async fn feed(
         Some(org) => format!("Lyhty – {}", org.name),
         None => format!("Lyhty – {}", user.role.label(lang)),
     };
-    let reader = FeedReader { user, lang, today: today_in_finland() };
+    let reader = FeedReader { user, lang, today: state.clock.today() };
     let events = feed_events(&state, &reader).await?;
     let text = render_feed(&FeedHeader { name: &name, stamp: Utc::now() }, &events);
     let mut response = (StatusCode::OK, text).into_response();

@@ -6,7 +6,7 @@
 //! payment details, a member sees only its own share and invoices.
 
 use super::{LangParams, download};
-use crate::auth::{AuthUser, today};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path};
 use crate::policy::{Action, authorize};
@@ -32,7 +32,7 @@ use std::collections::HashMap;
 /// The model in force today: the newest stored version valid by today, else the version
 /// seeded from the agreement.
 pub async fn current_model(state: &AppState) -> Result<CostShareModel, ApiError> {
-    model_on(state, today()).await
+    model_on(state, state.clock.today()).await
 }
 
 /// The model in force on `day` (e.g. a steering-group meeting's date).
@@ -51,7 +51,7 @@ pub async fn model_on(state: &AppState, day: NaiveDate) -> Result<CostShareModel
 pub async fn get_cost_shares(State(state): State<AppState>, who: AuthUser) -> Result<Json<CostShareTable>, ApiError> {
     let model = current_model(&state).await?;
     let orgs = state.store.list_orgs().await?;
-    let mut table = cost_shares(&model, &orgs, today());
+    let mut table = cost_shares(&model, &orgs, state.clock.today());
     if authorize(&who, Action::ReadCostShares).is_err() {
         let Some(own) = who.user.org_id else { return Err(ApiError::forbidden("your role does not allow this")) };
         table.parties.retain(|p| p.org_id == own);
@@ -82,9 +82,9 @@ pub struct InvoiceView {
     pub credits: Option<InvoiceId>,
 }
 
-fn view(invoice: &InvoiceRecord, payments: &[PaymentRecord], credited: Cents) -> InvoiceView {
+fn view(invoice: &InvoiceRecord, payments: &[PaymentRecord], credited: Cents, today: NaiveDate) -> InvoiceView {
     let paid: Cents = payments.iter().filter(|p| p.invoice_id == invoice.id).map(|p| p.amount_cents).sum();
-    let summary = payment_status(invoice.amount_cents, paid, credited, invoice.due_date, today());
+    let summary = payment_status(invoice.amount_cents, paid, credited, invoice.due_date, today);
     InvoiceView {
         id: invoice.id,
         number: invoice.number.clone(),
@@ -105,14 +105,19 @@ fn view(invoice: &InvoiceRecord, payments: &[PaymentRecord], credited: Cents) ->
 }
 
 /// Views of `invoices`, with credit notes counted against the invoices they credit.
-fn views(invoices: &[InvoiceRecord], all: &[InvoiceRecord], payments: &[PaymentRecord]) -> Vec<InvoiceView> {
+fn views(
+    invoices: &[InvoiceRecord],
+    all: &[InvoiceRecord],
+    payments: &[PaymentRecord],
+    today: NaiveDate,
+) -> Vec<InvoiceView> {
     let mut credited: HashMap<InvoiceId, Cents> = HashMap::new();
     for note in all.iter().filter(|i| i.kind == InvoiceKind::CreditNote) {
         if let Some(original) = note.credits {
             *credited.entry(original).or_default() += -note.amount_cents;
         }
     }
-    invoices.iter().map(|i| view(i, payments, credited.get(&i.id).copied().unwrap_or_default())).collect()
+    invoices.iter().map(|i| view(i, payments, credited.get(&i.id).copied().unwrap_or_default(), today)).collect()
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -196,7 +201,7 @@ pub async fn create_run(
     };
     let record = state.store.record_invoice_run(&who.actor(), &run, drafts, &own).await?;
     body.run_id = Some(record.id);
-    body.created = views(&record.invoices, &record.invoices, &[]);
+    body.created = views(&record.invoices, &record.invoices, &[], state.clock.today());
     body.self_contributions = record.self_contributions;
     Ok((StatusCode::CREATED, Json(body)))
 }
@@ -257,7 +262,7 @@ pub async fn list(State(state): State<AppState>, who: AuthUser) -> Result<Json<V
     };
     let invoices = state.store.list_invoices(org).await?;
     let payments = state.store.list_payments(None).await?;
-    Ok(Json(views(&invoices, &invoices, &payments)))
+    Ok(Json(views(&invoices, &invoices, &payments, state.clock.today())))
 }
 
 async fn readable_invoice(state: &AppState, who: &AuthUser, id: InvoiceId) -> Result<InvoiceRecord, ApiError> {
@@ -277,7 +282,7 @@ pub async fn get(
     let invoice = readable_invoice(&state, &who, id).await?;
     let all = state.store.list_invoices(Some(invoice.org_id)).await?;
     let payments = state.store.list_payments(Some(id)).await?;
-    let one = views(std::slice::from_ref(&invoice), &all, &payments);
+    let one = views(std::slice::from_ref(&invoice), &all, &payments, state.clock.today());
     Ok(Json(one.into_iter().next().ok_or(ApiError::NotFound { what: "invoice" })?))
 }
 
@@ -501,5 +506,8 @@ pub async fn credit(
         issued(&doc)
     });
     let note = state.store.record_credit_note(&who.actor(), id, issue_date, issue).await?;
-    Ok((StatusCode::CREATED, Json(views(std::slice::from_ref(&note), std::slice::from_ref(&note), &[]).remove(0))))
+    Ok((
+        StatusCode::CREATED,
+        Json(views(std::slice::from_ref(&note), std::slice::from_ref(&note), &[], state.clock.today()).remove(0)),
+    ))
 }

@@ -4,7 +4,7 @@
 //! The coordinator records; the steering group and the coordinator read every tally and
 //! vote; every signed-in user reads the register's titles, dates, kinds and outcomes.
 
-use crate::auth::{AuthUser, today};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path};
 use crate::governance::{DecisionRequest, DecisionTally, count_decision};
@@ -241,7 +241,8 @@ pub async fn create_model(
         decision_id: Some(decision),
     };
     let stored = state.store.put_cost_share_model(&who.actor(), &version).await?;
-    let in_force = req.model.valid_from <= today() && crate::routes::finance::current_model(&state).await? == req.model;
+    let in_force = req.model.valid_from <= state.clock.today()
+        && crate::routes::finance::current_model(&state).await? == req.model;
     Ok((
         StatusCode::CREATED,
         Json(ModelVersionView {

@@ -204,7 +204,7 @@ pub async fn add_agreement(
     let multipart =
         multipart.map_err(|e| ApiError::BadRequest { code: "malformed_multipart", message: e.body_text() })?;
     let (file_name, file, signed_on) = read_agreement_form(multipart).await?;
-    if signed_on > crate::auth::today() {
+    if signed_on > state.clock.today() {
         return Err(ApiError::invalid("signed_on_in_future", "signed_on cannot be after today"));
     }
     let sha256 = Sha256::digest(&file).iter().map(|b| format!("{b:02x}")).collect();

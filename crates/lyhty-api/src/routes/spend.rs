@@ -10,7 +10,7 @@
 //! `POST /api/expenses/{id}/reverse`, and the store's tables refuse anything else.
 
 use super::download;
-use crate::auth::{AuthUser, today};
+use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::policy::{Action, ReportScope, authorize, report_scope};
@@ -127,7 +127,7 @@ pub async fn reverse_expense(
 ) -> Result<(StatusCode, Json<ExpenseView>), ApiError> {
     authorize(&who, Action::ManageFinance)?;
     let original = state.store.get_expense(id).await?.ok_or(ApiError::NotFound { what: "expense" })?;
-    let reversal = reversal_of(&original.entry, req.date.unwrap_or_else(today), req.reason.as_deref())
+    let reversal = reversal_of(&original.entry, req.date.unwrap_or_else(|| state.clock.today()), req.reason.as_deref())
         .map_err(|e| ApiError::invalid(e.code(), e.to_string()))?;
     let stored = state.store.record_expense(&who.actor(), &reversal).await?;
     let view = views(vec![stored], &names(&state).await?).remove(0);
@@ -260,7 +260,7 @@ pub struct HourlyRatesView {
 pub async fn list_rates(State(state): State<AppState>, who: AuthUser) -> Result<Json<HourlyRatesView>, ApiError> {
     authorize(&who, Action::ReadSpendReports)?;
     let rates = rates(&state).await?;
-    Ok(Json(HourlyRatesView { current_rate_cents: lyhty_finance::rate_on(&rates, today()), rates }))
+    Ok(Json(HourlyRatesView { current_rate_cents: lyhty_finance::rate_on(&rates, state.clock.today()), rates }))
 }
 
 /// Records a rate the steering group decided, in force from `valid_from`. A day's rate
@@ -314,7 +314,7 @@ impl Facts {
 async fn facts(state: &AppState) -> Result<Facts, ApiError> {
     let model = current_model(state).await?;
     let orgs = state.store.list_orgs().await?;
-    let committed = cost_shares(&model, &orgs, today()).total_cents;
+    let committed = cost_shares(&model, &orgs, state.clock.today()).total_cents;
     let plan = plan_versions(state).await?.into_iter().last().map(|(_, p)| p);
     let expenses = state.store.list_expenses().await?.into_iter().map(|r| r.entry).collect();
     let stored = state.store.list_invoices(None).await?;

@@ -61,7 +61,7 @@ impl SubmissionReport {
 async fn org_for_write(state: &AppState, who: &AuthUser, org: OrgId) -> Result<Org, ApiError> {
     authorize(who, Action::SubmitInventory(org))?;
     let org = state.store.get_org(org).await?.ok_or(ApiError::NotFound { what: "organisation" })?;
-    if org.has_ended_by(crate::auth::today()) {
+    if org.has_ended_by(state.clock.today()) {
         return Err(ApiError::Conflict {
             code: "org_terminated",
             message: "the organisation's agreement has ended; it can no longer submit an inventory".into(),

@@ -325,7 +325,7 @@ async fn a_terminated_partys_users_lose_access_on_the_effective_date() {
     let later_member = app.user("a@tuni.fi", Role::Member, Some(later["id"].as_str().unwrap().parse().unwrap())).await;
     let now_member = app.user("b@oulu.fi", Role::Member, Some(now["id"].as_str().unwrap().parse().unwrap())).await;
 
-    let today = lyhty_api::auth::today();
+    let today = app.state.clock.today();
     // §17's steps are there (NETWORK.md): a notice given long enough before, on a ground;
     // an expulsion on the steering group's proposal, 30 days after the notice of breach.
     let days = chrono::Duration::days;
@@ -363,6 +363,14 @@ async fn a_terminated_partys_users_lose_access_on_the_effective_date() {
         terminate(third["id"].as_str().unwrap(), chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), "notice");
     let early = app.post(&path, &coordinator, body).await;
     assert_eq!((early.status, early.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_effective_date"));
+
+    // The state's clock decides the day for every rule: the party under notice is in on the
+    // day before its effective date and out on it.
+    app.state.clock.set_today(today + days(89));
+    assert_eq!(app.get("/api/me", &later_member).await.status, StatusCode::OK);
+    app.state.clock.set_today(today + days(90));
+    let out = app.get("/api/me", &later_member).await;
+    assert_eq!((out.status, out.code()), (StatusCode::FORBIDDEN, "access_ended"));
 }
 
 #[tokio::test]
