@@ -359,6 +359,9 @@ mod tests {
         // §8.1 order: Kela before the universities; the universities' seat carries both.
         assert_eq!(summary, vec![("kela", 2_000, 2.0 / 3.0, 1), ("universities", 1_000, 1.0 / 3.0, 2)]);
         assert!(seats_for(std::iter::empty(), day).is_empty());
+        // Nothing paid at all: every seat weighs 0, not NaN.
+        let unpaid = seats_for([(&kela, Cents::ZERO), (&aalto, Cents::ZERO)], day);
+        assert_eq!(unpaid.iter().map(|s| s.weight).collect::<Vec<_>>(), vec![0.0, 0.0]);
     }
 
     #[test]
