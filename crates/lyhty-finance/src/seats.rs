@@ -352,12 +352,16 @@ mod tests {
         let left =
             Org { status: OrgStatus::Terminated, status_effective_on: Some(day), ..org("Lähtenyt", OrgCategory::Uas) };
         let parties = [(&kela, Cents(2_000)), (&aalto, Cents(500)), (&oulu, Cents(500)), (&pending, Cents(9_000))];
-        let parties = parties.into_iter().chain([(&later, Cents(9_000)), (&left, Cents(9_000))]);
+        // Joining on the day itself gives a seat that day.
+        let today = Org { joined_on: day, ..org("Tänään", OrgCategory::Uas) };
+        let parties =
+            parties.into_iter().chain([(&later, Cents(9_000)), (&left, Cents(9_000)), (&today, Cents(1_000))]);
         let seats = seats_for(parties, day);
         let summary: Vec<(&str, i64, f64, usize)> =
             seats.iter().map(|s| (s.key.as_str(), s.share_cents.0, s.weight, s.org_ids.len())).collect();
-        // §8.1 order: Kela before the universities; the universities' seat carries both.
-        assert_eq!(summary, vec![("kela", 2_000, 2.0 / 3.0, 1), ("universities", 1_000, 1.0 / 3.0, 2)]);
+        // §8.1 order: Kela, the universities (both of them), the UAS.
+        let expected = vec![("kela", 2_000, 0.5, 1), ("universities", 1_000, 0.25, 2), ("uas", 1_000, 0.25, 1)];
+        assert_eq!(summary, expected);
         assert!(seats_for(std::iter::empty(), day).is_empty());
         // Nothing paid at all: every seat weighs 0, not NaN.
         let unpaid = seats_for([(&kela, Cents::ZERO), (&aalto, Cents::ZERO)], day);
