@@ -369,6 +369,25 @@ mod tests {
     }
 
     #[test]
+    fn weights_are_shares_of_all_seats_and_each_base_is_its_own() {
+        let seats = [seat("a", 200), seat("b", 100), seat("c", 300)];
+        let votes = [("a".to_string(), Vote::Yes), ("b".to_string(), Vote::No)];
+        let cast = TallyRule { base: MajorityBase::VotesCast, ..TallyRule::default() };
+        let r = tally(&seats, &votes, cast).unwrap();
+        let weights = (r.yes_weight, r.no_weight, r.abstain_weight, r.present_weight, r.absent_weight);
+        assert_eq!(weights, (1.0 / 3.0, 1.0 / 6.0, 0.0, 0.5, 0.5));
+        // Of the votes cast (300), yes has 200: exactly two thirds.
+        assert_eq!((r.yes_share, r.passed), (2.0 / 3.0, true));
+        let all = tally(&seats, &votes, TallyRule { base: MajorityBase::AllSeats, ..TallyRule::default() }).unwrap();
+        assert_eq!((all.yes_share, all.passed), (1.0 / 3.0, false));
+        // Nobody present: no base, so nothing passes and the shares are 0, not NaN.
+        let empty = tally(&seats, &[], TallyRule::default()).unwrap();
+        assert_eq!((empty.yes_share, empty.passed, empty.absent_weight), (0.0, false, 1.0));
+        let unpaid = tally(&[seat("a", 0)], &[("a".into(), Vote::Yes)], TallyRule::default()).unwrap();
+        assert_eq!((unpaid.yes_weight, unpaid.yes_share, unpaid.passed), (0.0, 0.0, false));
+    }
+
+    #[test]
     fn exactly_two_thirds_passes_and_one_cent_less_does_not() {
         let seats = [seat("a", 200), seat("b", 100)];
         let r = tally(&seats, &[("a".into(), Vote::Yes), ("b".into(), Vote::No)], TallyRule::default()).unwrap();
