@@ -239,16 +239,18 @@ const PUBLISH_ATTEMPTS: u32 = 5;
 /// against the state published before (the releases' parameters: one definition of
 /// "enough parties" and "dominates"; a change that does not pass is held back), and the new
 /// states are stored only if nobody published in between; otherwise everything is read again.
-async fn publish_savings(state: &AppState) -> Result<(Vec<RealisedSaving>, Vec<YearSavings>), ApiError> {
+async fn publish_savings(
+    state: &AppState,
+    negotiations: &[Negotiation],
+) -> Result<(Vec<RealisedSaving>, Vec<YearSavings>), ApiError> {
+    // Only what the negotiation, as it stands now, still supports counts towards the totals:
+    // a party later taken off the negotiation (or a negotiation no longer concluded) keeps
+    // its recorded figure, visible to itself and the working group, but it no longer adds to
+    // the network's saving.
+    let negotiations: BTreeMap<Uuid, &Negotiation> = negotiations.iter().map(|n| (n.id, n)).collect();
     let mut attempt = 1;
     loop {
         let all = state.store.list_savings(None).await?;
-        // Only what the negotiation, as it stands now, still supports counts towards the
-        // totals: a party later taken off the negotiation (or a negotiation no longer
-        // concluded) keeps its recorded figure, visible to itself and the working group, but
-        // it no longer adds to the network's saving.
-        let negotiations: BTreeMap<Uuid, Negotiation> =
-            state.store.list_negotiations().await?.into_iter().map(|n| (n.id, n)).collect();
         let entries: Vec<SavingEntry> = all
             .iter()
             .filter(|s| negotiations.get(&s.negotiation_id).is_some_and(|n| s.check(n).is_ok()))
@@ -270,11 +272,9 @@ async fn publish_savings(state: &AppState) -> Result<(Vec<RealisedSaving>, Vec<Y
 /// The savings as `who` may see them.
 pub async fn savings(state: &AppState, who: &AuthUser) -> Result<SavingsView, ApiError> {
     authorize(who, Action::ReadNegotiations)?;
-    let (all, years) = publish_savings(state).await?;
-    let estimates = state
-        .store
-        .list_negotiations()
-        .await?
+    let negotiations = state.store.list_negotiations().await?;
+    let (all, years) = publish_savings(state, &negotiations).await?;
+    let estimates = negotiations
         .into_iter()
         .filter(|n| n.status == NegotiationStatus::Concluded)
         .filter_map(|n| {
